@@ -1,0 +1,1 @@
+"""The consent service: the gate for every sharing of client information."""

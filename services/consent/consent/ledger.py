@@ -1,0 +1,65 @@
+"""The disclosure log's hash chain, as pure functions.
+
+Each entry's hash covers its own fields and the hash of the entry before it,
+so changing any row breaks its own hash and removing one breaks the link of
+the next. The head (the newest sequence number and hash, kept apart) shows
+when the newest rows are removed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Mapping
+
+GENESIS = "0" * 64
+
+HASHED_FIELDS = (
+    "seq", "entry_id", "kind", "at", "client_id", "organisation", "professional",
+    "category", "purpose", "outcome", "reason", "consent_id", "denial_id", "correlation_id",
+)
+
+
+def _canonical(value):
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    return value
+
+
+def entry_hash(prev_hash: str, entry: Mapping) -> str:
+    body = json.dumps({name: _canonical(entry[name]) for name in HASHED_FIELDS},
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    problem: str  # changed, missing, broken_link, head_mismatch
+
+    def as_dict(self) -> dict:
+        return {"seq": self.seq, "problem": self.problem}
+
+
+def verify(entries: Iterable[Mapping], head_seq: int, head_hash: str) -> list[Problem]:
+    """Every place the chain does not hold, in order; empty when it is intact."""
+    problems: list[Problem] = []
+    expected_seq = 1
+    prev_hash = GENESIS
+    for entry in entries:
+        seq = entry["seq"]
+        if seq != expected_seq:
+            problems.extend(Problem(missing, "missing") for missing in range(expected_seq, seq))
+        if entry["prev_hash"] != prev_hash:
+            problems.append(Problem(seq, "broken_link"))
+        if entry_hash(entry["prev_hash"], entry) != entry["hash"]:
+            problems.append(Problem(seq, "changed"))
+        prev_hash = entry["hash"]
+        expected_seq = seq + 1
+    last_seq = expected_seq - 1
+    if head_seq > last_seq:
+        problems.extend(Problem(missing, "missing") for missing in range(last_seq + 1, head_seq + 1))
+    if head_seq != last_seq or head_hash != prev_hash:
+        problems.append(Problem(head_seq, "head_mismatch"))
+    return problems

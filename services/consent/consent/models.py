@@ -1,0 +1,126 @@
+"""The consent service's own tables."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from consent.rules import ConsentTerms, DenialTerms
+from tiimi_shared.database import UTCDateTime, kernel_tables
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+kernel_tables(Base.metadata)
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    given_by: Mapped[str] = mapped_column(sa.String(30))
+    representative_relation: Mapped[str | None] = mapped_column(sa.String(40))
+    organisation: Mapped[str] = mapped_column(sa.String(64))
+    professionals: Mapped[list] = mapped_column(sa.JSON)
+    categories: Mapped[list] = mapped_column(sa.JSON)
+    purposes: Mapped[list] = mapped_column(sa.JSON)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    method: Mapped[str] = mapped_column(sa.String(20))
+    recorded_by: Mapped[str] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # active, withdrawn, expired
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by: Mapped[str | None] = mapped_column(sa.String(64))
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    history: Mapped[list["ConsentHistory"]] = relationship(
+        order_by="ConsentHistory.position", lazy="selectin")
+
+    def terms(self) -> ConsentTerms:
+        return ConsentTerms(
+            id=self.id, organisation=self.organisation,
+            categories=frozenset(self.categories), purposes=frozenset(self.purposes),
+            valid_from=self.valid_from, valid_until=self.valid_until,
+            professionals=frozenset(self.professionals), withdrawn_at=self.withdrawn_at,
+        )
+
+    def event_data(self) -> dict:
+        return {
+            "consent_id": self.id, "client_id": self.client_id,
+            "recipient_organisation": self.organisation,
+            "professionals": list(self.professionals), "categories": list(self.categories),
+            "purposes": list(self.purposes),
+        }
+
+
+class ConsentHistory(Base):
+    __tablename__ = "consent_history"
+
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    consent_id: Mapped[str] = mapped_column(sa.ForeignKey("consents.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(20))  # granted, withdrawn, expired
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str | None] = mapped_column(sa.String(64))
+    reason: Mapped[str | None] = mapped_column(sa.String(1000))
+
+
+class Denial(Base):
+    __tablename__ = "denials"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    organisation: Mapped[str | None] = mapped_column(sa.String(64))  # None: every organisation
+    categories: Mapped[list] = mapped_column(sa.JSON)
+    reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    recorded_by: Mapped[str] = mapped_column(sa.String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lifted_by: Mapped[str | None] = mapped_column(sa.String(64))
+    lift_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+
+    def terms(self) -> DenialTerms:
+        return DenialTerms(id=self.id, organisation=self.organisation,
+                           categories=frozenset(self.categories), lifted_at=self.lifted_at)
+
+    def event_data(self) -> dict:
+        return {"denial_id": self.id, "client_id": self.client_id,
+                "organisation": self.organisation, "categories": list(self.categories)}
+
+
+class DisclosureEntry(Base):
+    """One decision or disclosure; append-only, each row chained to the one before."""
+
+    __tablename__ = "disclosure_log"
+
+    seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    entry_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # decision, disclosure
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    client_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
+    organisation: Mapped[str | None] = mapped_column(sa.String(64))
+    professional: Mapped[str | None] = mapped_column(sa.String(64))
+    category: Mapped[str | None] = mapped_column(sa.String(30))
+    purpose: Mapped[str | None] = mapped_column(sa.String(40))
+    outcome: Mapped[str] = mapped_column(sa.String(10))  # permit, deny
+    reason: Mapped[str] = mapped_column(sa.String(40))
+    consent_id: Mapped[str | None] = mapped_column(sa.String(36))
+    denial_id: Mapped[str | None] = mapped_column(sa.String(36))
+    correlation_id: Mapped[str | None] = mapped_column(sa.String(64))
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class DisclosureHead(Base):
+    """The last entry of the chain, so that removing the newest rows also shows."""
+
+    __tablename__ = "disclosure_log_head"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(sa.Integer)
+    hash: Mapped[str] = mapped_column(sa.String(64))

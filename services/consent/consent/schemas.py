@@ -1,0 +1,178 @@
+"""What comes into and goes out of the consent service.
+
+Every command schema refuses unknown fields, so a misspelt field is named in
+the error instead of silently ignored.
+"""
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import ValidationError as MarshmallowError
+
+from consent.rules import GIVERS, METHODS, REPRESENTATIVE_RELATIONS
+from tiimi_shared.contracts import CATEGORIES, IDENTIFIER, PURPOSES
+
+
+def _identifier(**kw):
+    return fields.String(validate=IDENTIFIER, **kw)
+
+
+def _unique_choices(choices, **kw):
+    return fields.List(
+        fields.String(validate=validate.OneOf(choices)),
+        validate=[validate.Length(min=1), _no_repeats], **kw)
+
+
+def _no_repeats(values):
+    if len(set(values)) != len(values):
+        raise MarshmallowError("each value once")
+
+
+def _reason(**kw):
+    return fields.String(validate=validate.Length(min=1, max=1000), **kw)
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class GivenBy(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(GIVERS))
+    relation = fields.String(validate=validate.OneOf(REPRESENTATIVE_RELATIONS), load_default=None)
+
+
+class GrantConsent(Strict):
+    client_id = fields.UUID(required=True)
+    given_by = fields.Nested(GivenBy, required=True)
+    recipient_organisation = _identifier(required=True)
+    professionals = fields.List(_identifier(), load_default=list, validate=_no_repeats)
+    categories = _unique_choices(CATEGORIES, required=True)
+    purposes = _unique_choices(PURPOSES, required=True)
+    valid_from = fields.AwareDateTime(load_default=None)
+    valid_until = fields.AwareDateTime(load_default=None, allow_none=True)
+    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    recorded_by = _identifier(required=True)
+
+
+class WithdrawConsent(Strict):
+    consent_id = fields.UUID(required=True)
+    withdrawn_by = _identifier(required=True)
+    reason = _reason(required=True)
+
+
+class RecordDenial(Strict):
+    client_id = fields.UUID(required=True)
+    # null denies every organisation; the key is required so that "all" is said aloud.
+    organisation = _identifier(required=True, allow_none=True)
+    categories = _unique_choices(CATEGORIES, required=True)
+    reason = _reason(load_default=None)
+    recorded_by = _identifier(required=True)
+
+
+class LiftDenial(Strict):
+    denial_id = fields.UUID(required=True)
+    lifted_by = _identifier(required=True)
+    reason = _reason(required=True)
+
+
+class AccessRequest(Strict):
+    organisation = _identifier(required=True)
+    professional = _identifier(load_default=None, allow_none=True)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
+
+
+class CheckAccess(AccessRequest):
+    client_id = fields.UUID(required=True)
+
+
+class CheckMany(Strict):
+    client_id = fields.UUID(required=True)
+    requests = fields.List(fields.Nested(AccessRequest), required=True,
+                           validate=validate.Length(min=1, max=200))
+
+
+class RecordDisclosure(CheckAccess):
+    consent_id = fields.UUID(required=True)
+
+
+class ClientQuery(Strict):
+    client_id = fields.UUID(required=True)
+
+
+class ReportQuery(ClientQuery):
+    include_denied = fields.Boolean(load_default=False)
+
+
+class HistoryOut(Schema):
+    action = fields.String()
+    at = fields.AwareDateTime()
+    by = fields.String()
+    reason = fields.String()
+
+
+class ConsentOut(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    given_by = fields.Method("_given_by")
+    recipient_organisation = fields.String(attribute="organisation")
+    professionals = fields.List(fields.String())
+    categories = fields.List(fields.String())
+    purposes = fields.List(fields.String())
+    valid_from = fields.AwareDateTime()
+    valid_until = fields.AwareDateTime()
+    method = fields.String()
+    recorded_by = fields.String()
+    recorded_at = fields.AwareDateTime()
+    status = fields.String()
+    withdrawn_at = fields.AwareDateTime()
+    withdrawn_by = fields.String()
+    expired_at = fields.AwareDateTime()
+    history = fields.List(fields.Nested(HistoryOut))
+
+    def _given_by(self, consent) -> dict:
+        return {"kind": consent.given_by, "relation": consent.representative_relation}
+
+
+class DenialOut(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    organisation = fields.String(allow_none=True)
+    categories = fields.List(fields.String())
+    reason = fields.String()
+    recorded_by = fields.String()
+    recorded_at = fields.AwareDateTime()
+    lifted_at = fields.AwareDateTime()
+    lifted_by = fields.String()
+    status = fields.Method("_status")
+
+    def _status(self, denial) -> str:
+        return "lifted" if denial.lifted_at else "in_force"
+
+
+class DecisionOut(Schema):
+    decision = fields.String()
+    reason = fields.String()
+    explanation = fields.String()
+    consent_id = fields.String(allow_none=True)
+    denial_id = fields.String(allow_none=True)
+    entry_id = fields.String(allow_none=True)
+    request = fields.Dict()
+    errors = fields.Dict()
+
+
+class DisclosureOut(Schema):
+    seq = fields.Integer()
+    entry_id = fields.String()
+    kind = fields.String()
+    at = fields.AwareDateTime()
+    organisation = fields.String()
+    professional = fields.String()
+    category = fields.String()
+    purpose = fields.String()
+    outcome = fields.String()
+    reason = fields.String()
+    consent_id = fields.String()
+    denial_id = fields.String()
+
+

@@ -1,0 +1,14 @@
+"""A skeleton: it starts, joins the broker and answers its health RPC."""
+from nameko.rpc import rpc
+
+from tiimi_shared.correlation import Correlation
+
+
+class TeamService:
+    name = "team"
+
+    correlation_id = Correlation()
+
+    @rpc
+    def health(self) -> dict:
+        return {"service": self.name, "status": "ok", "skeleton": True}

@@ -1,0 +1,1 @@
+"""The tiimi kernel: what every service shares and nothing that is a business rule."""

@@ -1,0 +1,82 @@
+"""Configuration, read from the environment in this one place.
+
+Every variable has a default that works on a developer machine: RabbitMQ on
+localhost and one SQLite file per service under ``var/``.
+
+| variable                       | default                                   |
+|--------------------------------|-------------------------------------------|
+| TIIMI_AMQP_URI                 | amqp://guest:guest@127.0.0.1:5672/        |
+| TIIMI_<SERVICE>_DATABASE_URL   | sqlite:///<TIIMI_VAR_DIR>/<service>.db    |
+| TIIMI_VAR_DIR                  | ./var                                     |
+| TIIMI_LOG_LEVEL                | INFO                                      |
+| TIIMI_OUTBOX_INTERVAL          | 0.5 (seconds between outbox relay runs)   |
+| TIIMI_EXPIRY_INTERVAL          | 5 (seconds between consent expiry sweeps) |
+| TIIMI_MAX_WORKERS              | 10 (concurrent workers per service)       |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def _postgres_driver(url: str) -> str:
+    # A driver written in C would block the eventlet hub; pg8000 is pure Python
+    # and so goes through the green (monkey-patched) socket module.
+    for plain in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(plain):
+            return "postgresql+pg8000://" + url[len(plain):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    amqp_uri: str
+    database_url: str
+    log_level: str
+    outbox_interval: float
+    expiry_interval: float
+    max_workers: int
+
+    def nameko_config(self) -> dict:
+        """The config dict a nameko container of this service runs with."""
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "DATABASE_URL": self.database_url,
+            "OUTBOX_INTERVAL": self.outbox_interval,
+            "EXPIRY_INTERVAL": self.expiry_interval,
+            "max_workers": self.max_workers,
+            # Our own JSON logging is configured by the runner, not by nameko.
+            "LOGGING": None,
+        }
+
+
+def var_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("TIIMI_VAR_DIR", "var")).resolve()
+
+
+def load(service: str, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings of ``service`` from the environment."""
+    env = os.environ if env is None else env
+    default_db = f"sqlite:///{var_dir(env) / (service + '.db')}"
+    return Settings(
+        service=service,
+        amqp_uri=env.get("TIIMI_AMQP_URI", DEFAULT_AMQP_URI),
+        database_url=_postgres_driver(
+            env.get(f"TIIMI_{service.upper()}_DATABASE_URL", default_db)
+        ),
+        log_level=env.get("TIIMI_LOG_LEVEL", "INFO").upper(),
+        outbox_interval=float(env.get("TIIMI_OUTBOX_INTERVAL", "0.5")),
+        expiry_interval=float(env.get("TIIMI_EXPIRY_INTERVAL", "5")),
+        max_workers=int(env.get("TIIMI_MAX_WORKERS", "10")),
+    )
+
+
+def database_url(url: str) -> str:
+    """Normalise a database URL (PostgreSQL URLs get the green-friendly driver)."""
+    return _postgres_driver(url)

@@ -1,0 +1,82 @@
+"""``make run``: migrate and start every service as its own process.
+
+Each service runs with exactly the command its container runs
+(``python -m <service> run``). The first failure, or Ctrl-C, stops them all.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tiimi_shared import config as tiimi_config
+from tiimi_shared.runner import broker_problem, masked
+
+
+def service_command(service: str) -> list[str]:
+    return [sys.executable, "-m", service, "run"]
+
+
+def main(services: list[str]) -> int:
+    amqp_uri = os.environ.get("TIIMI_AMQP_URI", tiimi_config.DEFAULT_AMQP_URI)
+    problem = broker_problem(amqp_uri)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    var = tiimi_config.var_dir()
+    (var / "log").mkdir(parents=True, exist_ok=True)
+    for service in services:
+        done = subprocess.run([sys.executable, "-m", service, "migrate"],
+                              stdout=subprocess.DEVNULL)
+        if done.returncode != 0:
+            print(f"tiimi: migrating {service} failed", file=sys.stderr)
+            return 1
+
+    children: dict[str, subprocess.Popen] = {}
+    for service in services:
+        log_file = open(var / "log" / f"{service}.log", "ab")
+        children[service] = subprocess.Popen(service_command(service), stdout=log_file,
+                                             stderr=subprocess.STDOUT)
+
+    print(f"tiimi is running: {', '.join(services)}")
+    print(f"  broker      {masked(amqp_uri)} (RPC and events; management UI on :15672 if enabled)")
+    for service in services:
+        print(f"  {service:<11} pid {children[service].pid}")
+    print(f"  databases   {var}/<service>.db (SQLite; TIIMI_<SERVICE>_DATABASE_URL picks PostgreSQL)")
+    print(f"  logs        {var / 'log'}/<service>.log (JSON, one event a line)")
+    print("  try it      .venv/bin/python examples/consent_tour.py")
+    print("Ctrl-C stops everything.")
+    sys.stdout.flush()
+
+    stopping = False
+
+    def _stop(_signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    exit_code = 0
+    while not stopping:
+        for service, child in children.items():
+            if child.poll() is not None:
+                print(f"tiimi: {service} exited with {child.returncode}; see "
+                      f"{var / 'log' / (service + '.log')}", file=sys.stderr)
+                stopping, exit_code = True, 1
+        time.sleep(0.5)
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children.values():
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    print("tiimi stopped.")
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

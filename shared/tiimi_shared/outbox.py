@@ -1,0 +1,147 @@
+"""The outbox relay: publishes committed events, with publisher confirms.
+
+Events are written to the ``outbox`` table by the transaction that causes
+them. The relay reads unpublished rows in order, publishes each to its
+source's nameko event exchange (routing key = event type, so ordinary
+``@event_handler`` consumers receive it), waits for the broker's confirm, and
+only then marks the row published. If the broker is down the rows stay and go
+out on a later run, so nothing is lost and nothing is published for a change
+that rolled back. A crash between confirm and mark publishes a row again:
+delivery is at least once, which is why every consumer is idempotent.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from kombu import Connection, Producer
+from nameko.standalone.events import get_event_exchange
+
+from tiimi_shared.correlation import HEADER as CORRELATION_HEADER
+from tiimi_shared.database import OUTBOX, utcnow
+from tiimi_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+BATCH = 200
+MAX_BACKOFF = 30.0
+
+
+class OutboxRelay:
+    def __init__(self, unit_of_work: Callable[[], Any], *, amqp_uri: str, config: dict,
+                 interval: float = 0.5):
+        self._unit_of_work = unit_of_work
+        self._amqp_uri = amqp_uri
+        self._config = config
+        self._interval = interval
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+        self._stopped.set()  # until run() starts there is no loop to wait for
+        self._connection: Connection | None = None
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    def run(self) -> None:
+        delay = self._interval
+        self._stopped.clear()
+        try:
+            while not self._stopping.is_set():
+                self._wakeup.wait(delay)
+                self._wakeup.clear()
+                if self._stopping.is_set():
+                    break
+                try:
+                    self.publish_pending()
+                    delay = self._interval
+                except Exception as error:  # the broker or database is away: try later
+                    self._close()
+                    delay = min(max(delay * 2, self._interval), MAX_BACKOFF)
+                    log.warning("outbox relay could not publish; will retry",
+                                error=type(error).__name__, retry_in_seconds=delay)
+        finally:
+            self._stopped.set()
+
+    def stop(self, flush: bool = True) -> None:
+        self._stopping.set()
+        self._wakeup.set()
+        self._stopped.wait(10)
+        if flush:
+            try:
+                self.publish_pending()
+            except Exception as error:
+                log.warning("outbox left unpublished events at stop; they go out at next start",
+                            error=type(error).__name__)
+        self._close()
+
+    def _producer(self) -> Producer:
+        if self._connection is None:
+            connection = Connection(
+                self._amqp_uri, connect_timeout=3,
+                transport_options={"confirm_publish": True},
+            )
+            connection.ensure_connection(max_retries=1)
+            self._connection = connection
+        return Producer(self._connection.default_channel)
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # already gone with the broker
+                pass
+            self._connection = None
+
+    def publish_pending(self) -> int:
+        """Publish what is committed and not yet published; returns how many went out."""
+        published = 0
+        while True:
+            with self._unit_of_work() as uow:
+                pending = uow.session.execute(
+                    sa.select(OUTBOX.c.position).where(OUTBOX.c.published_at.is_(None)).limit(1)
+                ).first()
+            if pending is None:
+                return published
+            # Connect before taking rows: on SQLite a unit of work holds the
+            # service's write lock, which must not wait on a broker that is away.
+            producer = self._producer()
+            with self._unit_of_work() as uow:
+                rows = uow.session.execute(
+                    sa.select(OUTBOX.c.position, OUTBOX.c.envelope)
+                    .where(OUTBOX.c.published_at.is_(None))
+                    .order_by(OUTBOX.c.position)
+                    .limit(BATCH)
+                    # Two replicas of a service never take the same rows.
+                    .with_for_update(skip_locked=True)
+                ).all()
+                if not rows:
+                    return published
+                for position, envelope in rows:
+                    self._publish(producer, envelope)
+                    uow.session.execute(
+                        OUTBOX.update().where(OUTBOX.c.position == position)
+                        .values(published_at=utcnow(), attempts=OUTBOX.c.attempts + 1)
+                    )
+                    published += 1
+                uow.session.commit()
+            if len(rows) < BATCH:
+                return published
+
+    def _publish(self, producer: Producer, envelope: dict) -> None:
+        exchange = get_event_exchange(envelope["source"], self._config)
+        headers = {}
+        if envelope.get("correlation_id"):
+            headers[CORRELATION_HEADER] = envelope["correlation_id"]
+        producer.publish(
+            envelope,
+            exchange=exchange,
+            routing_key=envelope["type"],
+            serializer="json",
+            headers=headers,
+            delivery_mode=2,
+            declare=[exchange],
+            retry=False,
+            message_id=envelope["id"],
+        )

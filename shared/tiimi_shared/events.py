@@ -76,7 +76,7 @@ class EventRegistry:
         if event_type.source != source:
             raise ValidationError({"source": [f"{name} is published by {event_type.source}, not {source}"]})
         try:
-            payload = event_type.payload().dump(event_type.payload().load(data))
+            payload = event_type.payload().dump(event_type.payload().load(_plain(data)))
         except MarshmallowError as error:
             raise from_marshmallow(error) from None
         return {
@@ -98,6 +98,19 @@ class EventRegistry:
         except MarshmallowError as error:
             raise from_marshmallow(error) from None
         return envelope
+
+
+def _plain(value: Any) -> Any:
+    """Python values as they travel in JSON, so the payload is checked as a consumer reads it."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 def payload_schema(**declared: Any) -> type[Schema]:

@@ -1,0 +1,1 @@
+"""Test helpers for every service: real broker and database, never silent skips."""

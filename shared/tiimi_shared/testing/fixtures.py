@@ -1,0 +1,75 @@
+"""pytest fixtures shared by every service's tests (loaded by the root conftest)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tiimi_shared import migrations
+from tiimi_shared.clock import MovableClock
+from tiimi_shared.testing.infrastructure import Infrastructure, InfrastructureMissing, discover
+
+_state: dict = {}
+
+
+@pytest.fixture(scope="session")
+def infrastructure() -> Infrastructure:
+    if "error" in _state:
+        pytest.fail(_state["error"], pytrace=False)
+    if "infra" not in _state:
+        try:
+            _state["infra"] = discover()
+        except InfrastructureMissing as missing:
+            _state["error"] = str(missing)
+            pytest.fail(str(missing), pytrace=False)
+    yield _state["infra"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if "infra" in _state:
+        _state.pop("infra").close()
+
+
+@pytest.fixture
+def rabbit_config(infrastructure):
+    """A fresh RabbitMQ vhost for one test (replaces nameko's fixture of the same name)."""
+    vhost = infrastructure.create_vhost()
+    yield {"AMQP_URI": infrastructure.amqp_uri_for(vhost), "vhost": vhost}
+    try:
+        infrastructure.delete_vhost(vhost)
+    except Exception:  # the broker may have been stopped by the test itself
+        pass
+
+
+@pytest.fixture
+def amqp_uri(rabbit_config) -> str:
+    return rabbit_config["AMQP_URI"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """An empty database of each kind in turn."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    infra = request.getfixturevalue("infrastructure")
+    url = infra.create_database()
+    yield url
+    infra.drop_database(url)
+
+
+@pytest.fixture
+def postgres_url(infrastructure) -> str:
+    url = infrastructure.create_database()
+    yield url
+    infrastructure.drop_database(url)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+def migrate(migrations_dir: Path, url: str) -> str:
+    migrations.upgrade(migrations_dir, url)
+    return url

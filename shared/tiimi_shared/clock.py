@@ -6,7 +6,7 @@ the system clock; a test passes any object with ``now()`` as the container's
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
@@ -14,14 +14,14 @@ from nameko.timer import Timer
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class MovableClock:
     """A clock that stands still until moved."""
 
     def __init__(self, start: datetime | None = None):
-        self._now = start or datetime.now(timezone.utc)
+        self._now = start or datetime.now(UTC)
 
     def now(self) -> datetime:
         return self._now

@@ -9,8 +9,9 @@ block the hub, so on SQLite units of work take turns behind a green lock.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 import eventlet.semaphore
 import sqlalchemy as sa
@@ -34,14 +35,14 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; tiimi stores aware times only")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
@@ -73,7 +74,7 @@ OUTBOX, PROCESSED_EVENTS = kernel_tables(_KERNEL)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -222,7 +223,7 @@ class Database(DependencyProvider):
             on_commit=self.relay.wake if self.relay is not None else None,
         )
 
-    def get_dependency(self, worker_ctx) -> "WorkerDatabase":
+    def get_dependency(self, worker_ctx) -> WorkerDatabase:
         return WorkerDatabase(self, worker_ctx)
 
     def health(self) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
@@ -83,7 +83,7 @@ class EventRegistry:
             "id": str(uuid.uuid4()),
             "type": name,
             "version": version,
-            "occurred_at": (occurred_at or datetime.now(timezone.utc)).isoformat(),
+            "occurred_at": (occurred_at or datetime.now(UTC)).isoformat(),
             "source": source,
             "correlation_id": correlation_id,
             "data": payload,

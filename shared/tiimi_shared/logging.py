@@ -34,8 +34,10 @@ PERSONAL_KEYS = frozenset(
 _HETU = re.compile(r"(?<![0-9A-Za-z])\d{6}[-+ABCDEFUVWXY]\d{3}[0-9A-Y](?![0-9A-Za-z])", re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # International (+358 40 123 4567) or national (040-1234567) phone numbers;
-# anchored so that dates, uuids and durations are left alone.
-_PHONE = re.compile(r"(?<![\w\-.:])(?:\+\d{1,3}[ -]?|0)\d{1,3}(?:[ -]?\d){5,10}(?![\w\-])")
+# anchored so that dates, uuids and durations are left alone, and not a
+# business ID (0123456-7), which names an organisation, not a person.
+_PHONE = re.compile(
+    r"(?<![\w\-.:])(?!\d{7}-\d(?![\w-]))(?:\+\d{1,3}[ -]?|0)\d{1,3}(?:[ -]?\d){5,10}(?![\w\-])")
 
 
 def redact_text(text: str) -> str:

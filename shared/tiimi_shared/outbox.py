@@ -12,7 +12,8 @@ delivery is at least once, which is why every consumer is idempotent.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from kombu import Connection, Producer

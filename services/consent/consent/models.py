@@ -39,7 +39,7 @@ class Consent(Base):
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(1000))
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    history: Mapped[list["ConsentHistory"]] = relationship(
+    history: Mapped[list[ConsentHistory]] = relationship(
         order_by="ConsentHistory.position", lazy="selectin")
 
     def terms(self) -> ConsentTerms:

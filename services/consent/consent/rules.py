@@ -10,9 +10,9 @@ Time edges: a consent is valid from ``valid_from`` inclusive until
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 # Reason codes, in the words of the disclosure report.
 PERMITTED = "permitted"
@@ -58,12 +58,12 @@ class ConsentTerms:
     professionals: frozenset[str] = field(default_factory=frozenset)
     withdrawn_at: datetime | None = None
 
-    def matches(self, request: "AccessRequest") -> bool:
+    def matches(self, request: AccessRequest) -> bool:
         return (self.organisation == request.organisation
                 and request.category in self.categories
                 and request.purpose in self.purposes)
 
-    def fault(self, request: "AccessRequest", now: datetime) -> str | None:
+    def fault(self, request: AccessRequest, now: datetime) -> str | None:
         """Why this matching consent does not permit the request now, or None."""
         if self.withdrawn_at is not None and self.withdrawn_at <= now:
             return WITHDRAWN
@@ -88,7 +88,7 @@ class DenialTerms:
     categories: frozenset[str]
     lifted_at: datetime | None = None
 
-    def covers(self, request: "AccessRequest", now: datetime) -> bool:
+    def covers(self, request: AccessRequest, now: datetime) -> bool:
         in_force = self.lifted_at is None or now < self.lifted_at
         return (in_force
                 and self.organisation in (None, request.organisation)
@@ -116,7 +116,7 @@ class Decision:
 
     @classmethod
     def deny(cls, reason: str, *, consent_id: str | None = None,
-             denial_id: str | None = None) -> "Decision":
+             denial_id: str | None = None) -> Decision:
         return cls(False, reason, consent_id=consent_id, denial_id=denial_id)
 
 

@@ -76,7 +76,8 @@ def test_unknown_client_and_uncovered_requests_are_denied(consent_rpc):
 def test_expired_consent_is_denied_and_the_sweep_emits_consent_expired(
         consent_container, consent_rpc, clock, consent_config):
     client = str(uuid.uuid4())
-    consent = consent_rpc.grant(**grant_args(client, valid_until=(clock.now() + timedelta(days=30)).isoformat()))
+    ends = clock.now() + timedelta(days=30)
+    consent = consent_rpc.grant(**grant_args(client, valid_until=ends.isoformat()))
     with event_queue(consent_config["AMQP_URI"], "consent_expired") as received:
         clock.advance(timedelta(days=30))
         answer = consent_rpc.check(**check_args(client))
@@ -295,7 +296,7 @@ class event_queue:
         import time
 
         got = []
-        deadline = time.monotonic() + timeout
+        deadline = settle = time.monotonic() + timeout
         while time.monotonic() < deadline:
             message = self.queue.get(no_ack=True)
             if message is None:

@@ -1,1 +1,4 @@
-"""The gateway service: the HTTP door for key workers and partners (a skeleton that starts and answers health for now)."""
+"""The gateway service: the HTTP door for key workers and partners.
+
+A skeleton for now: it starts and answers its health RPC.
+"""

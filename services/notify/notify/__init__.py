@@ -1,1 +1,4 @@
-"""The notify service: messages to team members and partners (a skeleton that starts and answers health for now)."""
+"""The notify service: messages to team members and partners.
+
+A skeleton for now: it starts and answers its health RPC.
+"""

@@ -1,1 +1,5 @@
-"""The referral service: closed-loop referrals between organisations and the partner event stream (a skeleton that starts and answers health for now)."""
+"""The referral service: closed-loop referrals between organisations
+and the partner event stream.
+
+A skeleton for now: it starts and answers its health RPC.
+"""

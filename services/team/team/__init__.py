@@ -1,1 +1,4 @@
-"""The team service: each client's team around one named key worker (a skeleton that starts and answers health for now)."""
+"""The team service: each client's team around one named key worker.
+
+A skeleton for now: it starts and answers its health RPC.
+"""

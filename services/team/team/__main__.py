@@ -1,8 +1,7 @@
 """``python -m team run`` starts the service."""
-import tiimi_shared.green  # noqa: F401  (first: patches sockets and threads)
-
 import sys  # noqa: E402
 
+import tiimi_shared.green  # noqa: F401  (first: patches sockets and threads)
 from team.service import TeamService  # noqa: E402
 from tiimi_shared.runner import main  # noqa: E402
 

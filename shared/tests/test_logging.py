@@ -1,0 +1,129 @@
+"""Log lines are JSON, carry service and correlation id, and hold no personal data."""
+import io
+import json
+import logging
+import uuid
+
+import pytest
+import structlog
+from nameko.rpc import RpcProxy, rpc
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from tiimi_shared import logging as tiimi_logging
+from tiimi_shared.correlation import Correlation
+
+HETU = "131052-308T"
+HETU_2023 = "010594Y9021"  # one of the century signs added in 2023
+EMAIL = "matti.meikalainen@example.fi"
+PHONE = "+358 40 123 4567"
+
+
+@pytest.fixture
+def log_lines():
+    stream = io.StringIO()
+    tiimi_logging.configure("consent", "DEBUG", stream=stream)
+
+    def lines():
+        return [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+
+    yield lines
+    structlog.reset_defaults()
+    logging.getLogger().handlers[:] = []
+    tiimi_logging.clear_context()
+
+
+def test_personal_data_is_removed_from_every_part_of_a_log_line(log_lines):
+    log = tiimi_logging.get_logger("test")
+    log.info(f"client {HETU} called from {PHONE}", email=EMAIL, name="Matti Meikäläinen",
+             details={"contact": {"phone_number": "040-1234567"}, "note": f"code {HETU_2023}"},
+             client_id="5b1c3d2e-0f4a-4e7b-9c1d-2a3b4c5d6e7f")
+    (line,) = log_lines()
+    text = json.dumps(line)
+    for secret in (HETU, HETU_2023, EMAIL, PHONE, "040-1234567", "Meikäläinen"):
+        assert secret not in text
+    assert line["event"] == "client [redacted] called from [redacted]"
+    assert line["email"] == "[redacted]" and line["name"] == "[redacted]"
+    assert line["details"]["note"] == "code [redacted]"
+    # Identifiers are not personal data and stay readable.
+    assert line["client_id"] == "5b1c3d2e-0f4a-4e7b-9c1d-2a3b4c5d6e7f"
+    assert line["service"] == "consent" and line["level"] == "info"
+
+
+def test_tracebacks_carry_no_local_variables_and_no_personal_data(log_lines):
+    log = tiimi_logging.get_logger("test")
+
+    def look_up(code):
+        secret_local = code  # noqa: F841 - must not reach the log
+        raise LookupError(f"no client {code}")
+
+    try:
+        look_up(HETU)
+    except LookupError:
+        log.exception("lookup failed")
+    (line,) = log_lines()
+    text = json.dumps(line)
+    assert HETU not in text
+    assert "secret_local" not in text
+    (exception,) = line["exception"]
+    assert exception["exc_type"] == "LookupError"
+    assert exception["exc_value"] == "no client [redacted]"
+    assert all("locals" not in frame for frame in exception["frames"])
+
+
+def test_library_log_records_are_json_and_redacted_too(log_lines):
+    logging.getLogger("nameko.containers").warning("error handling worker for %s", EMAIL)
+    (line,) = log_lines()
+    assert line["event"] == "error handling worker for [redacted]"
+    assert line["logger"] == "nameko.containers" and line["service"] == "consent"
+
+
+@pytest.mark.parametrize("harmless", [
+    "2026-11-23T10:30:37.123456+00:00", "5b1c3d2e-0f4a-4e7b-9c1d-2a3b4c5d6e7f",
+    "amqp://guest:***@127.0.0.1:5672/", "took 0.0123 s", "seq 1234567", "0123456-7",
+])
+def test_redaction_leaves_timestamps_ids_and_addresses_alone(harmless):
+    assert tiimi_logging.redact_text(harmless) == harmless
+
+
+class Back:
+    name = "back"
+    correlation_id = Correlation()
+
+    @rpc
+    def hello(self):
+        tiimi_logging.get_logger("back").info("back says hello")
+        return self.correlation_id
+
+
+class Front:
+    name = "front"
+    correlation_id = Correlation()
+    back = RpcProxy("back")
+
+    @rpc
+    def hello(self):
+        tiimi_logging.get_logger("front").info("front says hello")
+        return self.back.hello()
+
+
+@pytest.mark.integration
+def test_correlation_id_follows_a_request_across_rpc_calls(log_lines, runner_factory, rabbit_config):
+    runner = runner_factory(rabbit_config, Front, Back)
+    runner.start()
+    correlation_id = "req-" + uuid.uuid4().hex
+    with ServiceRpcProxy("front", rabbit_config, context_data={"correlation_id": correlation_id}) as front:
+        assert front.hello() == correlation_id
+    said = {line["event"]: line for line in log_lines() if "says hello" in line["event"]}
+    assert said["front says hello"]["correlation_id"] == correlation_id
+    assert said["back says hello"]["correlation_id"] == correlation_id
+
+
+@pytest.mark.integration
+def test_a_request_without_correlation_id_gets_one(log_lines, runner_factory, rabbit_config):
+    runner = runner_factory(rabbit_config, Front, Back)
+    runner.start()
+    with ServiceRpcProxy("front", rabbit_config) as front:
+        made = front.hello()
+    uuid.UUID(made)
+    said = [line for line in log_lines() if "says hello" in line["event"]]
+    assert {line["correlation_id"] for line in said} == {made}

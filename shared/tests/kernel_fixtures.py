@@ -19,8 +19,9 @@ def prepare(url: str):
     metadata.create_all(engine)
     sessions = sessionmaker(engine, expire_on_commit=False)
 
-    def unit_of_work():
-        return UnitOfWork(sessions, source="consent", registry=contracts.registry)
+    def unit_of_work(correlation_id=None):
+        return UnitOfWork(sessions, source="consent", registry=contracts.registry,
+                          correlation_id=correlation_id)
 
     return engine, unit_of_work
 

@@ -6,8 +6,10 @@ import uuid
 
 import pytest
 import structlog
+from nameko.events import event_handler
 from nameko.rpc import RpcProxy, rpc
 from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_waiter
 
 from tiimi_shared import logging as tiimi_logging
 from tiimi_shared.correlation import Correlation
@@ -127,3 +129,34 @@ def test_a_request_without_correlation_id_gets_one(log_lines, runner_factory, ra
     uuid.UUID(made)
     said = [line for line in log_lines() if "says hello" in line["event"]]
     assert {line["correlation_id"] for line in said} == {made}
+
+
+class Listener:
+    name = "listener"
+    correlation_id = Correlation()
+
+    @event_handler("consent", "denial_recorded")
+    def on_denial_recorded(self, envelope):
+        tiimi_logging.get_logger("listener").info("listener heard", event_id=envelope["id"])
+
+
+@pytest.mark.integration
+def test_correlation_id_follows_an_event_from_the_outbox_to_its_handler(
+        log_lines, container_factory, rabbit_config, tmp_path):
+    from tiimi_shared.outbox import OutboxRelay
+
+    from .kernel_fixtures import prepare
+
+    container = container_factory(Listener, rabbit_config)
+    container.start()
+    _, unit_of_work = prepare(f"sqlite:///{tmp_path / 'k.db'}")
+    with unit_of_work("req-outbox-1") as uow:
+        envelope = uow.outbox.add("denial_recorded", {
+            "denial_id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()),
+            "organisation": None, "categories": ["basic"], "recorded_by": "sw-1"})
+        uow.commit()
+    with entrypoint_waiter(container, "on_denial_recorded"):
+        OutboxRelay(unit_of_work, amqp_uri=rabbit_config["AMQP_URI"], config={}).publish_pending()
+    (heard,) = [line for line in log_lines() if line["event"] == "listener heard"]
+    assert heard["event_id"] == envelope["id"]
+    assert heard["correlation_id"] == "req-outbox-1"

@@ -1,0 +1,371 @@
+"""The disclosure log's hash chain, checked on plain dicts: no database."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from consent import ledger
+from consent.ledger import GENESIS, Problem
+
+START = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+HELSINKI = timezone(timedelta(hours=3))
+
+
+def fields(seq: int) -> dict:
+    """The hashed fields of the seq'th entry; each entry differs from the others."""
+    return {
+        "seq": seq,
+        "entry_id": f"entry-{seq}",
+        "kind": "decision" if seq % 2 else "disclosure",
+        "at": START + timedelta(minutes=seq),
+        "client_id": "client-1",
+        "organisation": "home-care",
+        "professional": "anna" if seq % 3 == 0 else None,
+        "category": "health",
+        "purpose": "care_planning",
+        "outcome": "permit",
+        "reason": "permitted",
+        "consent_id": f"consent-{seq}",
+        "denial_id": None,
+        "correlation_id": f"corr-{seq}",
+    }
+
+
+def chain(length: int) -> list[dict]:
+    """An intact chain of ``length`` entries, linked from GENESIS."""
+    entries = []
+    prev_hash = GENESIS
+    for seq in range(1, length + 1):
+        entry = fields(seq)
+        entry["prev_hash"] = prev_hash
+        entry["hash"] = ledger.entry_hash(prev_hash, entry)
+        entries.append(entry)
+        prev_hash = entry["hash"]
+    return entries
+
+
+def head(entries: list[dict]) -> tuple[int, str]:
+    return (entries[-1]["seq"], entries[-1]["hash"]) if entries else (0, GENESIS)
+
+
+def rehash_from(entries: list[dict], index: int) -> None:
+    """What a careful forger does: relink and rehash every entry from ``index`` on."""
+    prev_hash = entries[index - 1]["hash"] if index else GENESIS
+    for entry in entries[index:]:
+        entry["prev_hash"] = prev_hash
+        entry["hash"] = ledger.entry_hash(prev_hash, entry)
+        prev_hash = entry["hash"]
+
+
+# -- entry_hash -----------------------------------------------------------------------------
+
+
+def test_the_fields_chained_are_those_of_a_log_entry():
+    assert set(ledger.HASHED_FIELDS) == set(fields(1))
+    assert len(ledger.HASHED_FIELDS) == len(set(ledger.HASHED_FIELDS))
+
+
+def test_an_entry_hash_is_a_sha256_hex_digest_like_genesis():
+    digest = ledger.entry_hash(GENESIS, fields(1))
+
+    assert len(digest) == len(GENESIS) == 64
+    assert int(digest, 16) >= 0
+    assert digest != GENESIS
+
+
+def test_the_same_entry_hashes_the_same_every_time():
+    assert ledger.entry_hash(GENESIS, fields(1)) == ledger.entry_hash(GENESIS, dict(fields(1)))
+
+
+def test_the_hash_covers_the_previous_hash():
+    assert ledger.entry_hash(GENESIS, fields(1)) != ledger.entry_hash("f" * 64, fields(1))
+
+
+@pytest.mark.parametrize("name", ledger.HASHED_FIELDS)
+def test_the_hash_covers_every_hashed_field(name):
+    original = fields(1)
+    changed = dict(original)
+    changed[name] = START - timedelta(days=1) if name == "at" else (
+        99 if name == "seq" else f"forged-{original[name]}")
+
+    assert ledger.entry_hash(GENESIS, changed) != ledger.entry_hash(GENESIS, original)
+
+
+def test_fields_outside_the_hash_do_not_change_it():
+    entry = fields(1)
+
+    with_extras = entry | {"prev_hash": "whatever", "hash": "whatever", "note": "not chained"}
+
+    assert ledger.entry_hash(GENESIS, with_extras) == ledger.entry_hash(GENESIS, entry)
+
+
+def test_the_same_instant_in_another_time_zone_hashes_the_same():
+    utc = fields(1)
+    helsinki = utc | {"at": utc["at"].astimezone(HELSINKI)}
+
+    assert helsinki["at"] == utc["at"]
+    assert helsinki["at"].utcoffset() != utc["at"].utcoffset()
+    assert ledger.entry_hash(GENESIS, helsinki) == ledger.entry_hash(GENESIS, utc)
+
+
+def test_a_different_instant_hashes_differently_even_with_the_same_wall_clock():
+    utc = fields(1)
+    same_wall_clock_in_helsinki = utc | {"at": utc["at"].replace(tzinfo=HELSINKI)}
+
+    assert ledger.entry_hash(GENESIS, same_wall_clock_in_helsinki) != ledger.entry_hash(GENESIS, utc)
+
+
+def test_a_chain_read_back_in_another_time_zone_still_verifies():
+    entries = chain(3)
+    read_back = [entry | {"at": entry["at"].astimezone(HELSINKI)} for entry in entries]
+
+    assert ledger.verify(read_back, *head(entries)) == []
+
+
+def test_a_hash_missing_a_field_cannot_be_computed():
+    entry = fields(1)
+    del entry["correlation_id"]
+
+    with pytest.raises(KeyError):
+        ledger.entry_hash(GENESIS, entry)
+
+
+# -- verify: intact chains ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("length", [1, 2, 5])
+def test_an_intact_chain_has_no_problems(length):
+    entries = chain(length)
+
+    assert ledger.verify(entries, *head(entries)) == []
+
+
+def test_an_empty_chain_with_a_genesis_head_is_intact():
+    assert ledger.verify([], 0, GENESIS) == []
+
+
+def test_the_first_entry_links_to_genesis():
+    assert chain(1)[0]["prev_hash"] == GENESIS
+
+
+def test_verify_reads_entries_from_any_iterable_once():
+    entries = chain(4)
+
+    assert ledger.verify(iter(entries), *head(entries)) == []
+
+
+def test_a_problem_reads_as_a_dict_for_the_report():
+    assert Problem(3, "changed").as_dict() == {"seq": 3, "problem": "changed"}
+
+
+# -- verify: changed entries ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "forged"), [
+    ("outcome", "deny"),
+    ("organisation", "hospital"),
+    ("professional", "mallory"),
+    ("at", START - timedelta(days=1)),
+    ("consent_id", None),
+])
+def test_changing_a_field_of_a_middle_entry_shows_that_entry_changed(name, forged):
+    entries = chain(5)
+    head_seq, head_hash = head(entries)
+    entries[2][name] = forged
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(3, "changed")]
+
+
+def test_changing_the_first_entry_shows_it_changed():
+    entries = chain(3)
+    head_seq, head_hash = head(entries)
+    entries[0]["reason"] = "denied_by_client"
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(1, "changed")]
+
+
+def test_changing_the_last_entry_shows_it_changed():
+    entries = chain(3)
+    head_seq, head_hash = head(entries)
+    entries[-1]["reason"] = "denied_by_client"
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(3, "changed")]
+
+
+def test_changing_two_entries_shows_both_in_order():
+    entries = chain(5)
+    head_seq, head_hash = head(entries)
+    entries[1]["outcome"] = "deny"
+    entries[3]["outcome"] = "deny"
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(2, "changed"), Problem(4, "changed")]
+
+
+def test_rewriting_an_entrys_stored_hash_breaks_the_link_to_it():
+    entries = chain(4)
+    head_seq, head_hash = head(entries)
+    entries[1]["hash"] = "f" * 64
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(2, "changed"), Problem(3, "broken_link")]
+
+
+def test_changing_an_entry_and_recomputing_its_hash_breaks_the_next_link():
+    entries = chain(4)
+    head_seq, head_hash = head(entries)
+    entries[1]["outcome"] = "deny"
+    entries[1]["hash"] = ledger.entry_hash(entries[1]["prev_hash"], entries[1])
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(3, "broken_link")]
+
+
+def test_changing_an_entry_and_rehashing_the_rest_is_caught_by_the_head():
+    entries = chain(4)
+    head_seq, head_hash = head(entries)
+    entries[1]["outcome"] = "deny"
+    rehash_from(entries, 1)
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(4, "head_mismatch")]
+
+
+def test_changing_an_entrys_prev_hash_shows_a_broken_link_and_a_change():
+    entries = chain(4)
+    head_seq, head_hash = head(entries)
+    entries[2]["prev_hash"] = "f" * 64
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(3, "broken_link"), Problem(3, "changed")]
+
+
+# -- verify: removed and reordered entries --------------------------------------------------
+
+
+def test_deleting_a_middle_entry_shows_it_missing_and_the_next_link_broken():
+    entries = chain(5)
+    head_seq, head_hash = head(entries)
+    del entries[2]
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(3, "missing"), Problem(4, "broken_link")]
+
+
+def test_deleting_several_middle_entries_shows_each_missing():
+    entries = chain(6)
+    head_seq, head_hash = head(entries)
+    del entries[1:4]
+
+    assert ledger.verify(entries, head_seq, head_hash) == [
+        Problem(2, "missing"), Problem(3, "missing"), Problem(4, "missing"), Problem(5, "broken_link")]
+
+
+def test_deleting_the_first_entry_shows_it_missing_and_the_link_to_genesis_broken():
+    entries = chain(3)
+    head_seq, head_hash = head(entries)
+    del entries[0]
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(1, "missing"), Problem(2, "broken_link")]
+
+
+def test_deleting_the_last_entry_is_caught_by_the_head():
+    entries = chain(5)
+    head_seq, head_hash = head(entries)
+    del entries[-1]
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(5, "missing"), Problem(5, "head_mismatch")]
+
+
+def test_deleting_the_last_entries_is_caught_by_the_head():
+    entries = chain(5)
+    head_seq, head_hash = head(entries)
+    del entries[-2:]
+
+    assert ledger.verify(entries, head_seq, head_hash) == [
+        Problem(4, "missing"), Problem(5, "missing"), Problem(5, "head_mismatch")]
+
+
+def test_deleting_every_entry_is_caught_by_the_head():
+    entries = chain(3)
+    head_seq, head_hash = head(entries)
+
+    assert ledger.verify([], head_seq, head_hash) == [
+        Problem(1, "missing"), Problem(2, "missing"), Problem(3, "missing"), Problem(3, "head_mismatch")]
+
+
+def test_deleting_the_last_entry_and_its_head_record_leaves_a_chain_that_verifies():
+    # The head is the only witness of the newest rows: it must be kept apart from them.
+    entries = chain(5)
+    del entries[-1]
+
+    assert ledger.verify(entries, *head(entries)) == []
+
+
+def test_a_head_ahead_of_the_chain_by_hash_only_is_a_mismatch():
+    entries = chain(3)
+
+    assert ledger.verify(entries, 3, "f" * 64) == [Problem(3, "head_mismatch")]
+
+
+@pytest.mark.parametrize(("head_seq", "expected"), [
+    (5, [Problem(4, "missing"), Problem(5, "missing"), Problem(5, "head_mismatch")]),
+    (2, [Problem(2, "head_mismatch")]),
+])
+def test_a_head_with_the_right_hash_but_another_seq_is_a_mismatch(head_seq, expected):
+    entries = chain(3)
+
+    assert ledger.verify(entries, head_seq, entries[-1]["hash"]) == expected
+
+
+def test_entries_beyond_the_head_are_a_mismatch():
+    entries = chain(4)
+
+    assert ledger.verify(entries, *head(entries[:3])) == [Problem(3, "head_mismatch")]
+
+
+def test_a_non_empty_chain_against_a_genesis_head_is_a_mismatch():
+    assert ledger.verify(chain(2), 0, GENESIS) == [Problem(0, "head_mismatch")]
+
+
+def test_reading_two_entries_out_of_order_is_caught_as_gaps_and_broken_links():
+    # verify expects entries in seq order (the repository reads them so); out of order,
+    # each entry is reported where it is met, and none of them is changed.
+    entries = chain(4)
+    head_seq, head_hash = head(entries)
+    entries[1], entries[2] = entries[2], entries[1]
+
+    assert ledger.verify(entries, head_seq, head_hash) == [
+        Problem(2, "missing"), Problem(3, "broken_link"), Problem(2, "broken_link"),
+        Problem(3, "missing"), Problem(4, "broken_link")]
+
+
+def test_swapping_the_contents_of_two_entries_under_their_seq_numbers_is_caught():
+    entries = chain(4)
+    head_seq, head_hash = head(entries)
+    second, third = entries[1], entries[2]
+    for name in ledger.HASHED_FIELDS:
+        if name != "seq":
+            second[name], third[name] = third[name], second[name]
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(2, "changed"), Problem(3, "changed")]
+
+
+def test_swapping_contents_and_rehashing_the_rest_is_caught_by_the_head():
+    entries = chain(4)
+    head_seq, head_hash = head(entries)
+    second, third = entries[1], entries[2]
+    for name in ledger.HASHED_FIELDS:
+        if name != "seq":
+            second[name], third[name] = third[name], second[name]
+    rehash_from(entries, 1)
+
+    assert ledger.verify(entries, head_seq, head_hash) == [Problem(4, "head_mismatch")]
+
+
+def test_inserting_a_forged_entry_in_the_middle_is_caught():
+    entries = chain(3)
+    head_seq, head_hash = head(entries)
+    forged = fields(2) | {"entry_id": "forged", "prev_hash": entries[0]["hash"]}
+    forged["hash"] = ledger.entry_hash(forged["prev_hash"], forged)
+    entries.insert(2, forged)
+
+    # A second entry 2, linked to entry 1, now follows the real one: its own link is
+    # broken, and so is entry 3's, which no longer follows the entry it was chained to.
+    assert ledger.verify(entries, head_seq, head_hash) == [
+        Problem(2, "broken_link"), Problem(3, "broken_link")]

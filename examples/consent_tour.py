@@ -16,7 +16,7 @@ import sqlite3  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-from datetime import datetime, timedelta, timezone  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
@@ -50,7 +50,7 @@ def main() -> int:
         answer = consent.check(client_id=client, **CHECK)
         show("checked", f"{answer['decision']} ({answer['reason']})")
 
-        short = grant(consent, client, valid_until=(datetime.now(timezone.utc)
+        short = grant(consent, client, valid_until=(datetime.now(UTC)
                                                      + timedelta(seconds=2)).isoformat())
         show("granted for two seconds", short["id"])
         time.sleep(2.5)

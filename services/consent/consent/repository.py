@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from consent import ledger
 from consent.models import Consent, ConsentHistory, Denial, DisclosureEntry, DisclosureHead
@@ -29,10 +30,12 @@ class Consents:
             raise NotFound("consent", str(consent_id))
         return consent
 
-    def of_client(self, client_id: str) -> list[Consent]:
-        return list(self.session.scalars(
-            sa.select(Consent).where(Consent.client_id == str(client_id))
-            .order_by(Consent.recorded_at, Consent.id)))
+    def of_client(self, client_id: str, *, with_history: bool = False) -> list[Consent]:
+        query = (sa.select(Consent).where(Consent.client_id == str(client_id))
+                 .order_by(Consent.recorded_at, Consent.id))
+        if with_history:
+            query = query.options(selectinload(Consent.history))
+        return list(self.session.scalars(query))
 
     def due_to_expire(self, now: datetime) -> list[Consent]:
         return list(self.session.scalars(

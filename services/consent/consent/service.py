@@ -188,7 +188,8 @@ class ConsentService:
         with self.db() as uow:
             return {
                 "client_id": client_id,
-                "consents": schemas.ConsentOut(many=True).dump(uow.consents.of_client(client_id)),
+                "consents": schemas.ConsentOut(many=True).dump(
+                    uow.consents.of_client(client_id, with_history=True)),
                 "denials": schemas.DenialOut(many=True).dump(uow.denials.of_client(client_id)),
             }
 

@@ -1,9 +1,11 @@
 """``python -m notify run`` starts the service."""
-import sys  # noqa: E402
-
 import tiimi_shared.green  # noqa: F401  (first: patches sockets and threads)
-from notify.service import NotifyService  # noqa: E402
-from tiimi_shared.runner import main  # noqa: E402
+
+# isort: split
+import sys
+
+from notify.service import NotifyService
+from tiimi_shared.runner import main
 
 if __name__ == "__main__":
     sys.exit(main(NotifyService, None))

@@ -1,9 +1,11 @@
 """``python -m referral run`` starts the service."""
-import sys  # noqa: E402
-
 import tiimi_shared.green  # noqa: F401  (first: patches sockets and threads)
-from referral.service import ReferralService  # noqa: E402
-from tiimi_shared.runner import main  # noqa: E402
+
+# isort: split
+import sys
+
+from referral.service import ReferralService
+from tiimi_shared.runner import main
 
 if __name__ == "__main__":
     sys.exit(main(ReferralService, None))

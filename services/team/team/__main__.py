@@ -1,9 +1,11 @@
 """``python -m team run`` starts the service."""
-import sys  # noqa: E402
-
 import tiimi_shared.green  # noqa: F401  (first: patches sockets and threads)
-from team.service import TeamService  # noqa: E402
-from tiimi_shared.runner import main  # noqa: E402
+
+# isort: split
+import sys
+
+from team.service import TeamService
+from tiimi_shared.runner import main
 
 if __name__ == "__main__":
     sys.exit(main(TeamService, None))

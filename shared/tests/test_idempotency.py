@@ -4,10 +4,10 @@ import uuid
 
 import pytest
 from kombu import Connection, Exchange, Producer
-from nameko.events import event_handler
 
 from tiimi_shared import contracts
 from tiimi_shared.database import PROCESSED_EVENTS, Database
+from tiimi_shared.handlers import event_handler
 
 from .kernel_fixtures import count, effects, prepare
 

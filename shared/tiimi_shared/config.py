@@ -50,8 +50,6 @@ class Settings:
             "OUTBOX_INTERVAL": self.outbox_interval,
             "EXPIRY_INTERVAL": self.expiry_interval,
             "max_workers": self.max_workers,
-            # Our own JSON logging is configured by the runner, not by nameko.
-            "LOGGING": None,
         }
 
 

@@ -1,29 +1,39 @@
 """Every service starts on the broker and answers its health RPC."""
+from pathlib import Path
+
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+import consent
+import team
 from consent.service import ConsentService
 from gateway.service import GatewayService
 from notify.service import NotifyService
 from referral.service import ReferralService
+from team.identity import new_keys
 from team.service import TeamService
+from tiimi_shared.testing.fixtures import migrate
 
 pytestmark = pytest.mark.integration
 
 
-def test_each_service_answers_health(runner_factory, rabbit_config, tmp_path):
-    from pathlib import Path
+def test_each_service_answers_health(container_factory, rabbit_config, tmp_path):
+    identity_key, lookup_key = new_keys()
 
-    import consent
-    from tiimi_shared.testing.fixtures import migrate
+    def database(package):
+        return {"DATABASE_URL": migrate(Path(package.__file__).parent / "migrations",
+                                        f"sqlite:///{tmp_path / package.__name__}.db")}
 
-    url = migrate(Path(consent.__file__).parent / "migrations", f"sqlite:///{tmp_path / 'c.db'}")
-    runner = runner_factory(rabbit_config | {"DATABASE_URL": url}, ConsentService, TeamService,
-                            ReferralService, NotifyService, GatewayService)
-    runner.start()
+    configs = {
+        ConsentService: database(consent),
+        TeamService: database(team) | {"IDENTITY_KEY": identity_key, "LOOKUP_KEY": lookup_key},
+        ReferralService: {}, NotifyService: {}, GatewayService: {},
+    }
+    for service_cls, config in configs.items():
+        container_factory(service_cls, rabbit_config | config).start()
     with ClusterRpcProxy(rabbit_config, timeout=10) as rpc:
         answers = {name: getattr(rpc, name).health()
                    for name in ("consent", "team", "referral", "notify", "gateway")}
     assert {name: a["status"] for name, a in answers.items()} == dict.fromkeys(answers, "ok")
-    assert answers["consent"]["database"] == "ok"
+    assert answers["consent"]["database"] == answers["team"]["database"] == "ok"
     assert answers["consent"]["outbox_backlog"] == 0

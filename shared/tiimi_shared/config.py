@@ -12,6 +12,11 @@ localhost and one SQLite file per service under ``var/``.
 | TIIMI_OUTBOX_INTERVAL          | 0.5 (seconds between outbox relay runs)   |
 | TIIMI_EXPIRY_INTERVAL          | 5 (seconds between consent expiry sweeps) |
 | TIIMI_MAX_WORKERS              | 10 (concurrent workers per service)       |
+| TIIMI_IDENTITY_KEY             | none: encrypts personal identity codes    |
+| TIIMI_LOOKUP_KEY               | none: keys the hash that finds them       |
+
+The two keys are secrets: the team service will not start without them.
+``make run`` makes a pair for local use under ``var/`` the first time.
 """
 from __future__ import annotations
 
@@ -41,6 +46,8 @@ class Settings:
     outbox_interval: float
     expiry_interval: float
     max_workers: int
+    identity_key: str | None = None
+    lookup_key: str | None = None
 
     def nameko_config(self) -> dict:
         """The config dict a nameko container of this service runs with."""
@@ -50,6 +57,8 @@ class Settings:
             "OUTBOX_INTERVAL": self.outbox_interval,
             "EXPIRY_INTERVAL": self.expiry_interval,
             "max_workers": self.max_workers,
+            "IDENTITY_KEY": self.identity_key,
+            "LOOKUP_KEY": self.lookup_key,
         }
 
 
@@ -72,6 +81,8 @@ def load(service: str, env: Mapping[str, str] | None = None) -> Settings:
         outbox_interval=float(env.get("TIIMI_OUTBOX_INTERVAL", "0.5")),
         expiry_interval=float(env.get("TIIMI_EXPIRY_INTERVAL", "5")),
         max_workers=int(env.get("TIIMI_MAX_WORKERS", "10")),
+        identity_key=env.get("TIIMI_IDENTITY_KEY"),
+        lookup_key=env.get("TIIMI_LOOKUP_KEY"),
     )
 
 

@@ -71,3 +71,13 @@ DENIAL_LIFTED = registry.register(
     "consent", "denial_lifted",
     payload_schema(**_denial_common, lifted_by=fields.String(required=True, validate=IDENTIFIER)),
 )
+
+# -- team -------------------------------------------------------------------
+
+CLIENT_REGISTERED = registry.register(
+    "team", "client_registered",
+    payload_schema(
+        client_id=fields.UUID(required=True),
+        registered_by=fields.String(required=True, validate=IDENTIFIER),
+    ),
+)

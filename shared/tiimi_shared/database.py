@@ -142,7 +142,8 @@ class UnitOfWork:
 
     def __exit__(self, *exc_info) -> None:
         try:
-            self.session.rollback()
+            # close() rolls back whatever was not committed; unlike rollback() it
+            # leaves loaded objects readable after the block.
             self.session.close()
         finally:
             if self._lock is not None:

@@ -5,6 +5,8 @@ Each service runs with exactly the command its container runs
 """
 from __future__ import annotations
 
+import base64
+import json
 import os
 import signal
 import subprocess
@@ -19,6 +21,21 @@ def service_command(service: str) -> list[str]:
     return [sys.executable, "-m", service, "run"]
 
 
+def local_keys(var) -> dict[str, str]:
+    """Secrets for a developer machine: made once under var/, kept across restarts.
+
+    Production sets TIIMI_IDENTITY_KEY and TIIMI_LOOKUP_KEY from its secret store.
+    """
+    path = var / "local-keys.json"
+    if not path.exists():
+        keys = {"TIIMI_IDENTITY_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+                "TIIMI_LOOKUP_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
+    keys = json.loads(path.read_text())
+    return {name: os.environ.get(name, value) for name, value in keys.items()}
+
+
 def main(services: list[str]) -> int:
     amqp_uri = os.environ.get("TIIMI_AMQP_URI", tiimi_config.DEFAULT_AMQP_URI)
     problem = broker_problem(amqp_uri)
@@ -27,6 +44,7 @@ def main(services: list[str]) -> int:
         return 2
     var = tiimi_config.var_dir()
     (var / "log").mkdir(parents=True, exist_ok=True)
+    os.environ.update(local_keys(var))
     for service in services:
         done = subprocess.run([sys.executable, "-m", service, "migrate"],
                               stdout=subprocess.DEVNULL)

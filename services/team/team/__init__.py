@@ -1,4 +1,4 @@
 """The team service: each client's team around one named key worker.
 
-A skeleton for now: it starts and answers its health RPC.
+Built so far: the client register. The team itself is still to come.
 """

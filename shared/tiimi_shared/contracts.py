@@ -81,3 +81,50 @@ CLIENT_REGISTERED = registry.register(
         registered_by=fields.String(required=True, validate=IDENTIFIER),
     ),
 )
+
+MEMBER_KINDS = ("professional", "close_one", "client")
+MEMBER_STATUSES = ("pending_consent", "active", "suspended", "removed")
+
+_team_ref = dict(
+    team_id=fields.UUID(required=True),
+    client_id=fields.UUID(required=True),
+)
+_member_ref = dict(
+    **_team_ref,
+    member_id=fields.UUID(required=True),
+    kind=fields.String(required=True, validate=validate.OneOf(MEMBER_KINDS)),
+    # Professionals only: close ones and the client have neither.
+    professional_id=fields.String(required=True, allow_none=True, validate=IDENTIFIER),
+    organisation=_organisation(required=True, allow_none=True),
+    # Told when a member changes, so notify can reach the key worker.
+    key_worker_id=fields.String(required=True, validate=IDENTIFIER),
+)
+
+TEAM_CREATED = registry.register(
+    "team", "team_created",
+    payload_schema(**_team_ref, organisation=_organisation(required=True),
+                   key_worker_id=fields.String(required=True, validate=IDENTIFIER),
+                   created_by=fields.String(required=True, validate=IDENTIFIER)),
+)
+MEMBER_ADDED = registry.register(
+    "team", "member_added",
+    payload_schema(**_member_ref,
+                   status=fields.String(required=True, validate=validate.OneOf(MEMBER_STATUSES))),
+)
+MEMBER_ACTIVATED = registry.register("team", "member_activated", payload_schema(**_member_ref))
+MEMBER_SUSPENDED = registry.register(
+    "team", "member_suspended",
+    payload_schema(**_member_ref, because=fields.String(
+        required=True, validate=validate.OneOf(("consent_withdrawn", "consent_expired", "consent_denied")))),
+)
+MEMBER_REMOVED = registry.register("team", "member_removed", payload_schema(**_member_ref))
+KEY_WORKER_CHANGED = registry.register(
+    "team", "key_worker_changed",
+    payload_schema(**_team_ref, previous_key_worker_id=fields.String(required=True, validate=IDENTIFIER),
+                   key_worker_id=fields.String(required=True, validate=IDENTIFIER),
+                   changed_by=fields.String(required=True, validate=IDENTIFIER)),
+)
+TEAM_CLOSED = registry.register(
+    "team", "team_closed",
+    payload_schema(**_team_ref, closed_by=fields.String(required=True, validate=IDENTIFIER)),
+)

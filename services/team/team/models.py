@@ -29,3 +29,59 @@ class Client(Base):
     municipality: Mapped[str] = mapped_column(sa.String(3))
     registered_by: Mapped[str] = mapped_column(sa.String(64))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), unique=True)
+    organisation: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    created_by: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+
+
+class TeamStatusChange(Base):
+    __tablename__ = "team_status_history"
+
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(sa.String(64))
+    reason: Mapped[str | None] = mapped_column(sa.String(1000))
+
+
+class KeyWorkerPeriod(Base):
+    """Who was key worker when; exactly one period of a team is open."""
+
+    __tablename__ = "key_worker_periods"
+
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+    member_id: Mapped[str] = mapped_column(sa.ForeignKey("members.id"))
+    professional_id: Mapped[str] = mapped_column(sa.String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    handover_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    changed_by: Mapped[str] = mapped_column(sa.String(64))
+
+
+class Member(Base):
+    __tablename__ = "members"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # professional, close_one, client
+    professional_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    name: Mapped[str | None] = mapped_column(sa.String(200))
+    organisation: Mapped[str | None] = mapped_column(sa.String(64))
+    role: Mapped[str | None] = mapped_column(sa.String(40))
+    relation: Mapped[str | None] = mapped_column(sa.String(40))
+    contact: Mapped[dict] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    starts_on: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_on: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    added_by: Mapped[str] = mapped_column(sa.String(64))

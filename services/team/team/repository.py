@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from team.models import Client
+from team.models import Client, KeyWorkerPeriod, Member, Team, TeamStatusChange
+from team.rules import OPEN_MEMBER_STATUSES
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
 
@@ -25,8 +26,97 @@ class Clients:
         return self.session.scalars(sa.select(Client).where(Client.identity_lookup == lookup)).first()
 
 
+class Teams:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, team: Team) -> None:
+        self.session.add(team)
+
+    def get(self, team_id: str, *, for_update: bool = False) -> Team:
+        query = sa.select(Team).where(Team.id == str(team_id))
+        if for_update:
+            query = query.with_for_update()
+        team = self.session.scalars(query).first()
+        if team is None:
+            raise NotFound("team", str(team_id))
+        return team
+
+    def of_client(self, client_id: str) -> Team | None:
+        return self.session.scalars(sa.select(Team).where(Team.client_id == str(client_id))).first()
+
+    def record_status(self, team: Team, status: str, at, by: str, reason: str | None = None) -> None:
+        team.status = status
+        self.session.add(TeamStatusChange(team_id=team.id, status=status, at=at, by=by, reason=reason))
+
+    def status_history(self, team_id: str) -> list[TeamStatusChange]:
+        return list(self.session.scalars(sa.select(TeamStatusChange).where(
+            TeamStatusChange.team_id == team_id).order_by(TeamStatusChange.position)))
+
+    def key_worker(self, team_id: str) -> KeyWorkerPeriod:
+        return self.session.scalars(sa.select(KeyWorkerPeriod).where(
+            KeyWorkerPeriod.team_id == team_id, KeyWorkerPeriod.ended_at.is_(None))).one()
+
+    def key_worker_history(self, team_id: str) -> list[KeyWorkerPeriod]:
+        return list(self.session.scalars(sa.select(KeyWorkerPeriod).where(
+            KeyWorkerPeriod.team_id == team_id).order_by(KeyWorkerPeriod.position)))
+
+    def start_key_worker(self, period: KeyWorkerPeriod) -> None:
+        self.session.add(period)
+
+    def of_professional(self, professional_id: str) -> list[tuple[Team, str]]:
+        """Open teams where the professional is key worker or an active member."""
+        key_worker_of = set(self.session.scalars(sa.select(KeyWorkerPeriod.team_id).where(
+            KeyWorkerPeriod.professional_id == professional_id, KeyWorkerPeriod.ended_at.is_(None))))
+        member_of = set(self.session.scalars(sa.select(Member.team_id).where(
+            Member.professional_id == professional_id, Member.status == "active")))
+        teams = self.session.scalars(sa.select(Team).where(
+            Team.id.in_(key_worker_of | member_of), Team.status != "closed").order_by(Team.created_at))
+        return [(team, "key_worker" if team.id in key_worker_of else "member") for team in teams]
+
+
+class Members:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, member: Member) -> None:
+        self.session.add(member)
+
+    def get(self, team_id: str, member_id: str) -> Member:
+        member = self.session.get(Member, str(member_id))
+        if member is None or member.team_id != str(team_id):
+            raise NotFound("member", str(member_id))
+        return member
+
+    def of_team(self, team_id: str, *, open_only: bool = False) -> list[Member]:
+        query = sa.select(Member).where(Member.team_id == str(team_id))
+        if open_only:
+            query = query.where(Member.status.in_(OPEN_MEMBER_STATUSES))
+        return list(self.session.scalars(query.order_by(Member.starts_on, Member.id)))
+
+    def awaiting_consent(self, *, client_id: str | None = None, organisation: str | None = None
+                         ) -> list[tuple[Team, Member]]:
+        """Members pending or suspended for consent, on open teams."""
+        return self._with_status(("pending_consent", "suspended"), client_id, organisation)
+
+    def active_from(self, client_id: str, organisation: str) -> list[tuple[Team, Member]]:
+        return self._with_status(("active",), client_id, organisation)
+
+    def _with_status(self, statuses, client_id, organisation) -> list[tuple[Team, Member]]:
+        query = (sa.select(Team, Member).join(Member, Member.team_id == Team.id)
+                 .where(Member.status.in_(statuses), Member.kind == "professional",
+                        Member.organisation != Team.organisation, Team.status != "closed"))
+        if client_id is not None:
+            query = query.where(Team.client_id == str(client_id))
+        if organisation is not None:
+            query = query.where(Member.organisation == organisation)
+        return [(team, member) for team, member in self.session.execute(query.order_by(Member.id))]
+
+
 class TeamUnitOfWork(UnitOfWork):
     def __enter__(self):
         super().__enter__()
         self.clients = Clients(self.session)
+        self.teams = Teams(self.session)
+        self.members = Members(self.session)
         return self

@@ -1,8 +1,10 @@
 """What comes into and goes out of the team service."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate, validates_schema
+from marshmallow import ValidationError as MarshmallowError
 
+from team.rules import ROLES
 from tiimi_shared.contracts import IDENTIFIER
 
 LANGUAGES = ("fi", "sv", "en")
@@ -54,3 +56,125 @@ class ClientOut(Schema):
     municipality = fields.String()
     registered_by = fields.String()
     registered_at = fields.AwareDateTime()
+
+
+RELATIONS = ("spouse", "partner", "parent", "child", "sibling", "grandparent", "grandchild",
+             "relative", "friend", "neighbour", "other")
+
+
+def _identifier(**kw):
+    return fields.String(validate=IDENTIFIER, **kw)
+
+
+def _reason(**kw):
+    return fields.String(validate=validate.Length(min=1, max=1000), **kw)
+
+
+class Professional(Strict):
+    professional_id = _identifier(required=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    organisation = _identifier(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class CreateTeam(Strict):
+    client_id = fields.UUID(required=True)
+    organisation = _identifier(required=True)
+    key_worker = fields.Nested(Professional, required=True)
+    created_by = _identifier(required=True)
+
+
+class AddMember(Strict):
+    team_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("professional", "close_one", "client")))
+    professional = fields.Nested(Professional, load_default=None)
+    name = fields.String(validate=validate.Length(min=1, max=200), load_default=None)
+    relation = fields.String(validate=validate.OneOf(RELATIONS), load_default=None)
+    contact = fields.Nested(Contact, load_default=dict)
+    starts_on = fields.AwareDateTime(load_default=None)
+    ends_on = fields.AwareDateTime(load_default=None)
+    added_by = _identifier(required=True)
+
+    @validates_schema
+    def _fits_its_kind(self, data, **_kwargs):
+        kind = data.get("kind")
+        if kind == "professional" and data.get("professional") is None:
+            raise MarshmallowError({"professional": ["required for a professional member"]})
+        if kind == "close_one":
+            missing = {f: ["required for a close one"] for f in ("name", "relation") if not data.get(f)}
+            if missing:
+                raise MarshmallowError(missing)
+        if kind != "professional" and data.get("professional") is not None:
+            raise MarshmallowError({"professional": ["only for a professional member"]})
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
+            raise MarshmallowError({"ends_on": ["must be after starts_on"]})
+
+
+class RemoveMember(Strict):
+    team_id = fields.UUID(required=True)
+    member_id = fields.UUID(required=True)
+    removed_by = _identifier(required=True)
+    reason = _reason(required=True)
+
+
+class HandOver(Strict):
+    team_id = fields.UUID(required=True)
+    to = fields.Nested(Professional, required=True)
+    reason = _reason(required=True)
+    changed_by = _identifier(required=True)
+
+
+class ChangeTeamStatus(Strict):
+    team_id = fields.UUID(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "closed")))
+    reason = _reason(load_default=None)
+    changed_by = _identifier(required=True)
+
+    @validates_schema
+    def _closing_needs_a_reason(self, data, **_kwargs):
+        if data.get("status") == "closed" and not data.get("reason"):
+            raise MarshmallowError({"reason": ["required to close a team"]})
+
+
+class TeamQuery(Strict):
+    team_id = fields.UUID(load_default=None)
+    client_id = fields.UUID(load_default=None)
+
+    @validates_schema
+    def _one_of(self, data, **_kwargs):
+        if (data.get("team_id") is None) == (data.get("client_id") is None):
+            raise MarshmallowError({"team_id": ["give team_id or client_id, not both"]})
+
+
+class ProfessionalQuery(Strict):
+    professional_id = _identifier(required=True)
+
+
+class MemberOut(Schema):
+    id = fields.String()
+    kind = fields.String()
+    professional_id = fields.String()
+    name = fields.String()
+    organisation = fields.String()
+    role = fields.String()
+    relation = fields.String()
+    contact = fields.Dict()
+    status = fields.String()
+    starts_on = fields.AwareDateTime()
+    ends_on = fields.AwareDateTime()
+
+
+class KeyWorkerPeriodOut(Schema):
+    professional_id = fields.String()
+    member_id = fields.String()
+    started_at = fields.AwareDateTime()
+    ended_at = fields.AwareDateTime()
+    handover_reason = fields.String()
+    changed_by = fields.String()
+
+
+class StatusChangeOut(Schema):
+    status = fields.String()
+    at = fields.AwareDateTime()
+    by = fields.String()
+    reason = fields.String()

@@ -21,6 +21,9 @@ def team_config(rabbit_config, database_url, clock):
         "OUTBOX_INTERVAL": 0.1,
         "IDENTITY_KEY": identity_key,
         "LOOKUP_KEY": lookup_key,
+        "CONSENT_TIMEOUT": 2,
+        # Driven by hand in tests.
+        "RECHECK_INTERVAL": 3600,
     }
 
 

@@ -1,0 +1,82 @@
+"""The team's rules as plain functions."""
+import pytest
+
+from team import rules
+from tiimi_shared.errors import Conflict, ValidationError
+
+COUNTY = "1234567-8"
+NGO = "0123456-7"
+
+
+@pytest.mark.parametrize("role", rules.KEY_WORKER_ROLES)
+def test_social_welfare_professionals_of_the_team_may_be_key_workers(role):
+    rules.check_key_worker(role, COUNTY, COUNTY)
+
+
+@pytest.mark.parametrize("role", sorted(set(rules.ROLES) - set(rules.KEY_WORKER_ROLES)))
+def test_other_professionals_may_not_be_key_workers(role):
+    with pytest.raises(ValidationError) as refused:
+        rules.check_key_worker(role, COUNTY, COUNTY)
+    assert list(refused.value.errors) == ["key_worker.role"]
+
+
+def test_a_key_worker_from_another_organisation_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        rules.check_key_worker("social_worker", NGO, COUNTY)
+    assert list(refused.value.errors) == ["key_worker.organisation"]
+
+
+@pytest.mark.parametrize("organisation, permitted, status", [
+    (COUNTY, None, "active"),        # same organisation: no consent needed
+    (None, None, "active"),          # a close one or the client
+    (NGO, True, "active"),
+    (NGO, False, "pending_consent"),
+    (NGO, None, "pending_consent"),  # the consent service did not answer: fail closed
+])
+def test_status_on_joining(organisation, permitted, status):
+    assert rules.status_on_joining(organisation, COUNTY, permitted) == status
+
+
+def test_the_gate_asks_for_basic_and_team_for_team_coordination():
+    assert rules.gate_requests(NGO, "ngo-77") == [
+        {"organisation": NGO, "professional": "ngo-77", "category": "basic", "purpose": "team_coordination"},
+        {"organisation": NGO, "professional": "ngo-77", "category": "team", "purpose": "team_coordination"},
+    ]
+
+
+@pytest.mark.parametrize("current, wanted", [
+    ("proposed", "active"), ("proposed", "closed"), ("active", "suspended"), ("active", "closed"),
+    ("suspended", "active"), ("suspended", "closed"),
+])
+def test_allowed_team_status_changes(current, wanted):
+    rules.check_status_change(current, wanted)
+
+
+@pytest.mark.parametrize("current, wanted", [
+    ("proposed", "suspended"), ("active", "active"), ("closed", "active"), ("closed", "closed"),
+    ("suspended", "suspended"),
+])
+def test_refused_team_status_changes_name_the_allowed_ones(current, wanted):
+    with pytest.raises(Conflict) as refused:
+        rules.check_status_change(current, wanted)
+    assert refused.value.current_state == current
+    assert refused.value.allowed == list(rules.TEAM_TRANSITIONS[current])
+
+
+def test_a_closed_team_is_refused_and_an_open_one_is_not():
+    rules.check_team_open("active")
+    with pytest.raises(Conflict):
+        rules.check_team_open("closed")
+
+
+def test_the_same_person_is_recognised_as_a_member_already():
+    current = [rules.MemberKey.of("professional", "n-1", "N. N.", None),
+               rules.MemberKey.of("close_one", None, "Liisa Virtanen", "sibling"),
+               rules.MemberKey.of("client", None, None, None)]
+    for again in (rules.MemberKey.of("professional", "n-1", "Other Name", None),
+                  rules.MemberKey.of("close_one", None, " liisa virtanen ", "sibling"),
+                  rules.MemberKey.of("client", None, None, None)):
+        with pytest.raises(Conflict):
+            rules.check_not_member_already(again, current)
+    rules.check_not_member_already(rules.MemberKey.of("close_one", None, "Liisa Virtanen", "friend"), current)
+    rules.check_not_member_already(rules.MemberKey.of("professional", "n-2", None, None), current)

@@ -5,15 +5,12 @@ the error instead of silently ignored.
 """
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 from marshmallow import ValidationError as MarshmallowError
 
 from consent.rules import GIVERS, METHODS, REPRESENTATIVE_RELATIONS
-from tiimi_shared.contracts import CATEGORIES, IDENTIFIER, PURPOSES
-
-
-def _identifier(**kw):
-    return fields.String(validate=IDENTIFIER, **kw)
+from tiimi_shared.contracts import CATEGORIES, PURPOSES
+from tiimi_shared.schemas import Strict, identifier, reason
 
 
 def _unique_choices(choices, **kw):
@@ -27,15 +24,6 @@ def _no_repeats(values):
         raise MarshmallowError("each value once")
 
 
-def _reason(**kw):
-    return fields.String(validate=validate.Length(min=1, max=1000), **kw)
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
 class GivenBy(Strict):
     kind = fields.String(required=True, validate=validate.OneOf(GIVERS))
     relation = fields.String(validate=validate.OneOf(REPRESENTATIVE_RELATIONS), load_default=None)
@@ -44,40 +32,40 @@ class GivenBy(Strict):
 class GrantConsent(Strict):
     client_id = fields.UUID(required=True)
     given_by = fields.Nested(GivenBy, required=True)
-    recipient_organisation = _identifier(required=True)
-    professionals = fields.List(_identifier(), load_default=list, validate=_no_repeats)
+    recipient_organisation = identifier(required=True)
+    professionals = fields.List(identifier(), load_default=list, validate=_no_repeats)
     categories = _unique_choices(CATEGORIES, required=True)
     purposes = _unique_choices(PURPOSES, required=True)
     valid_from = fields.AwareDateTime(load_default=None)
     valid_until = fields.AwareDateTime(load_default=None, allow_none=True)
     method = fields.String(required=True, validate=validate.OneOf(METHODS))
-    recorded_by = _identifier(required=True)
+    recorded_by = identifier(required=True)
 
 
 class WithdrawConsent(Strict):
     consent_id = fields.UUID(required=True)
-    withdrawn_by = _identifier(required=True)
-    reason = _reason(required=True)
+    withdrawn_by = identifier(required=True)
+    reason = reason(required=True)
 
 
 class RecordDenial(Strict):
     client_id = fields.UUID(required=True)
     # null denies every organisation; the key is required so that "all" is said aloud.
-    organisation = _identifier(required=True, allow_none=True)
+    organisation = identifier(required=True, allow_none=True)
     categories = _unique_choices(CATEGORIES, required=True)
-    reason = _reason(load_default=None)
-    recorded_by = _identifier(required=True)
+    reason = reason(load_default=None)
+    recorded_by = identifier(required=True)
 
 
 class LiftDenial(Strict):
     denial_id = fields.UUID(required=True)
-    lifted_by = _identifier(required=True)
-    reason = _reason(required=True)
+    lifted_by = identifier(required=True)
+    reason = reason(required=True)
 
 
 class AccessRequest(Strict):
-    organisation = _identifier(required=True)
-    professional = _identifier(load_default=None, allow_none=True)
+    organisation = identifier(required=True)
+    professional = identifier(load_default=None, allow_none=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
 

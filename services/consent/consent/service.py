@@ -16,17 +16,11 @@ from consent.repository import ConsentUnitOfWork
 from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
-from tiimi_shared.errors import EXPECTED, Conflict, NotFound, ValidationError, from_marshmallow
+from tiimi_shared.errors import EXPECTED, Conflict, NotFound, ValidationError
 from tiimi_shared.logging import get_logger
+from tiimi_shared.schemas import load
 
 log = get_logger(__name__)
-
-
-def load(schema: type, payload: dict) -> dict:
-    try:
-        return schema().load(payload)
-    except MarshmallowError as error:
-        raise from_marshmallow(error) from None
 
 
 class ConsentService:

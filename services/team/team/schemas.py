@@ -1,18 +1,13 @@
 """What comes into and goes out of the team service."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as MarshmallowError
 
 from team.rules import ROLES
-from tiimi_shared.contracts import IDENTIFIER
+from tiimi_shared.schemas import Strict, identifier, reason
 
 LANGUAGES = ("fi", "sv", "en")
-
-
-class Strict(Schema):
-    class Meta:
-        unknown = RAISE
 
 
 class Contact(Strict):
@@ -31,7 +26,7 @@ class RegisterClient(Strict):
     # The municipality's three-digit code in Statistics Finland's classification (837 Tampere).
     municipality = fields.String(required=True, validate=validate.Regexp(
         r"^\d{3}$", error="a three-digit municipality code"))
-    registered_by = fields.String(required=True, validate=IDENTIFIER)
+    registered_by = identifier(required=True)
 
 
 class FindClient(Strict):
@@ -43,7 +38,7 @@ class ClientQuery(Strict):
 
 
 class RevealIdentityCode(ClientQuery):
-    requested_by = fields.String(required=True, validate=IDENTIFIER)
+    requested_by = identifier(required=True)
 
 
 class ClientOut(Schema):
@@ -62,26 +57,18 @@ RELATIONS = ("spouse", "partner", "parent", "child", "sibling", "grandparent", "
              "relative", "friend", "neighbour", "other")
 
 
-def _identifier(**kw):
-    return fields.String(validate=IDENTIFIER, **kw)
-
-
-def _reason(**kw):
-    return fields.String(validate=validate.Length(min=1, max=1000), **kw)
-
-
 class Professional(Strict):
-    professional_id = _identifier(required=True)
+    professional_id = identifier(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    organisation = _identifier(required=True)
+    organisation = identifier(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
 
 class CreateTeam(Strict):
     client_id = fields.UUID(required=True)
-    organisation = _identifier(required=True)
+    organisation = identifier(required=True)
     key_worker = fields.Nested(Professional, required=True)
-    created_by = _identifier(required=True)
+    created_by = identifier(required=True)
 
 
 class AddMember(Strict):
@@ -93,7 +80,7 @@ class AddMember(Strict):
     contact = fields.Nested(Contact, load_default=dict)
     starts_on = fields.AwareDateTime(load_default=None)
     ends_on = fields.AwareDateTime(load_default=None)
-    added_by = _identifier(required=True)
+    added_by = identifier(required=True)
 
     @validates_schema
     def _fits_its_kind(self, data, **_kwargs):
@@ -113,25 +100,25 @@ class AddMember(Strict):
 class RemoveMember(Strict):
     team_id = fields.UUID(required=True)
     member_id = fields.UUID(required=True)
-    removed_by = _identifier(required=True)
-    reason = _reason(required=True)
+    removed_by = identifier(required=True)
+    reason = reason(required=True)
 
 
 class HandOver(Strict):
     team_id = fields.UUID(required=True)
     to = fields.Nested(Professional, required=True)
-    reason = _reason(required=True)
-    changed_by = _identifier(required=True)
+    reason = reason(required=True)
+    changed_by = identifier(required=True)
 
 
 class ChangeTeamStatus(Strict):
     team_id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "closed")))
-    reason = _reason(load_default=None)
-    changed_by = _identifier(required=True)
+    reason = reason(load_default=None)
+    changed_by = identifier(required=True)
 
     @validates_schema
-    def _closing_needs_a_reason(self, data, **_kwargs):
+    def _closing_needs_areason(self, data, **_kwargs):
         if data.get("status") == "closed" and not data.get("reason"):
             raise MarshmallowError({"reason": ["required to close a team"]})
 
@@ -147,7 +134,7 @@ class TeamQuery(Strict):
 
 
 class ProfessionalQuery(Strict):
-    professional_id = _identifier(required=True)
+    professional_id = identifier(required=True)
 
 
 class MemberOut(Schema):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-from marshmallow import ValidationError as MarshmallowError
 from nameko.rpc import rpc
 from sqlalchemy.exc import IntegrityError
 
@@ -19,20 +18,14 @@ from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.consent_gate import ConsentGate
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
-from tiimi_shared.errors import EXPECTED, Conflict, NotFound, from_marshmallow
+from tiimi_shared.errors import EXPECTED, Conflict, NotFound
 from tiimi_shared.handlers import event_handler
 from tiimi_shared.logging import get_logger
+from tiimi_shared.schemas import load
 
 log = get_logger(__name__)
 
 DUPLICATE = "a client with this personal identity code is already registered"
-
-
-def load(schema: type, payload: dict) -> dict:
-    try:
-        return schema().load(payload)
-    except MarshmallowError as error:
-        raise from_marshmallow(error) from None
 
 
 class TeamService:

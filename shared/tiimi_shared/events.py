@@ -43,10 +43,6 @@ class EventType:
     payload: type[Schema]
 
 
-class UnknownEventType(ValidationError):
-    pass
-
-
 class EventRegistry:
     """Every event type with its payload schema, declared once."""
 
@@ -64,7 +60,7 @@ class EventRegistry:
         try:
             return self._types[(name, version)]
         except KeyError:
-            raise UnknownEventType({"type": [f"unknown event type {name} v{version}"]}) from None
+            raise ValidationError({"type": [f"unknown event type {name} v{version}"]}) from None
 
     def __iter__(self):
         return iter(self._types.values())

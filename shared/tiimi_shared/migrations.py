@@ -28,10 +28,6 @@ def upgrade(script_location: str | Path, url: str, revision: str = "head") -> No
     command.upgrade(alembic_config(script_location, url), revision)
 
 
-def downgrade(script_location: str | Path, url: str, revision: str) -> None:
-    command.downgrade(alembic_config(script_location, url), revision)
-
-
 def run_env(target_metadata: sa.MetaData) -> None:
     """The body of every service's ``env.py``: online migrations on one connection."""
     url = context.config.get_main_option("sqlalchemy.url")

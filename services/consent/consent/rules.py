@@ -75,11 +75,6 @@ class ConsentTerms:
             return PROFESSIONAL_NOT_NAMED
         return None
 
-    def is_in_force(self, now: datetime) -> bool:
-        return ((self.withdrawn_at is None or now < self.withdrawn_at)
-                and self.valid_from <= now
-                and (self.valid_until is None or now < self.valid_until))
-
 
 @dataclass(frozen=True)
 class DenialTerms:

@@ -357,7 +357,7 @@ def test_a_withdrawn_consent_does_not_stop_another_valid_one():
     assert rules.decide(consents, [], request(), NOW) == permit("new")
 
 
-# -- ConsentTerms.fault and is_in_force -----------------------------------------------------
+# -- ConsentTerms.fault -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("given", "asked", "fault"), [
@@ -381,30 +381,6 @@ def test_a_withdrawn_consent_does_not_stop_another_valid_one():
 ])
 def test_fault_names_why_a_consent_does_not_permit(given, asked, fault):
     assert given.fault(asked, NOW) == fault
-
-
-@pytest.mark.parametrize(("given", "in_force"), [
-    pytest.param(consent(), True, id="valid"),
-    pytest.param(consent(valid_from=NOW), True, id="at-valid_from"),
-    pytest.param(consent(valid_from=NOW + TICK), False, id="before-valid_from"),
-    pytest.param(consent(valid_until=NOW + TICK), True, id="before-valid_until"),
-    pytest.param(consent(valid_until=NOW), False, id="at-valid_until"),
-    pytest.param(consent(valid_until=None), True, id="open-ended"),
-    pytest.param(consent(withdrawn_at=NOW), False, id="withdrawn-now"),
-    pytest.param(consent(withdrawn_at=NOW + TICK), True, id="withdrawn-later"),
-    pytest.param(consent(professionals=("anna",)), True, id="narrowed-is-still-in-force"),
-])
-def test_is_in_force_follows_the_time_edges_and_withdrawal(given, in_force):
-    assert given.is_in_force(NOW) is in_force
-
-
-@pytest.mark.parametrize("given", [
-    consent(), consent(valid_from=NOW), consent(valid_from=NOW + TICK), consent(valid_until=NOW),
-    consent(valid_until=NOW + TICK), consent(valid_until=None), consent(withdrawn_at=NOW),
-    consent(withdrawn_at=NOW + TICK),
-])
-def test_is_in_force_agrees_with_fault_for_an_unnarrowed_consent(given):
-    assert given.is_in_force(NOW) is (given.fault(request(), NOW) is None)
 
 
 # -- DenialTerms.covers ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ the system clock; a test passes any object with ``now()`` as the container's
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
@@ -34,9 +35,37 @@ class MovableClock:
         self._now = moment
 
 
+class OffsetFileClock:
+    """The system clock moved forward by the seconds written in a file; for local runs only.
+
+    ``make run`` points every service at one file, so ``python -m
+    tiimi_shared.devclock advance 3d`` moves the whole local system at once and
+    deadlines can be seen to pass without waiting. Production never sets it.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def offset(self) -> timedelta:
+        try:
+            return timedelta(seconds=float(self.path.read_text().strip() or 0))
+        except FileNotFoundError:
+            return timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset()
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(str((self.offset() + delta).total_seconds()))
+        return self.now()
+
+
 class Clock(DependencyProvider):
     def setup(self) -> None:
-        self.source = self.container.config.get("CLOCK") or SystemClock()
+        config = self.container.config
+        offset_file = config.get("CLOCK_OFFSET_FILE")
+        self.source = config.get("CLOCK") or (OffsetFileClock(offset_file) if offset_file else SystemClock())
 
     def get_dependency(self, worker_ctx):
         return self.source.now

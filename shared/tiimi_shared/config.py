@@ -14,6 +14,8 @@ localhost and one SQLite file per service under ``var/``.
 | TIIMI_MAX_WORKERS              | 10 (concurrent workers per service)       |
 | TIIMI_IDENTITY_KEY             | none: encrypts personal identity codes    |
 | TIIMI_LOOKUP_KEY               | none: keys the hash that finds them       |
+| TIIMI_DEADLINE_INTERVAL        | 10 (seconds between referral deadline sweeps) |
+| TIIMI_CLOCK_OFFSET_FILE        | none; `make run` sets var/clock-offset (local only) |
 
 The two keys are secrets: the team service will not start without them.
 ``make run`` makes a pair for local use under ``var/`` the first time.
@@ -48,6 +50,8 @@ class Settings:
     max_workers: int
     identity_key: str | None = None
     lookup_key: str | None = None
+    deadline_interval: float = 10.0
+    clock_offset_file: str | None = None
 
     def nameko_config(self) -> dict:
         """The config dict a nameko container of this service runs with."""
@@ -59,6 +63,8 @@ class Settings:
             "max_workers": self.max_workers,
             "IDENTITY_KEY": self.identity_key,
             "LOOKUP_KEY": self.lookup_key,
+            "DEADLINE_INTERVAL": self.deadline_interval,
+            "CLOCK_OFFSET_FILE": self.clock_offset_file,
         }
 
 
@@ -83,6 +89,8 @@ def load(service: str, env: Mapping[str, str] | None = None) -> Settings:
         max_workers=int(env.get("TIIMI_MAX_WORKERS", "10")),
         identity_key=env.get("TIIMI_IDENTITY_KEY"),
         lookup_key=env.get("TIIMI_LOOKUP_KEY"),
+        deadline_interval=float(env.get("TIIMI_DEADLINE_INTERVAL", "10")),
+        clock_offset_file=env.get("TIIMI_CLOCK_OFFSET_FILE") or None,
     )
 
 

@@ -30,21 +30,24 @@ class Gate:
         self._consent = consent
         self._timeout = timeout
 
-    def decide(self, client_id: str, requests: list[dict]) -> list[dict] | None:
-        """The consent service's decisions, in order; None if it could not answer."""
+    def _ask(self, method: str, **arguments):
+        """The answer, or None if there was none in time or the call failed."""
         try:
-            reply = self._consent.check_many.call_async(client_id=client_id, requests=requests)
+            reply = getattr(self._consent, method).call_async(**arguments)
             with eventlet.Timeout(self._timeout):
-                answer = reply.result()
+                return reply.result()
         except eventlet.Timeout:
             log.warning("consent service did not answer in time; treating as deny",
-                        timeout_seconds=self._timeout)
-            return None
+                        method=method, timeout_seconds=self._timeout)
         except Exception as error:
             log.warning("consent service could not be asked; treating as deny",
-                        error=type(error).__name__)
-            return None
-        if "errors" in answer:
+                        method=method, error=type(error).__name__)
+        return None
+
+    def decide(self, client_id: str, requests: list[dict]) -> list[dict] | None:
+        """The consent service's decisions, in order; None if it could not answer."""
+        answer = self._ask("check_many", client_id=client_id, requests=requests)
+        if answer is None or "errors" in answer:
             return None
         return answer["decisions"]
 
@@ -54,3 +57,12 @@ class Gate:
         if decisions is None:
             return None
         return all(d["decision"] == "permit" for d in decisions)
+
+    def record_disclosure(self, client_id: str, consent_id: str, request: dict) -> bool:
+        """Log a disclosure about to happen; False if it is no longer permitted or cannot be logged.
+
+        The consent service decides again when it logs, so a consent withdrawn
+        since ``decide`` stops the disclosure here.
+        """
+        return self._ask("record_disclosure", client_id=client_id, consent_id=consent_id,
+                         **request) is not None

@@ -128,3 +128,55 @@ TEAM_CLOSED = registry.register(
     "team", "team_closed",
     payload_schema(**_team_ref, closed_by=fields.String(required=True, validate=IDENTIFIER)),
 )
+
+# -- referral ---------------------------------------------------------------
+# Internal events only: what partners receive is declared by the referral
+# service itself (its partner stream, described in docs/asyncapi.yaml).
+
+REFERRAL_STATUSES = ("draft", "requested", "accepted", "rejected", "cancelled", "in_progress",
+                     "on_hold", "completed", "failed", "entered_in_error")
+STOP_BECAUSE = ("consent_withdrawn", "consent_expired", "consent_denied")
+
+_referral_ref = dict(
+    referral_id=fields.UUID(required=True),
+    client_id=fields.UUID(required=True),
+    requesting_organisation=_organisation(required=True),
+    requested_by=fields.String(required=True, validate=IDENTIFIER),
+    target_organisation=_organisation(required=True),
+    service=fields.String(required=True, validate=validate.Regexp(r"^[a-z_]{1,60}$")),
+)
+
+REFERRAL_CREATED = registry.register(
+    "referral", "referral_created",
+    payload_schema(**_referral_ref, priority=fields.String(required=True)),
+)
+REFERRAL_STATUS_CHANGED = registry.register(
+    "referral", "referral_status_changed",
+    payload_schema(
+        **_referral_ref,
+        from_status=fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES)),
+        to_status=fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES)),
+        changed_by=fields.String(required=True, validate=IDENTIFIER),
+        changed_by_organisation=_organisation(required=True),
+        # Sending only: the category codes shared and withheld (never their content).
+        shared_categories=fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True),
+        withheld_categories=fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True),
+    ),
+)
+REFERRAL_OVERDUE = registry.register(
+    "referral", "referral_overdue",
+    payload_schema(**_referral_ref, accept_by=fields.AwareDateTime(required=True)),
+)
+REFERRAL_ESCALATED = registry.register(
+    "referral", "referral_escalated",
+    payload_schema(**_referral_ref, escalate_by=fields.AwareDateTime(required=True),
+                   # None when the referral service has not heard of the client's team.
+                   key_worker_id=fields.String(required=True, allow_none=True, validate=IDENTIFIER)),
+)
+REFERRAL_STOP_REQUESTED = registry.register(
+    "referral", "referral_stop_requested",
+    payload_schema(**_referral_ref,
+                   categories=fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True),
+                   because=fields.String(required=True, validate=validate.OneOf(STOP_BECAUSE)),
+                   key_worker_id=fields.String(required=True, allow_none=True, validate=IDENTIFIER)),
+)

@@ -10,6 +10,7 @@ block the hub, so on SQLite units of work take turns behind a green lock.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,10 +46,10 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(UTC)
 
 
-def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The outbox and processed-event tables, added to a service's metadata."""
-    outbox = sa.Table(
-        "outbox", metadata,
+def outbox_table(metadata: sa.MetaData, name: str = "outbox") -> sa.Table:
+    """An outbox table: the kernel's own, or another a service relays elsewhere."""
+    return sa.Table(
+        name, metadata,
         sa.Column("position", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),
         sa.Column("event_type", sa.String(100), nullable=False),
@@ -59,6 +60,11 @@ def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         sa.Column("last_error", sa.String(500), nullable=True),
         extend_existing=True,
     )
+
+
+def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The outbox and processed-event tables, added to a service's metadata."""
+    outbox = outbox_table(metadata)
     processed = sa.Table(
         "processed_events", metadata,
         sa.Column("consumer", sa.String(200), primary_key=True),
@@ -97,8 +103,9 @@ class Outbox:
     """Events written in the same transaction as the change that causes them."""
 
     def __init__(self, session: Session, registry: EventRegistry, source: str,
-                 correlation_id: str | None):
+                 correlation_id: str | None, table: sa.Table = OUTBOX):
         self._session = session
+        self._table = table
         self._registry = registry
         self._source = source
         self._correlation_id = correlation_id
@@ -107,12 +114,26 @@ class Outbox:
     def add(self, name: str, data: dict) -> dict:
         envelope = self._registry.make(
             name, data, source=self._source, correlation_id=self._correlation_id)
-        self._session.execute(OUTBOX.insert().values(
+        self._session.execute(self._table.insert().values(
             event_id=envelope["id"], event_type=name, envelope=envelope,
             created_at=utcnow(), attempts=0,
         ))
         self.added.append(envelope)
         return envelope
+
+
+@dataclass(frozen=True)
+class ExtraOutbox:
+    """A further outbox whose relay publishes somewhere other than the service's events.
+
+    ``route(envelope, config)`` answers where an envelope goes (see
+    ``tiimi_shared.outbox.Route``). The unit of work offers it as ``attribute``.
+    """
+
+    attribute: str
+    table: sa.Table
+    registry: EventRegistry
+    route: Callable[[dict, dict], Any]
 
 
 class UnitOfWork:
@@ -124,8 +145,9 @@ class UnitOfWork:
 
     def __init__(self, sessions: sessionmaker, *, source: str, registry: EventRegistry,
                  correlation_id: str | None = None, lock: Any = None,
-                 on_commit: Callable[[], None] | None = None):
+                 on_commit: Callable[[], None] | None = None, extra_outboxes: tuple = ()):
         self._sessions = sessions
+        self._extra_outboxes = extra_outboxes
         self._source = source
         self._registry = registry
         self.correlation_id = correlation_id
@@ -138,6 +160,11 @@ class UnitOfWork:
             self._lock.acquire()
         self.session = self._sessions()
         self.outbox = Outbox(self.session, self._registry, self._source, self.correlation_id)
+        self._outboxes = [self.outbox]
+        for extra in self._extra_outboxes:
+            outbox = Outbox(self.session, extra.registry, self._source, self.correlation_id, extra.table)
+            setattr(self, extra.attribute, outbox)
+            self._outboxes.append(outbox)
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -151,13 +178,15 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
-        if self.outbox.added and self._on_commit is not None:
+        if any(outbox.added for outbox in self._outboxes) and self._on_commit is not None:
             self._on_commit()
-        self.outbox.added = []
+        for outbox in self._outboxes:
+            outbox.added = []
 
     def rollback(self) -> None:
         self.session.rollback()
-        self.outbox.added = []
+        for outbox in self._outboxes:
+            outbox.added = []
 
     def claim(self, consumer: str, event_id: str) -> bool:
         """Record that ``consumer`` handles ``event_id``; False if it already has.
@@ -183,11 +212,13 @@ class Database(DependencyProvider):
     """The service's database, its units of work, and its outbox relay."""
 
     def __init__(self, unit_of_work: type[UnitOfWork] = UnitOfWork,
-                 registry: EventRegistry = contracts.registry, relay: bool = True):
+                 registry: EventRegistry = contracts.registry, relay: bool = True,
+                 extra_outboxes: tuple[ExtraOutbox, ...] = ()):
         self.unit_of_work_class = unit_of_work
         self.registry = registry
         self.run_relay = relay
-        self.relay = None
+        self.extra_outboxes = extra_outboxes
+        self.relays = []
 
     def setup(self) -> None:
         config = self.container.config
@@ -197,41 +228,49 @@ class Database(DependencyProvider):
         if self.run_relay:
             from tiimi_shared.outbox import OutboxRelay
 
-            self.relay = OutboxRelay(
-                self.new_unit_of_work, amqp_uri=config["AMQP_URI"], config=config,
-                interval=float(config.get("OUTBOX_INTERVAL", 0.5)),
-            )
+            interval = float(config.get("OUTBOX_INTERVAL", 0.5))
+            self.relays = [OutboxRelay(self.new_unit_of_work, amqp_uri=config["AMQP_URI"], config=config,
+                                       interval=interval)]
+            self.relays += [OutboxRelay(self.new_unit_of_work, amqp_uri=config["AMQP_URI"], config=config,
+                                        interval=interval, table=extra.table, route=extra.route)
+                            for extra in self.extra_outboxes]
 
     def start(self) -> None:
-        if self.relay is not None:
-            self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")
+        for relay in self.relays:
+            self.container.spawn_managed_thread(relay.run, identifier=f"relay:{relay.table.name}")
 
     def stop(self) -> None:
         # Entrypoints have stopped and workers have finished: publish what they wrote.
-        if self.relay is not None:
-            self.relay.stop()
+        for relay in self.relays:
+            relay.stop()
         self.engine.dispose()
 
     def kill(self) -> None:
-        if self.relay is not None:
-            self.relay.stop(flush=False)
+        for relay in self.relays:
+            relay.stop(flush=False)
         self.engine.dispose()
+
+    def _wake_relays(self) -> None:
+        for relay in self.relays:
+            relay.wake()
 
     def new_unit_of_work(self, correlation_id: str | None = None) -> UnitOfWork:
         return self.unit_of_work_class(
             self.sessions, source=self.container.service_name, registry=self.registry,
             correlation_id=correlation_id, lock=self.lock,
-            on_commit=self.relay.wake if self.relay is not None else None,
+            on_commit=self._wake_relays if self.relays else None,
+            extra_outboxes=self.extra_outboxes,
         )
 
     def get_dependency(self, worker_ctx) -> WorkerDatabase:
         return WorkerDatabase(self, worker_ctx)
 
     def health(self) -> dict:
+        tables = [OUTBOX] + [extra.table for extra in self.extra_outboxes]
         with self.new_unit_of_work() as uow:
-            backlog = uow.session.execute(
-                sa.select(sa.func.count()).select_from(OUTBOX).where(OUTBOX.c.published_at.is_(None))
-            ).scalar_one()
+            backlog = sum(uow.session.execute(
+                sa.select(sa.func.count()).select_from(table).where(table.c.published_at.is_(None))
+            ).scalar_one() for table in tables)
         return {"database": "ok", "outbox_backlog": backlog}
 
 

@@ -45,6 +45,8 @@ def main(services: list[str]) -> int:
     var = tiimi_config.var_dir()
     (var / "log").mkdir(parents=True, exist_ok=True)
     os.environ.update(local_keys(var))
+    # One movable clock for the whole local system: `python -m tiimi_shared.devclock advance 3d`.
+    os.environ.setdefault("TIIMI_CLOCK_OFFSET_FILE", str(var / "clock-offset"))
     for service in services:
         done = subprocess.run([sys.executable, "-m", service, "migrate"],
                               stdout=subprocess.DEVNULL)

@@ -53,7 +53,26 @@ class Conflict(TiimiError):
         self.message = message
 
 
-EXPECTED = (ValidationError, NotFound, Conflict)
+@deserialize_to_instance
+class Forbidden(TiimiError):
+    """The caller's organisation has no part in the thing it asks about or changes."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@deserialize_to_instance
+class Unavailable(TiimiError):
+    """Something this answer depends on did not answer; nothing was changed. Try again."""
+
+    def __init__(self, message: str, dependency: str):
+        super().__init__(message, dependency)
+        self.message = message
+        self.dependency = dependency
+
+
+EXPECTED = (ValidationError, NotFound, Conflict, Forbidden, Unavailable)
 
 
 def _flatten(messages: Any) -> str:

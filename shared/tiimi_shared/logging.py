@@ -40,6 +40,11 @@ _PHONE = re.compile(
     r"(?<![\w\-.:])(?!\d{7}-\d(?![\w-]))(?:\+\d{1,3}[ -]?|0)\d{1,3}(?:[ -]?\d){5,10}(?![\w\-])")
 
 
+def has_identity_code(text: str) -> bool:
+    """True if ``text`` holds something shaped like a personal identity code."""
+    return _HETU.search(text) is not None
+
+
 def redact_text(text: str) -> str:
     text = _HETU.sub(REDACTED, text)
     text = _EMAIL.sub(REDACTED, text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,10 +30,28 @@ BATCH = 200
 MAX_BACKOFF = 30.0
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where one envelope is published, and what to declare first so it is not dropped."""
+
+    exchange: Any
+    routing_key: str
+    declare: tuple = ()
+
+
+def event_route(envelope: dict, config: dict) -> Route:
+    """The default: the source's nameko event exchange, routing key = event type."""
+    exchange = get_event_exchange(envelope["source"], config)
+    return Route(exchange, envelope["type"], (exchange,))
+
+
 class OutboxRelay:
     def __init__(self, unit_of_work: Callable[[], Any], *, amqp_uri: str, config: dict,
-                 interval: float = 0.5):
+                 interval: float = 0.5, table: sa.Table = OUTBOX,
+                 route: Callable[[dict, dict], Route] = event_route):
         self._unit_of_work = unit_of_work
+        self.table = table
+        self._route = route
         self._amqp_uri = amqp_uri
         self._config = config
         self._interval = interval
@@ -98,10 +117,11 @@ class OutboxRelay:
     def publish_pending(self) -> int:
         """Publish what is committed and not yet published; returns how many went out."""
         published = 0
+        table = self.table
         while True:
             with self._unit_of_work() as uow:
                 pending = uow.session.execute(
-                    sa.select(OUTBOX.c.position).where(OUTBOX.c.published_at.is_(None)).limit(1)
+                    sa.select(table.c.position).where(table.c.published_at.is_(None)).limit(1)
                 ).first()
             if pending is None:
                 return published
@@ -110,9 +130,9 @@ class OutboxRelay:
             producer = self._producer()
             with self._unit_of_work() as uow:
                 rows = uow.session.execute(
-                    sa.select(OUTBOX.c.position, OUTBOX.c.envelope)
-                    .where(OUTBOX.c.published_at.is_(None))
-                    .order_by(OUTBOX.c.position)
+                    sa.select(table.c.position, table.c.envelope)
+                    .where(table.c.published_at.is_(None))
+                    .order_by(table.c.position)
                     .limit(BATCH)
                     # Two replicas of a service never take the same rows.
                     .with_for_update(skip_locked=True)
@@ -122,8 +142,8 @@ class OutboxRelay:
                 for position, envelope in rows:
                     self._publish(producer, envelope)
                     uow.session.execute(
-                        OUTBOX.update().where(OUTBOX.c.position == position)
-                        .values(published_at=utcnow(), attempts=OUTBOX.c.attempts + 1)
+                        table.update().where(table.c.position == position)
+                        .values(published_at=utcnow(), attempts=table.c.attempts + 1)
                     )
                     published += 1
                 uow.session.commit()
@@ -131,18 +151,18 @@ class OutboxRelay:
                 return published
 
     def _publish(self, producer: Producer, envelope: dict) -> None:
-        exchange = get_event_exchange(envelope["source"], self._config)
+        route = self._route(envelope, self._config)
         headers = {}
         if envelope.get("correlation_id"):
             headers[CORRELATION_HEADER] = envelope["correlation_id"]
         producer.publish(
             envelope,
-            exchange=exchange,
-            routing_key=envelope["type"],
+            exchange=route.exchange,
+            routing_key=route.routing_key,
             serializer="json",
             headers=headers,
             delivery_mode=2,
-            declare=[exchange],
+            declare=list(route.declare),
             retry=False,
             message_id=envelope["id"],
         )

@@ -1,0 +1,71 @@
+"""The referral service's own tables."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from tiimi_shared.database import UTCDateTime, kernel_tables, outbox_table
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+kernel_tables(Base.metadata)
+# Messages for partner organisations, relayed to the partner exchange.
+PARTNER_OUTBOX = outbox_table(Base.metadata, "partner_outbox")
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    requesting_organisation: Mapped[str] = mapped_column(sa.String(64), index=True)
+    requested_by: Mapped[str] = mapped_column(sa.String(64))
+    target_organisation: Mapped[str] = mapped_column(sa.String(64), index=True)
+    service: Mapped[str] = mapped_column(sa.String(60))
+    priority: Mapped[str] = mapped_column(sa.String(10))
+    # The requester's own note; it is not sent to the partner.
+    reason: Mapped[str] = mapped_column(sa.String(2000))
+    # category -> content the requester wants to share; sent only where consent permits.
+    share: Mapped[dict] = mapped_column(sa.JSON)
+    # Set on sending: category -> consent id, and category -> reason code.
+    shared: Mapped[dict] = mapped_column(sa.JSON)
+    withheld: Mapped[dict] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    outcome: Mapped[dict | None] = mapped_column(sa.JSON)
+    accept_by: Mapped[datetime] = mapped_column(UTCDateTime())
+    escalate_by: Mapped[datetime] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Step(Base):
+    """One step of a referral's history: a status change or a notice, with who, when, why."""
+
+    __tablename__ = "referral_steps"
+
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    referral_id: Mapped[str] = mapped_column(sa.ForeignKey("referrals.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # status, overdue, escalated, stop_requested
+    from_status: Mapped[str | None] = mapped_column(sa.String(20))
+    to_status: Mapped[str | None] = mapped_column(sa.String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    by: Mapped[str] = mapped_column(sa.String(64))
+    by_organisation: Mapped[str | None] = mapped_column(sa.String(64))
+    reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    detail: Mapped[dict] = mapped_column(sa.JSON)
+
+
+class KeyWorker(Base):
+    """Who is each client's key worker, as the team service's events tell it."""
+
+    __tablename__ = "key_workers"
+
+    client_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    key_worker_id: Mapped[str] = mapped_column(sa.String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

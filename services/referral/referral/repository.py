@@ -1,0 +1,93 @@
+"""The referral service's unit of work and its repositories."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from referral import partner
+from referral.models import PARTNER_OUTBOX, KeyWorker, Referral, Step
+from referral.rules import OPEN
+from tiimi_shared.database import ExtraOutbox, UnitOfWork
+from tiimi_shared.errors import NotFound
+
+PARTNER_STREAM = ExtraOutbox("partner_outbox", PARTNER_OUTBOX, partner.registry, partner.route)
+
+
+class Referrals:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, referral: Referral) -> None:
+        self.session.add(referral)
+
+    def get(self, referral_id: str, *, for_update: bool = False) -> Referral:
+        query = sa.select(Referral).where(Referral.id == str(referral_id))
+        if for_update:
+            query = query.with_for_update()
+        referral = self.session.scalars(query).first()
+        if referral is None:
+            raise NotFound("referral", str(referral_id))
+        return referral
+
+    def of_client(self, client_id: str, organisation: str) -> list[Referral]:
+        """The client's referrals that ``organisation`` sent or received."""
+        return list(self.session.scalars(sa.select(Referral).where(
+            Referral.client_id == str(client_id),
+            sa.or_(Referral.requesting_organisation == organisation,
+                   Referral.target_organisation == organisation),
+        ).order_by(Referral.created_at, Referral.id)))
+
+    def open_of(self, organisation: str, direction: str) -> list[Referral]:
+        sides = {"incoming": [Referral.target_organisation == organisation],
+                 "outgoing": [Referral.requesting_organisation == organisation]}
+        wanted = sides.get(direction) or sides["incoming"] + sides["outgoing"]
+        return list(self.session.scalars(sa.select(Referral).where(
+            Referral.status.in_(OPEN), sa.or_(*wanted)).order_by(Referral.accept_by, Referral.id)))
+
+    def waiting_past(self, now: datetime) -> list[Referral]:
+        """Sent and not yet accepted, with a deadline passed and not yet acted on."""
+        return list(self.session.scalars(sa.select(Referral).where(
+            Referral.status == "requested",
+            sa.or_(sa.and_(Referral.accept_by <= now, Referral.reminded_at.is_(None)),
+                   sa.and_(Referral.escalate_by <= now, Referral.escalated_at.is_(None))),
+        ).order_by(Referral.accept_by, Referral.id).with_for_update(skip_locked=True)))
+
+    def open_to(self, client_id: str, organisation: str | None) -> list[Referral]:
+        """Open referrals of a client to an organisation (None: to any)."""
+        query = sa.select(Referral).where(Referral.client_id == str(client_id), Referral.status.in_(OPEN))
+        if organisation is not None:
+            query = query.where(Referral.target_organisation == organisation)
+        return list(self.session.scalars(query.order_by(Referral.id)))
+
+    def record(self, step: Step) -> None:
+        self.session.add(step)
+
+    def history(self, referral_id: str) -> list[Step]:
+        return list(self.session.scalars(sa.select(Step).where(Step.referral_id == referral_id)
+                                         .order_by(Step.position)))
+
+
+class KeyWorkers:
+    def __init__(self, session):
+        self.session = session
+
+    def of(self, client_id: str) -> str | None:
+        row = self.session.get(KeyWorker, str(client_id))
+        return row.key_worker_id if row else None
+
+    def set(self, client_id: str, key_worker_id: str, at: datetime) -> None:
+        """Record the key worker as of ``at``; an older event arriving late changes nothing."""
+        row = self.session.get(KeyWorker, str(client_id))
+        if row is None:
+            self.session.add(KeyWorker(client_id=str(client_id), key_worker_id=key_worker_id, updated_at=at))
+        elif row.updated_at <= at:
+            row.key_worker_id, row.updated_at = key_worker_id, at
+
+
+class ReferralUnitOfWork(UnitOfWork):
+    def __enter__(self):
+        super().__enter__()
+        self.referrals = Referrals(self.session)
+        self.key_workers = KeyWorkers(self.session)
+        return self

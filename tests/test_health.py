@@ -5,6 +5,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import consent
+import referral
 import team
 from consent.service import ConsentService
 from gateway.service import GatewayService
@@ -27,7 +28,7 @@ def test_each_service_answers_health(container_factory, rabbit_config, tmp_path)
     configs = {
         ConsentService: database(consent),
         TeamService: database(team) | {"IDENTITY_KEY": identity_key, "LOOKUP_KEY": lookup_key},
-        ReferralService: {}, NotifyService: {}, GatewayService: {},
+        ReferralService: database(referral), NotifyService: {}, GatewayService: {},
     }
     for service_cls, config in configs.items():
         container_factory(service_cls, rabbit_config | config).start()
@@ -36,4 +37,5 @@ def test_each_service_answers_health(container_factory, rabbit_config, tmp_path)
                    for name in ("consent", "team", "referral", "notify", "gateway")}
     assert {name: a["status"] for name, a in answers.items()} == dict.fromkeys(answers, "ok")
     assert answers["consent"]["database"] == answers["team"]["database"] == "ok"
+    assert answers["referral"]["database"] == "ok"
     assert answers["consent"]["outbox_backlog"] == 0

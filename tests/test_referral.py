@@ -1,0 +1,300 @@
+"""The referral and consent services together, with real partner consumers on the broker."""
+import json
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from kombu import Connection, Exchange, Queue
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.testing.services import entrypoint_hook
+
+import consent
+import referral
+from consent.service import ConsentService
+from referral.service import ReferralService
+from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
+from tiimi_shared.testing.fixtures import migrate
+
+pytestmark = pytest.mark.integration
+
+COUNTY = "1234567-8"            # the requester
+NGO = "1.2.246.10.1"            # the target: an OID, dots and all
+OTHER = "7654321-0"             # another partner, who must see nothing
+WORKER = "sw-1001"
+NGO_DESK = {"organisation": NGO, "professional_id": "ngo-desk"}
+COUNTY_WORKER = {"organisation": COUNTY, "professional_id": WORKER}
+SHARE = {"basic": {"name": "Maija Meikäläinen", "language": "fi", "phone": "+358 40 123 4567"},
+         "health": {"summary": "sensitive health detail"}}
+
+
+@pytest.fixture
+def configs(rabbit_config, database_url, tmp_path, infrastructure, clock):
+    second = (f"sqlite:///{tmp_path / 'referral.db'}" if database_url.startswith("sqlite")
+              else infrastructure.create_database())
+    yield {
+        ConsentService: rabbit_config | {
+            "DATABASE_URL": migrate(Path(consent.__file__).parent / "migrations", database_url),
+            "CLOCK": clock, "OUTBOX_INTERVAL": 0.1, "EXPIRY_INTERVAL": 3600},
+        ReferralService: rabbit_config | {
+            "DATABASE_URL": migrate(Path(referral.__file__).parent / "migrations", second),
+            "CLOCK": clock, "OUTBOX_INTERVAL": 0.1, "CONSENT_TIMEOUT": 2, "DEADLINE_INTERVAL": 3600},
+    }
+    if not second.startswith("sqlite"):
+        infrastructure.drop_database(second)
+
+
+@pytest.fixture
+def services(container_factory, configs, partners):
+    started = {}
+    for service_cls in (ReferralService, ConsentService):
+        started[service_cls] = container_factory(service_cls, configs[service_cls])
+        started[service_cls].start()
+    return started
+
+
+@pytest.fixture
+def rpc(services, rabbit_config):
+    with ClusterRpcProxy(rabbit_config, timeout=20) as proxy:
+        yield proxy
+
+
+class Watch:
+    """A real AMQP consumer outside the services, draining one queue."""
+
+    def __init__(self, queue):
+        self.queue = queue
+        self.seen: list[tuple[str, dict]] = []
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[dict]:
+        deadline = time.monotonic() + timeout
+        while len(self.seen) < count and time.monotonic() < deadline:
+            message = self.queue.get(no_ack=True)
+            if message is None:
+                time.sleep(0.05)
+                continue
+            self.seen.append((message.delivery_info["routing_key"], message.payload))
+        return [payload for _, payload in self.seen]
+
+    def settle(self, wait: float = 1.0) -> list[dict]:
+        """Everything that arrives within ``wait`` seconds."""
+        return self.wait_for(10**6, timeout=wait)
+
+
+@pytest.fixture
+def partners(rabbit_config):
+    """Each partner's queue as the example partner declares it, plus a tap on the whole exchange."""
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        channel = connection.default_channel
+        exchange = Exchange("tiimi.partners", type="topic", durable=True)
+        exchange(channel).declare()
+        watches = {}
+        for organisation in (NGO, OTHER):
+            queue = Queue(f"partner.{organisation}", exchange=exchange,
+                          routing_key=organisation.replace(".", "%2E") + ".#", durable=True)(channel)
+            queue.declare()
+            watches[organisation] = Watch(queue)
+        tap = Queue("tap-" + uuid.uuid4().hex, exchange=exchange, routing_key="#", auto_delete=True)(channel)
+        tap.declare()
+        watches["all"] = Watch(tap)
+        yield watches
+
+
+@pytest.fixture
+def referral_events(rabbit_config):
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        exchange = Exchange("referral.events", type="topic", durable=True)
+        exchange(connection.default_channel).declare()
+        queue = Queue("watch-" + uuid.uuid4().hex, exchange=exchange, routing_key="#",
+                      auto_delete=True)(connection.default_channel)
+        queue.declare()
+        yield Watch(queue)
+
+
+@pytest.fixture
+def client_id():
+    return str(uuid.uuid4())
+
+
+def grant(rpc, client_id, categories, purposes=("referral",)):
+    return rpc.consent.grant(client_id=client_id, given_by={"kind": "client"}, recipient_organisation=NGO,
+                             categories=list(categories), purposes=list(purposes), method="written",
+                             recorded_by=WORKER)
+
+
+def create(rpc, client_id, clock, **overrides):
+    return rpc.referral.create_referral(**{
+        "client_id": client_id, "requesting_organisation": COUNTY, "requested_by": WORKER,
+        "target_organisation": NGO, "service": "ngo_peer_support", "priority": "urgent",
+        "reason": "needs peer support after discharge", "share": SHARE,
+        "accept_by": (clock.now() + timedelta(days=3)).isoformat()} | overrides)
+
+
+def send(rpc, referral_id):
+    return rpc.referral.change_status(referral_id=referral_id, status="requested", by=COUNTY_WORKER)
+
+
+def answer(rpc, referral_id, status, **extra):
+    return rpc.referral.change_status(referral_id=referral_id, status=status, by=NGO_DESK, **extra)
+
+
+def test_the_closed_loop_shares_only_what_consent_permits_and_only_with_the_target(
+        rpc, client_id, clock, partners, referral_events):
+    grant(rpc, client_id, ["basic"])
+    draft = create(rpc, client_id, clock)
+    assert draft["status"] == "draft" and draft["allowed_next"] == ["requested", "entered_in_error"]
+    assert partners[NGO].settle(0.5) == []  # a draft goes nowhere
+
+    sent = send(rpc, draft["id"])
+    assert sent["status"] == "requested"
+    assert sent["shared_categories"] == ["basic"]
+    assert sent["withheld"] == {"health": "no_consent"}
+
+    (message,) = partners[NGO].wait_for(1)
+    assert message["type"] == "referral_requested"
+    assert message["data"]["shared"] == {"basic": SHARE["basic"]}
+    assert "sensitive health detail" not in json.dumps(message)
+    assert "needs peer support" not in json.dumps(message)  # the requester's note stays home
+    assert partners[NGO].seen[0][0] == "1%2E2%2E246%2E10%2E1.referral_requested"
+
+    accepted = answer(rpc, draft["id"], "accepted")
+    assert accepted["shared"] == {"basic": SHARE["basic"]} and "share" not in accepted
+    answer(rpc, draft["id"], "in_progress")
+    answer(rpc, draft["id"], "completed", outcome={"code": "goal_met", "summary": "joined a group"})
+
+    seen_by_requester = rpc.referral.get_referral(referral_id=draft["id"], organisation=COUNTY)
+    steps = [(s["from_status"], s["to_status"], s["by"], s["by_organisation"])
+             for s in seen_by_requester["history"]]
+    assert steps == [(None, "draft", WORKER, COUNTY), ("draft", "requested", WORKER, COUNTY),
+                     ("requested", "accepted", "ngo-desk", NGO), ("accepted", "in_progress", "ngo-desk", NGO),
+                     ("in_progress", "completed", "ngo-desk", NGO)]
+    assert all(s["at"] for s in seen_by_requester["history"])
+    assert seen_by_requester["outcome"] == {"code": "goal_met", "summary": "joined a group"}
+    assert seen_by_requester["status"] == "completed" and seen_by_requester["allowed_next"] == [
+        "entered_in_error"]
+
+    # The loop closes back: the requester's side hears each answer, by identifiers only.
+    changes = [e for e in referral_events.wait_for(5) if e["type"] == "referral_status_changed"]
+    assert [e["data"]["to_status"] for e in changes][-3:] == ["accepted", "in_progress", "completed"]
+    assert "Maija" not in json.dumps(referral_events.seen)
+
+    # The consent service logged the disclosure of `basic` and nothing of `health`.
+    report = rpc.consent.disclosure_report(client_id=client_id)
+    disclosed = [e for e in report["entries"] if e["kind"] == "disclosure"]
+    assert [(e["category"], e["organisation"], e["purpose"]) for e in disclosed] == [
+        ("basic", NGO, "referral")]
+
+    assert partners[OTHER].settle() == []
+    assert [p["type"] for p in partners[NGO].settle(0.5)] == ["referral_requested"]
+    with pytest.raises(Forbidden):
+        rpc.referral.get_referral(referral_id=draft["id"], organisation=OTHER)
+    assert rpc.referral.referrals_of_client(client_id=client_id, organisation=OTHER) == []
+
+
+def test_without_an_answer_from_consent_nothing_is_sent(rpc, services, client_id, clock, partners):
+    draft = create(rpc, client_id, clock)
+    services[ConsentService].stop()
+    with pytest.raises(Unavailable) as refused:
+        send(rpc, draft["id"])
+    assert refused.value.dependency == "consent"
+    assert rpc.referral.get_referral(referral_id=draft["id"], organisation=COUNTY)["status"] == "draft"
+    assert partners["all"].settle() == []
+
+
+def test_sides_and_states_are_enforced_and_bad_input_changes_nothing(rpc, client_id, clock, partners):
+    grant(rpc, client_id, ["basic", "health"])
+    draft = create(rpc, client_id, clock)
+    with pytest.raises(Conflict) as early:
+        answer(rpc, draft["id"], "accepted")
+    assert early.value.current_state == "draft" and early.value.allowed == ["entered_in_error"]
+    send(rpc, draft["id"])
+    with pytest.raises(Conflict) as wrong_side:
+        rpc.referral.change_status(referral_id=draft["id"], status="accepted", by=COUNTY_WORKER)
+    assert wrong_side.value.allowed == ["cancelled", "entered_in_error"]
+    with pytest.raises(Forbidden):
+        rpc.referral.change_status(referral_id=draft["id"], status="accepted",
+                                   by={"organisation": OTHER, "professional_id": "x-1"})
+    with pytest.raises(ValidationError) as no_reason:
+        answer(rpc, draft["id"], "rejected")
+    assert "reason" in no_reason.value.errors
+    with pytest.raises(ValidationError) as bad:
+        rpc.referral.create_referral(client_id=client_id, requesting_organisation=COUNTY, requested_by=WORKER,
+                                     target_organisation=NGO, service="astrology", reason="r",
+                                     share={"basic": {"note": "hetu 131052-308T"}},
+                                     accept_by=clock.now().isoformat(), colour="blue")
+    assert {"service", "share", "colour"} <= set(bad.value.errors)
+    assert "131052-308T" not in str(bad.value)
+    with pytest.raises(NotFound):
+        rpc.referral.get_referral(referral_id=str(uuid.uuid4()), organisation=COUNTY)
+    assert [r["id"] for r in rpc.referral.referrals_of_client(client_id=client_id, organisation=COUNTY)] == [
+        draft["id"]]
+    assert rpc.referral.get_referral(referral_id=draft["id"], organisation=COUNTY)["status"] == "requested"
+    assert [r["id"] for r in rpc.referral.open_referrals(organisation=NGO, direction="incoming")] == [draft["id"]]
+    assert rpc.referral.open_referrals(organisation=NGO, direction="outgoing") == []
+
+    answer(rpc, draft["id"], "rejected", reason="no places this spring")
+    assert rpc.referral.open_referrals(organisation=COUNTY) == []
+    # The target's view keeps its own reason but not the requester's notes or withheld categories.
+    target_view = rpc.referral.get_referral(referral_id=draft["id"], organisation=NGO)
+    assert target_view["history"][-1]["reason"] == "no places this spring"
+    assert "withheld" not in target_view and "reason" not in target_view
+    assert partners[OTHER].settle(0.3) == []
+
+
+def test_an_unaccepted_referral_is_overdue_then_escalated_to_the_key_worker(
+        rpc, services, client_id, clock, referral_events):
+    grant(rpc, client_id, ["basic"])
+    with entrypoint_hook(services[ReferralService], "on_team_created") as team_created:
+        team_created({"id": str(uuid.uuid4()), "type": "team_created", "version": 1, "source": "team",
+                      "occurred_at": clock.now().isoformat(), "correlation_id": None,
+                      "data": {"team_id": str(uuid.uuid4()), "client_id": client_id, "organisation": COUNTY,
+                               "key_worker_id": "sw-2002", "created_by": WORKER}})
+    draft = create(rpc, client_id, clock)
+    send(rpc, draft["id"])
+    with entrypoint_hook(services[ReferralService], "check_deadlines") as check:
+        assert check() == 0
+        clock.advance(timedelta(days=3, minutes=1))
+        assert check() == 1
+        assert check() == 0  # reminded once
+        clock.advance(timedelta(days=2))
+        assert check() == 1
+    events = {e["type"]: e["data"] for e in referral_events.wait_for(5)}
+    assert events["referral_overdue"]["requested_by"] == WORKER
+    assert events["referral_escalated"]["key_worker_id"] == "sw-2002"
+    history = rpc.referral.get_referral(referral_id=draft["id"], organisation=COUNTY)["history"]
+    assert [s["kind"] for s in history][-2:] == ["overdue", "escalated"]
+
+    late = create(rpc, client_id, clock)
+    send(rpc, late["id"])
+    answer(rpc, late["id"], "accepted")
+    clock.advance(timedelta(days=10))
+    with entrypoint_hook(services[ReferralService], "check_deadlines") as check:
+        assert check() == 0  # accepted in time: nothing to chase
+
+
+def test_withdrawal_tells_the_partner_to_stop_processing(rpc, client_id, clock, partners, referral_events):
+    consent_record = grant(rpc, client_id, ["basic", "health"])
+    draft = create(rpc, client_id, clock)
+    send(rpc, draft["id"])
+    answer(rpc, draft["id"], "accepted")
+    rpc.consent.withdraw(consent_id=consent_record["id"], withdrawn_by=WORKER, reason="client asked")
+    requested, stop = partners[NGO].wait_for(2)
+    assert stop["type"] == "referral_stop_processing"
+    assert sorted(stop["data"]["categories"]) == ["basic", "health"]
+    assert stop["data"]["because"] == "consent_withdrawn"
+    target_view = rpc.referral.get_referral(referral_id=draft["id"], organisation=NGO)
+    assert target_view["shared"] == {}
+    assert partners[OTHER].settle(0.3) == []
+    stopped = [e for e in referral_events.wait_for(4) if e["type"] == "referral_stop_requested"]
+    assert stopped and stopped[0]["data"]["categories"] == ["basic", "health"]
+
+
+def test_cancelling_a_sent_referral_tells_the_partner(rpc, client_id, clock, partners):
+    grant(rpc, client_id, ["basic"])
+    draft = create(rpc, client_id, clock)
+    send(rpc, draft["id"])
+    rpc.referral.change_status(referral_id=draft["id"], status="cancelled", by=COUNTY_WORKER,
+                               reason="the client moved away")
+    assert [m["type"] for m in partners[NGO].wait_for(2)] == ["referral_requested", "referral_cancelled"]
+    assert rpc.referral.get_referral(referral_id=draft["id"], organisation=NGO)["shared"] == {}

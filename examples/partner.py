@@ -10,7 +10,9 @@ the topic exchange ``tiimi.partners`` with ``<organisation>.#``, where a ``.``
 in the organisation is written ``%2E``), prints each message, and with
 ``--answer`` accepts, starts and completes each referral it is sent, over the
 referral service's RPC (nameko's AMQP request/reply, spoken here by hand).
-``--json`` prints one JSON line per message instead, for scripts.
+``--json`` prints one JSON line per message instead, for scripts. With a
+broker user that may only read its queue (as in production), add
+``--passive``: the queue then must exist (tiimi or operations create it).
 """
 from __future__ import annotations
 
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                                                              "amqp://guest:guest@127.0.0.1:5672/"))
     parser.add_argument("--answer", action="store_true", help="accept, start and complete each referral")
     parser.add_argument("--json", action="store_true", help="print one JSON line per message")
+    parser.add_argument("--passive", action="store_true",
+                        help="do not declare the queue: for a broker user that may only read it")
     parser.add_argument("--idle-exit", type=float, default=None,
                         help="exit after this many seconds without a message (default: run until Ctrl-C)")
     args = parser.parse_args(argv)
@@ -104,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             message.ack()
 
         queue = partner_queue(args.organisation)
-        with Consumer(connection, [queue], callbacks=[on_message], accept=["json"]):
+        with Consumer(connection, [queue], callbacks=[on_message], accept=["json"],
+                      auto_declare=not args.passive):
             say("listening", queue=queue.name, organisation=args.organisation)
             try:
                 while True:

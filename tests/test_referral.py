@@ -5,7 +5,9 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 from kombu import Connection, Exchange, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
@@ -13,11 +15,12 @@ from nameko.testing.services import entrypoint_hook
 import consent
 import referral
 from consent.service import ConsentService
+from referral import partner, rules
 from referral.service import ReferralService
 from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
 from tiimi_shared.testing.fixtures import migrate
 
-pytestmark = pytest.mark.integration
+ASYNCAPI = yaml.safe_load((Path(__file__).parents[1] / "docs" / "asyncapi.yaml").read_text())
 
 COUNTY = "1234567-8"            # the requester
 NGO = "1.2.246.10.1"            # the target: an OID, dots and all
@@ -82,6 +85,17 @@ class Watch:
         return self.wait_for(10**6, timeout=wait)
 
 
+def check_against_asyncapi(routing_key: str, envelope: dict) -> None:
+    """Validate one message as published against the AsyncAPI document's schema for its type."""
+    (message_key,) = [key for key, message in ASYNCAPI["components"]["messages"].items()
+                      if message["name"] == envelope["type"]]
+    schema = {"$ref": f"#/components/messages/{message_key}/payload", "components": ASYNCAPI["components"]}
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(envelope)
+    organisation, message_type = routing_key.rsplit(".", 1)
+    assert message_type == envelope["type"]
+    assert organisation == envelope["data"]["target_organisation"].replace(".", "%2E")
+
+
 @pytest.fixture
 def partners(rabbit_config):
     """Each partner's queue as the example partner declares it, plus a tap on the whole exchange."""
@@ -99,6 +113,10 @@ def partners(rabbit_config):
         tap.declare()
         watches["all"] = Watch(tap)
         yield watches
+        # Every message any test made tiimi publish to partners matches the AsyncAPI document.
+        watches["all"].settle(0.3)
+        for routing_key, envelope in watches["all"].seen:
+            check_against_asyncapi(routing_key, envelope)
 
 
 @pytest.fixture
@@ -139,6 +157,7 @@ def answer(rpc, referral_id, status, **extra):
     return rpc.referral.change_status(referral_id=referral_id, status=status, by=NGO_DESK, **extra)
 
 
+@pytest.mark.integration
 def test_the_closed_loop_shares_only_what_consent_permits_and_only_with_the_target(
         rpc, client_id, clock, partners, referral_events):
     grant(rpc, client_id, ["basic"])
@@ -192,6 +211,7 @@ def test_the_closed_loop_shares_only_what_consent_permits_and_only_with_the_targ
     assert rpc.referral.referrals_of_client(client_id=client_id, organisation=OTHER) == []
 
 
+@pytest.mark.integration
 def test_without_an_answer_from_consent_nothing_is_sent(rpc, services, client_id, clock, partners):
     draft = create(rpc, client_id, clock)
     services[ConsentService].stop()
@@ -202,6 +222,7 @@ def test_without_an_answer_from_consent_nothing_is_sent(rpc, services, client_id
     assert partners["all"].settle() == []
 
 
+@pytest.mark.integration
 def test_sides_and_states_are_enforced_and_bad_input_changes_nothing(rpc, client_id, clock, partners):
     grant(rpc, client_id, ["basic", "health"])
     draft = create(rpc, client_id, clock)
@@ -230,7 +251,8 @@ def test_sides_and_states_are_enforced_and_bad_input_changes_nothing(rpc, client
     assert [r["id"] for r in rpc.referral.referrals_of_client(client_id=client_id, organisation=COUNTY)] == [
         draft["id"]]
     assert rpc.referral.get_referral(referral_id=draft["id"], organisation=COUNTY)["status"] == "requested"
-    assert [r["id"] for r in rpc.referral.open_referrals(organisation=NGO, direction="incoming")] == [draft["id"]]
+    incoming = rpc.referral.open_referrals(organisation=NGO, direction="incoming")
+    assert [r["id"] for r in incoming] == [draft["id"]]
     assert rpc.referral.open_referrals(organisation=NGO, direction="outgoing") == []
 
     answer(rpc, draft["id"], "rejected", reason="no places this spring")
@@ -242,6 +264,7 @@ def test_sides_and_states_are_enforced_and_bad_input_changes_nothing(rpc, client
     assert partners[OTHER].settle(0.3) == []
 
 
+@pytest.mark.integration
 def test_an_unaccepted_referral_is_overdue_then_escalated_to_the_key_worker(
         rpc, services, client_id, clock, referral_events):
     grant(rpc, client_id, ["basic"])
@@ -273,6 +296,7 @@ def test_an_unaccepted_referral_is_overdue_then_escalated_to_the_key_worker(
         assert check() == 0  # accepted in time: nothing to chase
 
 
+@pytest.mark.integration
 def test_withdrawal_tells_the_partner_to_stop_processing(rpc, client_id, clock, partners, referral_events):
     consent_record = grant(rpc, client_id, ["basic", "health"])
     draft = create(rpc, client_id, clock)
@@ -290,6 +314,7 @@ def test_withdrawal_tells_the_partner_to_stop_processing(rpc, client_id, clock, 
     assert stopped and stopped[0]["data"]["categories"] == ["basic", "health"]
 
 
+@pytest.mark.integration
 def test_cancelling_a_sent_referral_tells_the_partner(rpc, client_id, clock, partners):
     grant(rpc, client_id, ["basic"])
     draft = create(rpc, client_id, clock)
@@ -298,3 +323,111 @@ def test_cancelling_a_sent_referral_tells_the_partner(rpc, client_id, clock, par
                                reason="the client moved away")
     assert [m["type"] for m in partners[NGO].wait_for(2)] == ["referral_requested", "referral_cancelled"]
     assert rpc.referral.get_referral(referral_id=draft["id"], organisation=NGO)["shared"] == {}
+
+
+@pytest.mark.integration
+def test_every_partner_message_type_is_published_as_the_asyncapi_document_says(
+        rpc, client_id, clock, partners):
+    consent_record = grant(rpc, client_id, ["basic"])
+    for status, reason in (("cancelled", "moved away"), ("entered_in_error", "wrong client")):
+        referral_id = create(rpc, client_id, clock)["id"]
+        send(rpc, referral_id)
+        rpc.referral.change_status(referral_id=referral_id, status=status, by=COUNTY_WORKER, reason=reason)
+    send(rpc, create(rpc, client_id, clock)["id"])
+    rpc.consent.withdraw(consent_id=consent_record["id"], withdrawn_by=WORKER, reason="client asked")
+    published = partners["all"].wait_for(7)
+    assert {m["type"] for m in published} == {"referral_requested", "referral_cancelled",
+                                              "referral_entered_in_error", "referral_stop_processing"}
+    for routing_key, envelope in partners["all"].seen:
+        check_against_asyncapi(routing_key, envelope)
+
+
+def test_the_asyncapi_document_declares_exactly_the_partner_messages_with_their_fields():
+    assert ASYNCAPI["asyncapi"].startswith("3.")
+    components = ASYNCAPI["components"]
+    declared = {message["name"]: message for message in components["messages"].values()}
+    assert set(declared) == {event_type.name for event_type in partner.registry}
+    for event_type in partner.registry:
+        data_schema = components["schemas"][declared[event_type.name]["payload"]["$ref"].rsplit("/", 1)[1]
+                                             + "Data"]
+        about, own = data_schema["allOf"]
+        properties = set(components["schemas"]["About"]["properties"]) | set(own["properties"])
+        required = set(components["schemas"]["About"]["required"]) | set(own["required"])
+        fields = event_type.payload().fields
+        assert properties == set(fields), event_type.name
+        assert required == {name for name, field in fields.items() if field.required}, event_type.name
+    for channel in ("partnerExchange", "partnerQueue"):
+        assert set(ASYNCAPI["channels"][channel]["messages"]) == set(components["messages"])
+    requested = components["schemas"]["ReferralRequestedData"]["allOf"][1]["properties"]
+    assert tuple(requested["service"]["enum"]) == rules.SERVICES
+    assert tuple(requested["priority"]["enum"]) == rules.PRIORITIES
+    assert ASYNCAPI["channels"]["partnerExchange"]["address"] == partner.EXCHANGE
+
+
+def test_a_message_off_the_contract_fails_the_asyncapi_check():
+    envelope = partner.registry.make("referral_cancelled", {
+        "referral_id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()), "requesting_organisation": COUNTY,
+        "target_organisation": NGO, "cancelled_at": "2026-11-23T10:00:00+00:00"}, source="referral")
+    check_against_asyncapi("1%2E2%2E246%2E10%2E1.referral_cancelled", envelope)
+    leaked = envelope | {"data": envelope["data"] | {"shared": {"health": {}}}}
+    with pytest.raises(jsonschema.ValidationError):
+        check_against_asyncapi("1%2E2%2E246%2E10%2E1.referral_cancelled", leaked)
+    with pytest.raises(AssertionError):
+        check_against_asyncapi("7654321-0.referral_cancelled", envelope)
+
+
+@pytest.mark.integration
+def test_broker_permissions_keep_one_partner_out_of_anothers_queue(
+        rpc, infrastructure, rabbit_config, client_id, clock, partners):
+    grant(rpc, client_id, ["basic"])
+    send(rpc, create(rpc, client_id, clock)["id"])
+    user, password = "partner-" + uuid.uuid4().hex[:8], uuid.uuid4().hex
+    # As the README tells operators: nothing to configure or write, read only its own queue.
+    infrastructure.create_user(rabbit_config["vhost"], user, password, configure="^$", write="^$",
+                               read="^" + partner.queue_name(OTHER).replace(".", r"\.") + "$")
+    try:
+        uri = infrastructure.amqp_uri_for(rabbit_config["vhost"], user, password)
+        with Connection(uri) as connection:
+            assert connection.default_channel.basic_get(partner.queue_name(OTHER)) is None  # its own: empty
+        with Connection(uri) as connection, pytest.raises(Exception, match="ACCESS_REFUSED"):
+            connection.default_channel.basic_get(partner.queue_name(NGO))
+        with Connection(uri) as connection, pytest.raises(Exception, match="ACCESS_REFUSED"):
+            Queue("sneak", exchange=Exchange("tiimi.partners", type="topic", durable=True),
+                  routing_key="#")(connection.default_channel).declare()
+    finally:
+        infrastructure.delete_user(user)
+    assert [m["type"] for m in partners[NGO].wait_for(1)] == ["referral_requested"]
+
+
+@pytest.mark.integration
+def test_the_example_partner_receives_and_answers_its_referral_end_to_end(
+        rpc, rabbit_config, client_id, clock, partners):
+    import subprocess
+    import sys
+
+    example = Path(__file__).parents[1] / "examples" / "partner.py"
+
+    def start(organisation, *extra):
+        return subprocess.Popen([sys.executable, str(example), "--organisation", organisation, "--json",
+                                 "--amqp-uri", rabbit_config["AMQP_URI"], "--idle-exit", "6", *extra],
+                                stdout=subprocess.PIPE, text=True)
+
+    ngo, other = start(NGO, "--answer"), start(OTHER)
+    try:
+        for process in (ngo, other):
+            assert json.loads(process.stdout.readline())["kind"] == "listening"
+        grant(rpc, client_id, ["basic"])
+        referral_id = create(rpc, client_id, clock)["id"]
+        send(rpc, referral_id)
+        ngo_lines = [json.loads(line) for line in ngo.communicate(timeout=60)[0].splitlines()]
+        other_lines = [json.loads(line) for line in other.communicate(timeout=60)[0].splitlines()]
+    finally:
+        for process in (ngo, other):
+            process.kill()
+    (received,) = [line for line in ngo_lines if line["kind"] == "message"]
+    assert received["envelope"]["data"]["shared"] == {"basic": SHARE["basic"]}
+    assert [line["status"] for line in ngo_lines if line["kind"] == "answered"] == [
+        "accepted", "in_progress", "completed"]
+    assert other_lines == []
+    final = rpc.referral.get_referral(referral_id=referral_id, organisation=COUNTY)
+    assert final["status"] == "completed" and final["outcome"]["code"] == "service_provided"

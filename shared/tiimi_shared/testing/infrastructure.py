@@ -69,9 +69,22 @@ class Infrastructure:
     def delete_vhost(self, vhost: str) -> None:
         self._api("DELETE", f"/vhosts/{vhost}")
 
-    def amqp_uri_for(self, vhost: str) -> str:
+    def amqp_uri_for(self, vhost: str, user: str | None = None, password: str | None = None) -> str:
         parts = urlsplit(self.amqp_uri)
+        if user is not None:
+            host = parts.hostname + (f":{parts.port}" if parts.port else "")
+            parts = parts._replace(netloc=f"{user}:{password}@{host}")
         return urlunsplit(parts._replace(path="/" + vhost))
+
+    def create_user(self, vhost: str, user: str, password: str, *, configure: str, write: str,
+                    read: str) -> None:
+        """A broker user with the given permission patterns on one vhost (delete it after)."""
+        self._api("PUT", f"/users/{user}", json={"password": password, "tags": ""})
+        self._api("PUT", f"/permissions/{vhost}/{user}",
+                  json={"configure": configure, "write": write, "read": read})
+
+    def delete_user(self, user: str) -> None:
+        self._api("DELETE", f"/users/{user}")
 
     def broker_app(self, action: str) -> None:
         """Stop or start the broker's application (``rabbitmqctl stop_app``/``start_app``)."""

@@ -1,0 +1,122 @@
+"""The referral state machine and sharing rules, alone: no broker, no database."""
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from referral import rules
+from tiimi_shared.errors import Conflict, Forbidden, ValidationError
+
+R, T = rules.REQUESTER, rules.TARGET
+STATUSES = ["draft", "requested", "accepted", "rejected", "cancelled", "in_progress", "on_hold",
+            "completed", "failed", "entered_in_error"]
+
+# Written out from the brief, independently of rules.TRANSITIONS:
+# (from, to) -> the side allowed to make it.
+ALLOWED = {
+    ("draft", "requested"): {R},
+    ("requested", "accepted"): {T}, ("requested", "rejected"): {T}, ("requested", "cancelled"): {R},
+    ("accepted", "in_progress"): {T}, ("accepted", "on_hold"): {T}, ("accepted", "completed"): {T},
+    ("accepted", "failed"): {T}, ("accepted", "cancelled"): {R},
+    ("in_progress", "on_hold"): {T}, ("in_progress", "completed"): {T}, ("in_progress", "failed"): {T},
+    ("in_progress", "cancelled"): {R},
+    ("on_hold", "in_progress"): {T}, ("on_hold", "completed"): {T}, ("on_hold", "failed"): {T},
+    ("on_hold", "cancelled"): {R},
+}
+for status in STATUSES:
+    if status != "entered_in_error":
+        ALLOWED[(status, "entered_in_error")] = {R, T}
+
+
+def _extras(wanted):
+    needs_reason = ("rejected", "cancelled", "on_hold", "failed", "entered_in_error")
+    reason = "because" if wanted in needs_reason else None
+    outcome = {"code": "goal_met"} if wanted == "completed" else None
+    return reason, outcome
+
+
+CASES = [(current, wanted, side) for current in STATUSES for wanted in STATUSES for side in (R, T)]
+
+
+@pytest.mark.parametrize(("current", "wanted", "side"), CASES)
+def test_each_transition_by_each_side(current, wanted, side):
+    reason, outcome = _extras(wanted)
+    if side in ALLOWED.get((current, wanted), set()):
+        rules.check_transition(current, wanted, {side}, reason, outcome)
+        return
+    with pytest.raises(Conflict) as refused:
+        rules.check_transition(current, wanted, {side}, reason, outcome)
+    assert refused.value.current_state == current
+    expected_next = [nxt for nxt in STATUSES if side in ALLOWED.get((current, nxt), set())]
+    assert sorted(refused.value.allowed) == sorted(expected_next)
+
+
+def test_the_machine_has_exactly_the_transitions_of_the_brief():
+    declared = {(current, nxt): set(who) for current, nexts in rules.TRANSITIONS.items()
+                for nxt, who in nexts.items()}
+    assert declared == ALLOWED
+
+
+def test_an_organisation_on_neither_side_is_forbidden():
+    with pytest.raises(Forbidden):
+        rules.check_transition("requested", "accepted", set(), None, None)
+
+
+@pytest.mark.parametrize(("current", "wanted"), [
+    ("requested", "rejected"), ("requested", "cancelled"), ("accepted", "on_hold"),
+    ("in_progress", "failed"), ("draft", "entered_in_error")])
+@pytest.mark.parametrize("blank", [None, "", "   "])
+def test_a_reason_is_required_where_the_brief_says(current, wanted, blank):
+    side = R if wanted in ("cancelled", "entered_in_error") else T
+    with pytest.raises(ValidationError) as refused:
+        rules.check_transition(current, wanted, {side}, blank, None)
+    assert "reason" in refused.value.errors
+
+
+def test_completion_needs_an_outcome_and_only_completion_has_one():
+    with pytest.raises(ValidationError) as refused:
+        rules.check_transition("in_progress", "completed", {T}, None, None)
+    assert "outcome" in refused.value.errors
+    with pytest.raises(ValidationError):
+        rules.check_transition("in_progress", "failed", {T}, "no show", {"code": "goal_met"})
+
+
+def test_both_sides_of_one_organisation_may_make_either_sides_moves():
+    assert rules.sides_of("org-a", "org-a", "org-a") == {R, T}
+    assert rules.allowed_next("requested", {R, T}) == ["accepted", "rejected", "cancelled",
+                                                        "entered_in_error"]
+    assert rules.sides_of("org-c", "org-a", "org-b") == set()
+
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def test_deadlines_must_lie_ahead_and_in_order():
+    assert rules.check_deadlines(NOW, NOW + timedelta(days=3), None) == NOW + timedelta(days=5)
+    with pytest.raises(ValidationError) as past:
+        rules.check_deadlines(NOW, NOW, None)
+    assert "accept_by" in past.value.errors
+    with pytest.raises(ValidationError) as order:
+        rules.check_deadlines(NOW, NOW + timedelta(days=3), NOW + timedelta(days=2))
+    assert "escalate_by" in order.value.errors
+
+
+def test_overdue_and_escalation_only_while_waiting_for_acceptance_and_only_once():
+    due = NOW - timedelta(seconds=1)
+    assert rules.is_overdue("requested", NOW, due, reminded=False)
+    assert not rules.is_overdue("requested", NOW, due, reminded=True)
+    assert not rules.is_overdue("accepted", NOW, due, reminded=False)
+    assert not rules.is_overdue("requested", NOW, NOW + timedelta(seconds=1), reminded=False)
+    assert rules.is_due_for_escalation("requested", NOW, due, escalated=False)
+    assert not rules.is_due_for_escalation("requested", NOW, due, escalated=True)
+    assert not rules.is_due_for_escalation("rejected", NOW, due, escalated=False)
+
+
+def test_sharing_keeps_permitted_categories_with_their_consent_and_names_the_rest():
+    decisions = [{"decision": "permit", "reason": "permitted", "consent_id": "c-1"},
+                 {"decision": "deny", "reason": "no_consent", "consent_id": None},
+                 {"decision": "deny", "reason": "denied", "consent_id": None}]
+    sharing = rules.sharing(["basic", "health", "financial"], decisions)
+    assert sharing.shared == {"basic": "c-1"}
+    assert sharing.withheld == {"health": "no_consent", "financial": "denied"}
+    assert rules.share_requests(["basic"], "org-b") == [
+        {"organisation": "org-b", "professional": None, "category": "basic", "purpose": "referral"}]

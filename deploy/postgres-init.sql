@@ -3,3 +3,9 @@
 CREATE USER consent WITH PASSWORD 'consent-local-only';
 CREATE DATABASE consent OWNER consent;
 REVOKE ALL ON DATABASE consent FROM PUBLIC;
+CREATE USER referral WITH PASSWORD 'referral-local-only';
+CREATE DATABASE referral OWNER referral;
+REVOKE ALL ON DATABASE referral FROM PUBLIC;
+CREATE USER team WITH PASSWORD 'team-local-only';
+CREATE DATABASE team OWNER team;
+REVOKE ALL ON DATABASE team FROM PUBLIC;

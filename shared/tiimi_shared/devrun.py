@@ -66,7 +66,7 @@ def main(services: list[str]) -> int:
         print(f"  {service:<11} pid {children[service].pid}")
     print(f"  databases   {var}/<service>.db (SQLite; TIIMI_<SERVICE>_DATABASE_URL picks PostgreSQL)")
     print(f"  logs        {var / 'log'}/<service>.log (JSON, one event a line)")
-    print("  try it      .venv/bin/python examples/consent_tour.py")
+    print("  try it      .venv/bin/python examples/consent_tour.py (or team_tour.py, referral_tour.py)")
     print("Ctrl-C stops everything.")
     sys.stdout.flush()
 

@@ -17,6 +17,10 @@ localhost and one SQLite file per service under ``var/``.
 | TIIMI_DEADLINE_INTERVAL        | 10 (seconds between referral deadline sweeps) |
 | TIIMI_CLOCK_OFFSET_FILE        | none; `make run` sets var/clock-offset (local only) |
 
+Service-specific settings pass through as ``TIIMI_<KEY>`` -> ``<KEY>`` for
+the keys in ``PASS_THROUGH`` (the notify service's SMTP, SMS and webhook
+settings, the public URL of links, timeouts and intervals); see the README.
+
 The two keys are secrets: the team service will not start without them.
 ``make run`` makes a pair for local use under ``var/`` the first time.
 """
@@ -28,6 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+PASS_THROUGH = (
+    "CONSENT_TIMEOUT", "TEAM_TIMEOUT", "PUBLIC_URL",
+    "SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM",
+    "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "WEBHOOK_ALLOW_PRIVATE",
+    "DELIVERY_INTERVAL", "DELIVERY_MAX_ATTEMPTS", "DELIVERY_BACKOFF_BASE", "DELIVERY_BACKOFF_CAP",
+)
 
 
 def _postgres_driver(url: str) -> str:
@@ -52,6 +63,7 @@ class Settings:
     lookup_key: str | None = None
     deadline_interval: float = 10.0
     clock_offset_file: str | None = None
+    passed_through: tuple = ()
 
     def nameko_config(self) -> dict:
         """The config dict a nameko container of this service runs with."""
@@ -65,6 +77,7 @@ class Settings:
             "LOOKUP_KEY": self.lookup_key,
             "DEADLINE_INTERVAL": self.deadline_interval,
             "CLOCK_OFFSET_FILE": self.clock_offset_file,
+            **dict(self.passed_through),
         }
 
 
@@ -91,6 +104,7 @@ def load(service: str, env: Mapping[str, str] | None = None) -> Settings:
         lookup_key=env.get("TIIMI_LOOKUP_KEY"),
         deadline_interval=float(env.get("TIIMI_DEADLINE_INTERVAL", "10")),
         clock_offset_file=env.get("TIIMI_CLOCK_OFFSET_FILE") or None,
+        passed_through=tuple((key, env["TIIMI_" + key]) for key in PASS_THROUGH if env.get("TIIMI_" + key)),
     )
 
 

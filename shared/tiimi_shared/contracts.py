@@ -98,6 +98,8 @@ _member_ref = dict(
     organisation=_organisation(required=True, allow_none=True),
     # Told when a member changes, so notify can reach the key worker.
     key_worker_id=fields.String(required=True, validate=IDENTIFIER),
+    # The team's own organisation, which holds the client's data.
+    team_organisation=_organisation(required=True),
 )
 
 TEAM_CREATED = registry.register(

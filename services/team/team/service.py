@@ -367,4 +367,4 @@ def _professional_member(team_id: str, professional: dict, status: str, starts_o
 def _member_event(team: Team, member: Member, key_worker_id: str) -> dict:
     return {"team_id": team.id, "client_id": team.client_id, "member_id": member.id, "kind": member.kind,
             "professional_id": member.professional_id, "organisation": member.organisation,
-            "key_worker_id": key_worker_id}
+            "key_worker_id": key_worker_id, "team_organisation": team.organisation}

@@ -1,0 +1,61 @@
+"""What notify asks other services, always with a timeout and never fatally."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import eventlet
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+
+from notify import channels
+from notify.rules import RetryPolicy
+from tiimi_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class ClientDetails(RpcProxy):
+    """The client's name from the team service, when a message may show it."""
+
+    def __init__(self, **kwargs):
+        super().__init__("team", **kwargs)
+
+    def get_dependency(self, worker_ctx):
+        team = super().get_dependency(worker_ctx)
+        timeout = float(self.container.config.get("TEAM_TIMEOUT", 3))
+
+        def details(client_id: str) -> dict | None:
+            try:
+                reply = team.get_client.call_async(client_id=client_id)
+                with eventlet.Timeout(timeout):
+                    client = reply.result()
+            except (eventlet.Timeout, Exception) as error:
+                # Without the details the message goes out without them: it says less, not more.
+                log.warning("client details not available; message sent without them",
+                            error=type(error).__name__)
+                return None
+            return {"name": client["name"]}
+
+        return details
+
+
+class Channels(DependencyProvider):
+    """The configured ways out and the retry policy, built once per container."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.public_url = config.get("PUBLIC_URL") or "http://localhost:8000"
+        self.email = channels.Email(config)
+        self.webhooks = channels.Webhooks(config)
+        self.sms = config.get("SMS_GATEWAY") or channels.sms_gateway(config)
+        self.policy = RetryPolicy(
+            max_attempts=int(config.get("DELIVERY_MAX_ATTEMPTS", 6)),
+            base=_seconds(config.get("DELIVERY_BACKOFF_BASE", 30)),
+            cap=_seconds(config.get("DELIVERY_BACKOFF_CAP", 3600)))
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+
+def _seconds(value) -> timedelta:
+    return timedelta(seconds=float(value))

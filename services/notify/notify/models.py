@@ -1,0 +1,85 @@
+"""The notify service's own tables."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from tiimi_shared.database import UTCDateTime, kernel_tables
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+kernel_tables(Base.metadata)
+
+
+class Recipient(Base):
+    """A professional's or a partner organisation's language, addresses and chosen channels."""
+
+    __tablename__ = "recipients"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    channels: Mapped[list] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartnerWebhook(Base):
+    """A partner organisation's webhook target and its signing secrets."""
+
+    __tablename__ = "webhooks"
+
+    organisation: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    secret: Mapped[str] = mapped_column(sa.String(200))
+    # Still signs, beside the new one, until previous_until: rotation without downtime.
+    previous_secret: Mapped[str | None] = mapped_column(sa.String(200))
+    previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Delivery(Base):
+    """One message to one recipient on one channel, and where its delivery stands."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (sa.UniqueConstraint("event_id", "recipient_id", "channel", "message",
+                                          name="one_delivery_per_event_recipient_channel"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    event_type: Mapped[str] = mapped_column(sa.String(100))
+    recipient_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    message: Mapped[str] = mapped_column(sa.String(40))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    with_details: Mapped[bool] = mapped_column(sa.Boolean)
+    address: Mapped[str | None] = mapped_column(sa.String(2000))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    link: Mapped[str] = mapped_column(sa.String(500))
+    context: Mapped[dict] = mapped_column(sa.JSON)
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the inbox channel only
+
+
+class Attempt(Base):
+    __tablename__ = "delivery_attempts"
+
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(sa.ForeignKey("deliveries.id"), index=True)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str] = mapped_column(sa.String(10))  # sent, failed, dead, redelivery
+    error: Mapped[str | None] = mapped_column(sa.String(500))

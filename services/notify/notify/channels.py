@@ -42,8 +42,8 @@ class Email:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
         message["Message-ID"] = f"<{message_id}@tiimi>"
-        message["Content-Language"] = language
         message.set_content(body)
+        message["Content-Language"] = language  # after set_content, which clears Content-* headers
         try:
             if self.security == "tls":
                 smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,

@@ -1,0 +1,146 @@
+"""Who is told what, the backoff, webhook targets and the templates, alone."""
+import ipaddress
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+import notify
+from notify import render, rules
+from tiimi_shared.errors import ValidationError
+
+CLIENT = "5b0d3b8e-6a34-4c39-9b53-8f0f1f0c0a11"
+COUNTY, NGO = "1234567-8", "0123456-7"
+REFERRAL = {"referral_id": "9f5d2b55-4a5f-4f41-8a43-0fbc3c8f8a10", "client_id": CLIENT,
+            "requesting_organisation": COUNTY, "requested_by": "sw-1001", "target_organisation": NGO,
+            "service": "housing_guidance"}
+
+
+def status_changed(from_status, to_status):
+    return REFERRAL | {"from_status": from_status, "to_status": to_status, "changed_by": "x",
+                       "changed_by_organisation": COUNTY, "shared_categories": [], "withheld_categories": []}
+
+
+def member(professional_id, organisation, status="active"):
+    return {"team_id": "1d9e7c8e-3d0e-4a57-8a39-8d1a8e4f3d21", "client_id": CLIENT,
+            "member_id": "2d9e7c8e-3d0e-4a57-8a39-8d1a8e4f3d21", "kind": "professional",
+            "professional_id": professional_id, "organisation": organisation, "key_worker_id": "sw-1001",
+            "team_organisation": COUNTY, "status": status}
+
+
+def test_a_new_member_is_told_and_is_home_only_in_the_teams_own_organisation():
+    (own,) = rules.notices_for("member_added", member("nurse-5", COUNTY))
+    (other,) = rules.notices_for("member_added", member("ngo-7", NGO, "pending_consent"))
+    assert (own.recipient_id, own.home) == ("nurse-5", True)
+    assert (other.recipient_id, other.home, other.context["pending"]) == ("ngo-7", False, True)
+    assert rules.notices_for("member_added", member("sw-1001", COUNTY)) == []  # the key worker made it
+
+
+@pytest.mark.parametrize(("to_status", "recipient", "message"), [
+    ("requested", NGO, "referral_received"), ("accepted", "sw-1001", "referral_answered"),
+    ("completed", "sw-1001", "referral_answered"), ("failed", "sw-1001", "referral_answered"),
+    ("cancelled", NGO, "referral_withdrawn"), ("entered_in_error", NGO, "referral_withdrawn")])
+def test_each_referral_step_reaches_the_other_side(to_status, recipient, message):
+    from_status = "draft" if to_status == "requested" else "requested"
+    (notice,) = rules.notices_for("referral_status_changed", status_changed(from_status, to_status))
+    assert (notice.recipient_id, notice.message) == (recipient, message)
+
+
+def test_a_draft_marked_in_error_tells_nobody_since_nobody_saw_it():
+    assert rules.notices_for("referral_status_changed", status_changed("draft", "entered_in_error")) == []
+
+
+def test_a_withdrawal_stops_the_partner_with_no_client_data_and_notes_the_key_worker():
+    stop, note = rules.notices_for("referral_stop_requested", REFERRAL | {
+        "categories": ["basic"], "because": "consent_withdrawn", "key_worker_id": "sw-2002"})
+    assert (stop.recipient_id, stop.message, stop.never_details) == (NGO, "referral_stop", True)
+    assert (note.recipient_id, note.message, note.home) == ("sw-2002", "consent_lost", True)
+    assert not rules.may_show_details(stop, consent_permits=True)
+
+
+def test_details_only_at_home_or_where_consent_permits_and_never_on_no_answer():
+    (outside,) = rules.notices_for("referral_status_changed", status_changed("draft", "requested"))
+    assert rules.may_show_details(outside, True)
+    assert not rules.may_show_details(outside, False)
+    assert not rules.may_show_details(outside, None)
+
+
+def test_the_inbox_always_the_rest_by_choice_and_webhooks_for_organisations():
+    overdue = REFERRAL | {"accept_by": "2026-11-25T00:00:00+00:00"}
+    (professional,) = rules.notices_for("referral_overdue", overdue)
+    assert rules.channels_for(professional, (), has_webhook=True) == ["inbox"]
+    assert rules.channels_for(professional, ("sms", "email"), has_webhook=False) == ["inbox", "email", "sms"]
+    (partner,) = rules.notices_for("referral_status_changed", status_changed("draft", "requested"))
+    assert rules.channels_for(partner, (), has_webhook=True) == ["inbox", "webhook"]
+
+
+def test_backoff_doubles_up_to_the_cap_and_gives_up_after_the_last_try():
+    policy = rules.RetryPolicy(max_attempts=4, base=timedelta(seconds=30), cap=timedelta(minutes=2))
+    assert [policy.delay_after(n).total_seconds() for n in (1, 2, 3, 4, 5)] == [30, 60, 120, 120, 120]
+    assert [policy.gives_up_after(n) for n in (1, 3, 4)] == [False, False, True]
+
+
+@pytest.mark.parametrize("url", ["http://partner.example/hook", "https://127.0.0.1/hook",
+                                 "https://10.1.2.3/hook", "https://[::1]/hook", "https://169.254.169.254/",
+                                 "https://user:pw@partner.example/hook", "partner.example/hook"])
+def test_webhook_targets_are_public_https_only(url):
+    with pytest.raises(ValidationError) as refused:
+        rules.check_webhook_url(url, allow_private=False)
+    assert "url" in refused.value.errors
+
+
+def test_private_targets_pass_only_where_configuration_allows_them():
+    assert rules.check_webhook_url("https://partner.example/hook", allow_private=False)
+    assert rules.check_webhook_url("http://127.0.0.1:8080/hook", allow_private=True)
+    assert not rules.is_public(ipaddress.ip_address("192.168.1.1"))
+    assert rules.is_public(ipaddress.ip_address("193.166.3.2"))
+
+
+TEMPLATES = Path(notify.__file__).parent / "templates"
+MESSAGES = sorted(p.stem for p in (TEMPLATES / "en").glob("*.txt") if not p.stem.startswith("_"))
+CONTEXT = {"team_id": "t-1", "referral_id": "r-1", "service": "housing_guidance", "status": "accepted",
+           "requesting_organisation": COUNTY, "target_organisation": NGO, "member_organisation": NGO,
+           "because": "consent_withdrawn", "categories": ["basic"], "pending": False}
+
+
+@pytest.mark.parametrize("language", rules.LANGUAGES)
+@pytest.mark.parametrize("message", MESSAGES)
+def test_every_message_renders_in_every_language_and_without_details_names_nobody(language, message):
+    notice = rules.Notice("r", rules.PROFESSIONAL, message, CLIENT, home=True, organisation=COUNTY,
+                          purpose="referral", context=CONTEXT)
+    full = render.render(notice, language, "https://tiimi.example/x", {"name": "Maija Meikäläinen"})
+    assert full.subject and full.body and full.with_details
+    bare = render.render(notice, language, "https://tiimi.example/x", None)
+    assert "Maija" not in bare.subject + bare.body and not bare.with_details
+    assert "https://tiimi.example/x" in bare.body
+
+
+def test_the_languages_differ_and_an_unknown_one_falls_back_to_finnish():
+    notice = rules.Notice("r", rules.PROFESSIONAL, "referral_overdue", CLIENT, home=True, organisation=COUNTY,
+                          purpose="referral", context=CONTEXT)
+    texts = {lang: render.render(notice, lang, "l", {"name": "M"}).body for lang in ("fi", "sv", "en", "de")}
+    assert len({texts["fi"], texts["sv"], texts["en"]}) == 3
+    assert texts["de"] == texts["fi"]
+    assert re.search(r"housing guidance", texts["en"]) and "asumisneuvonta" in texts["fi"]
+
+
+def test_each_language_has_the_same_messages():
+    names = {lang: sorted(p.name for p in (TEMPLATES / lang).iterdir()) for lang in rules.LANGUAGES}
+    assert names["fi"] == names["sv"] == names["en"]
+    assert set(MESSAGES) == {n for kind in rules.HANDLED for n in _messages_of(kind)}
+
+
+def _messages_of(kind):
+    samples = {
+        "member_added": [member("n-1", NGO)],
+        "member_suspended": [member("n-1", NGO) | {"because": "consent_expired"}],
+        "referral_status_changed": [status_changed("draft", "requested"),
+                                    status_changed("requested", "accepted"),
+                                    status_changed("requested", "cancelled")],
+        "referral_overdue": [REFERRAL | {"accept_by": "x"}],
+        "referral_escalated": [REFERRAL | {"escalate_by": "x", "key_worker_id": "sw-1"}],
+        "referral_stop_requested": [REFERRAL | {"categories": ["basic"], "because": "consent_expired",
+                                                "key_worker_id": "sw-1"}],
+    }
+    return {n.message for data in samples[kind] for n in rules.notices_for(kind, data)}

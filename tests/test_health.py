@@ -5,6 +5,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import consent
+import notify
 import referral
 import team
 from consent.service import ConsentService
@@ -28,7 +29,8 @@ def test_each_service_answers_health(container_factory, rabbit_config, tmp_path)
     configs = {
         ConsentService: database(consent),
         TeamService: database(team) | {"IDENTITY_KEY": identity_key, "LOOKUP_KEY": lookup_key},
-        ReferralService: database(referral), NotifyService: {}, GatewayService: {},
+        ReferralService: database(referral), NotifyService: database(notify),
+        GatewayService: {},
     }
     for service_cls, config in configs.items():
         container_factory(service_cls, rabbit_config | config).start()
@@ -37,5 +39,5 @@ def test_each_service_answers_health(container_factory, rabbit_config, tmp_path)
                    for name in ("consent", "team", "referral", "notify", "gateway")}
     assert {name: a["status"] for name, a in answers.items()} == dict.fromkeys(answers, "ok")
     assert answers["consent"]["database"] == answers["team"]["database"] == "ok"
-    assert answers["referral"]["database"] == "ok"
+    assert answers["referral"]["database"] == answers["notify"]["database"] == "ok"
     assert answers["consent"]["outbox_backlog"] == 0

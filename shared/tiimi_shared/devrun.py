@@ -47,6 +47,11 @@ def main(services: list[str]) -> int:
     os.environ.update(local_keys(var))
     # One movable clock for the whole local system: `python -m tiimi_shared.devclock advance 3d`.
     os.environ.setdefault("TIIMI_CLOCK_OFFSET_FILE", str(var / "clock-offset"))
+    # Local conveniences, never set in containers: an SMTP sink on port 1025
+    # (`.venv/bin/python -m aiosmtpd -n -l 127.0.0.1:1025`) and webhook
+    # receivers on this machine.
+    os.environ.setdefault("TIIMI_SMTP_PORT", "1025")
+    os.environ.setdefault("TIIMI_WEBHOOK_ALLOW_PRIVATE", "true")
     for service in services:
         done = subprocess.run([sys.executable, "-m", service, "migrate"],
                               stdout=subprocess.DEVNULL)
@@ -66,7 +71,8 @@ def main(services: list[str]) -> int:
         print(f"  {service:<11} pid {children[service].pid}")
     print(f"  databases   {var}/<service>.db (SQLite; TIIMI_<SERVICE>_DATABASE_URL picks PostgreSQL)")
     print(f"  logs        {var / 'log'}/<service>.log (JSON, one event a line)")
-    print("  try it      .venv/bin/python examples/consent_tour.py (or team_tour.py, referral_tour.py)")
+    print("  try it      .venv/bin/python examples/consent_tour.py (or team_tour.py, referral_tour.py,")
+    print("              notify_tour.py)")
     print("Ctrl-C stops everything.")
     sys.stdout.flush()
 

@@ -282,7 +282,7 @@ def test_an_unaccepted_referral_is_overdue_then_escalated_to_the_key_worker(
         assert check() == 0  # reminded once
         clock.advance(timedelta(days=2))
         assert check() == 1
-    events = {e["type"]: e["data"] for e in referral_events.wait_for(5)}
+    events = {e["type"]: e["data"] for e in referral_events.wait_for(4)}
     assert events["referral_overdue"]["requested_by"] == WORKER
     assert events["referral_escalated"]["key_worker_id"] == "sw-2002"
     history = rpc.referral.get_referral(referral_id=draft["id"], organisation=COUNTY)["history"]
@@ -335,7 +335,7 @@ def test_every_partner_message_type_is_published_as_the_asyncapi_document_says(
         rpc.referral.change_status(referral_id=referral_id, status=status, by=COUNTY_WORKER, reason=reason)
     send(rpc, create(rpc, client_id, clock)["id"])
     rpc.consent.withdraw(consent_id=consent_record["id"], withdrawn_by=WORKER, reason="client asked")
-    published = partners["all"].wait_for(7)
+    published = partners["all"].wait_for(6)
     assert {m["type"] for m in published} == {"referral_requested", "referral_cancelled",
                                               "referral_entered_in_error", "referral_stop_processing"}
     for routing_key, envelope in partners["all"].seen:

@@ -30,6 +30,7 @@ from pathlib import Path  # noqa: E402
 
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from standardwebhooks import Webhook  # noqa: E402
+from tour import eventually, made_up_identity_code, run  # noqa: E402
 
 AMQP_URI = os.environ.get("TIIMI_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 VAR = Path(os.environ.get("TIIMI_VAR_DIR", Path(__file__).parent.parent / "var"))
@@ -64,19 +65,8 @@ def smtp_sink():
         return process, maildir
 
 
-def eventually(check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.3)
 
 
-def made_up_identity_code() -> str:
-    date = f"{random.randint(1, 28):02d}{random.randint(1, 12):02d}52"
-    individual = f"{random.randint(2, 899):03d}"
-    return date + "-" + individual + "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(date + individual) % 31]
 
 
 def main() -> int:
@@ -148,10 +138,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    from nameko.exceptions import UnknownService
-
-    try:
-        sys.exit(main())
-    except UnknownService as error:
-        print(f"tour: {error}; start tiimi first with `make run`", file=sys.stderr)
-        sys.exit(2)
+    run(main)

@@ -18,14 +18,13 @@ eventlet.monkey_patch()
 
 import json  # noqa: E402
 import os  # noqa: E402
-import random  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+from tour import eventually, made_up_identity_code, run  # noqa: E402
 
 AMQP_URI = os.environ.get("TIIMI_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 HERE = Path(__file__).parent
@@ -35,11 +34,6 @@ COUNTY, NGO, OTHER = "1234567-8", "0123456-7", "7654321-0"
 WORKER = {"organisation": COUNTY, "professional_id": "sw-1001"}
 
 
-def made_up_identity_code() -> str:
-    """A valid code for a person born in 1952 who does not exist here."""
-    date = f"{random.randint(1, 28):02d}{random.randint(1, 12):02d}52"
-    individual = f"{random.randint(2, 899):03d}"
-    return date + "-" + individual + "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(date + individual) % 31]
 
 
 def partner(organisation: str, *extra: str) -> subprocess.Popen:
@@ -51,13 +45,6 @@ def partner(organisation: str, *extra: str) -> subprocess.Popen:
     return process
 
 
-def wait_for(check, timeout: float):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.5)
 
 
 def move_clock(seconds: float) -> None:
@@ -98,7 +85,7 @@ def main() -> int:
             seen = rpc.referral.get_referral(referral_id=referral["id"], organisation=COUNTY)
             return seen if seen["status"] == "completed" else None
 
-        final = wait_for(completed, timeout=30)
+        final = eventually(completed, timeout=30)
         if not final:
             print("! the partner did not complete the referral; is the referral service running?")
             ok = False
@@ -118,7 +105,7 @@ def main() -> int:
         move_clock(timedelta(days=3).total_seconds())
         print(f"- moved the local clock 3 days on; the deadline sweep runs every {DEADLINE_INTERVAL:g} s")
         try:
-            kinds = wait_for(lambda: [s["kind"] for s in rpc.referral.get_referral(
+            kinds = eventually(lambda: [s["kind"] for s in rpc.referral.get_referral(
                 referral_id=waiting["id"], organisation=COUNTY)["history"] if s["kind"] == "overdue"],
                 timeout=DEADLINE_INTERVAL + 10)
         finally:
@@ -143,10 +130,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    from nameko.exceptions import UnknownService
-
-    try:
-        sys.exit(main())
-    except UnknownService as error:
-        print(f"tour: {error}; start tiimi first with `make run`", file=sys.stderr)
-        sys.exit(2)
+    run(main)

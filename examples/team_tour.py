@@ -13,24 +13,18 @@ import eventlet  # noqa: E402
 eventlet.monkey_patch()
 
 import os  # noqa: E402
-import random  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from kombu import Connection, Exchange, Queue  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
+from tour import made_up_identity_code, run  # noqa: E402
 
 AMQP_URI = os.environ.get("TIIMI_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
 COUNTY, NGO = "1234567-8", "0123456-7"
 
 
-def made_up_identity_code() -> str:
-    """A valid code for a person born in 1952 who does not exist here."""
-    date = f"{random.randint(1, 28):02d}{random.randint(1, 12):02d}52"
-    individual = f"{random.randint(2, 899):03d}"
-    return date + "-" + individual + "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(date + individual) % 31]
 
 
 def member_status(team, team_id, member_id, wanted, timeout=10.0) -> str:
@@ -98,4 +92,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

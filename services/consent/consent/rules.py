@@ -16,6 +16,9 @@ from datetime import datetime
 
 # Reason codes, in the words of the disclosure report.
 PERMITTED = "permitted"
+# Not a consent decision: a professional of the organisation that holds the
+# data, reading it as a member of the client's team (logged by the gateway).
+OWN_ORGANISATION = "own_organisation"
 DENIED_BY_CLIENT = "denied_by_client"
 UNKNOWN_CLIENT = "unknown_client"
 NO_CONSENT = "no_consent"
@@ -37,6 +40,7 @@ REASONS = {
     PROFESSIONAL_NOT_NAMED: "the matching consent is narrowed to other professionals",
     MALFORMED_REQUEST: "the request was malformed",
     INTERNAL_ERROR: "the consent service could not decide",
+    OWN_ORGANISATION: "read within the organisation that holds the data, by a member of the client's team",
 }
 
 GIVERS = ("client", "legal_representative")

@@ -84,6 +84,10 @@ class RecordDisclosure(CheckAccess):
     consent_id = fields.UUID(required=True)
 
 
+class RecordAccess(CheckAccess):
+    """A read inside the organisation that holds the data; no consent is involved."""
+
+
 class ClientQuery(Strict):
     client_id = fields.UUID(required=True)
 

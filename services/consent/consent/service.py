@@ -177,6 +177,18 @@ class ConsentService:
             return schemas.DisclosureOut().dump(entry)
 
     @rpc(expected_exceptions=EXPECTED)
+    def record_access(self, **access) -> dict:
+        """Log a read of client data by its own organisation, so the client's report shows it too."""
+        command = load(schemas.RecordAccess, access)
+        client_id = str(command.pop("client_id"))
+        with self.db() as uow:
+            entry = uow.disclosure_log.append(
+                kind="access", at=self.clock(), decision=rules.Decision(True, rules.OWN_ORGANISATION),
+                request=command, client_id=client_id, correlation_id=uow.correlation_id)
+            uow.commit()
+            return schemas.DisclosureOut().dump(entry)
+
+    @rpc(expected_exceptions=EXPECTED)
     def list_consents(self, **query) -> dict:
         client_id = str(load(schemas.ClientQuery, query)["client_id"])
         with self.db() as uow:

@@ -1,0 +1,64 @@
+"""The OpenAPI 3 document, generated from the route table and its marshmallow schemas (apispec)."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from gateway import schemas
+
+PROBLEM = {"description": "Problem details (RFC 9457)",
+           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+ERRORS_WITH_BODY = {"400": "Invalid request: the failing fields are named",
+                    "413": "The body is too large"}
+ERRORS = {"401": "No valid bearer token", "403": "Not yours to see or change",
+          "404": "Not found", "409": "Not possible in the current state: the allowed next states are named",
+          "503": "A part of tiimi did not answer; nothing was changed"}
+
+
+def _openapi_path(path: str) -> str:
+    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", path)
+
+
+@lru_cache(maxsize=1)
+def _document(routes: tuple) -> dict:
+    spec = APISpec(title="tiimi gateway", version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "HTTP for key workers and partner organisations. Every route but "
+                                        "health and this document takes a bearer JWT."})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    for schema in (schemas.Problem, schemas.Thing, schemas.Health):
+        spec.components.schema(schema.__name__, schema=schema)
+    paths: dict[str, dict] = {}
+    for route in routes:
+        operation = {"summary": route.summary, "tags": [route.tag],
+                     "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.path.lower())}"
+                                    .rstrip("_"),
+                     "responses": {str(route.status): {
+                         "description": "OK", "content": {"application/json": {"schema": {}}}}}}
+        if route.params:
+            operation["parameters"] = [{"name": name, "in": "path", "required": True,
+                                        "schema": {"type": "string"}} for name in route.params]
+        if route.body is not None:
+            if route.body.__name__ not in spec.components.schemas:
+                spec.components.schema(route.body.__name__, schema=route.body)
+            operation["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{route.body.__name__}"}}}}
+            for status, text in ERRORS_WITH_BODY.items():
+                operation["responses"][status] = PROBLEM | {"description": text}
+        if route.who is not None:
+            operation["security"] = [{"bearer": []}]
+            for status, text in ERRORS.items():
+                operation["responses"][status] = PROBLEM | {"description": text}
+        elif route.path == "/health/ready":
+            operation["responses"]["503"] = {"description": "The broker does not answer"}
+        paths.setdefault(_openapi_path(route.path), {})[route.method.lower()] = operation
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def document(routes: list) -> dict:
+    return _document(tuple(routes))

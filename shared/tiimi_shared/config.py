@@ -38,6 +38,8 @@ PASS_THROUGH = (
     "SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_FROM",
     "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "WEBHOOK_ALLOW_PRIVATE",
     "DELIVERY_INTERVAL", "DELIVERY_MAX_ATTEMPTS", "DELIVERY_BACKOFF_BASE", "DELIVERY_BACKOFF_CAP",
+    "JWT_SECRET", "JWT_PUBLIC_KEY", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "MAX_BODY_BYTES",
+    "RPC_TIMEOUT",
 )
 
 
@@ -64,6 +66,7 @@ class Settings:
     deadline_interval: float = 10.0
     clock_offset_file: str | None = None
     passed_through: tuple = ()
+    http_address: str = "0.0.0.0:8000"
 
     def nameko_config(self) -> dict:
         """The config dict a nameko container of this service runs with."""
@@ -77,6 +80,8 @@ class Settings:
             "LOOKUP_KEY": self.lookup_key,
             "DEADLINE_INTERVAL": self.deadline_interval,
             "CLOCK_OFFSET_FILE": self.clock_offset_file,
+            # nameko's HTTP server (the gateway): host:port to listen on.
+            "WEB_SERVER_ADDRESS": self.http_address,
             **dict(self.passed_through),
         }
 
@@ -105,6 +110,7 @@ def load(service: str, env: Mapping[str, str] | None = None) -> Settings:
         deadline_interval=float(env.get("TIIMI_DEADLINE_INTERVAL", "10")),
         clock_offset_file=env.get("TIIMI_CLOCK_OFFSET_FILE") or None,
         passed_through=tuple((key, env["TIIMI_" + key]) for key in PASS_THROUGH if env.get("TIIMI_" + key)),
+        http_address=env.get("TIIMI_HTTP_ADDRESS", "0.0.0.0:8000"),
     )
 
 

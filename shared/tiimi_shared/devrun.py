@@ -24,15 +24,17 @@ def service_command(service: str) -> list[str]:
 def local_keys(var) -> dict[str, str]:
     """Secrets for a developer machine: made once under var/, kept across restarts.
 
-    Production sets TIIMI_IDENTITY_KEY and TIIMI_LOOKUP_KEY from its secret store.
+    Production sets TIIMI_IDENTITY_KEY, TIIMI_LOOKUP_KEY and the gateway's
+    token keys from its secret store.
     """
     path = var / "local-keys.json"
-    if not path.exists():
-        keys = {"TIIMI_IDENTITY_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-                "TIIMI_LOOKUP_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode()}
+    keys = json.loads(path.read_text()) if path.exists() else {}
+    wanted = ("TIIMI_IDENTITY_KEY", "TIIMI_LOOKUP_KEY", "TIIMI_JWT_SECRET")
+    if not all(name in keys for name in wanted):
+        for name in wanted:
+            keys.setdefault(name, base64.urlsafe_b64encode(os.urandom(32)).decode())
         path.write_text(json.dumps(keys))
         path.chmod(0o600)
-    keys = json.loads(path.read_text())
     return {name: os.environ.get(name, value) for name, value in keys.items()}
 
 

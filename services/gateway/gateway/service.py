@@ -93,14 +93,14 @@ class Settings(DependencyProvider):
         return self
 
 
-def ask(proxy, method: str, timeout: float, **kwargs):
+def ask(proxy, call: str, timeout: float, /, **kwargs):
     """Call a service and wait at most ``timeout`` seconds (nameko's own wait has no end)."""
-    reply = getattr(proxy, method).call_async(**kwargs)
+    reply = getattr(proxy, call).call_async(**kwargs)
     try:
         with eventlet.Timeout(timeout):
             return reply.result()
     except eventlet.Timeout:
-        raise RpcTimeout(method) from None
+        raise RpcTimeout(call) from None
 
 
 class GatewayService:
@@ -247,8 +247,9 @@ class GatewayService:
     def create_referral(self, principal, payload):
         client_id = str(payload["client_id"])
         self._member(principal, self._team_of(client_id))
-        return self._ask(self.referral, "create_referral", **payload, client_id=client_id,
-                         requesting_organisation=principal.organisation, requested_by=principal.subject)
+        return self._ask(self.referral, "create_referral", **payload | {
+            "client_id": client_id, "requesting_organisation": principal.organisation,
+            "requested_by": principal.subject})
 
     @route("POST", "/referrals/<referral_id>/send", "Send a draft: only what consent permits is shared",
            tag="referrals", body=schemas.Empty)
@@ -305,8 +306,8 @@ class GatewayService:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _ask(self, proxy, method: str, **kwargs):
-        return ask(proxy, method, self.settings.rpc_timeout, **kwargs)
+    def _ask(self, proxy, call: str, /, **kwargs):
+        return ask(proxy, call, self.settings.rpc_timeout, **kwargs)
 
     def _body(self, request, schema: type[Schema]) -> dict:
         limit = self.settings.max_body

@@ -1,0 +1,244 @@
+"""The gateway over plain HTTP, with every service behind it on a real broker."""
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+import pytest
+import requests
+from openapi_spec_validator import validate as validate_openapi
+
+import consent
+import notify
+import referral
+import team
+from consent.service import ConsentService
+from gateway.auth import mint
+from gateway.service import ROUTES, GatewayService
+from notify.service import NotifyService
+from referral.service import ReferralService
+from team.identity import new_keys
+from team.service import TeamService
+from tiimi_shared.testing.fixtures import migrate
+from tiimi_shared.testing.servers import free_port
+
+pytestmark = pytest.mark.integration
+
+SECRET = "a-local-secret-of-at-least-32-characters"
+COUNTY, NGO, OTHER = "1234567-8", "0123456-7", "7654321-0"
+HETU = "131052-308T"
+
+
+@pytest.fixture
+def gateway(container_factory, rabbit_config, tmp_path):
+    identity_key, lookup_key = new_keys()
+
+    def database(package):
+        url = f"sqlite:///{tmp_path / package.__name__}.db"
+        return migrate(Path(package.__file__).parent / "migrations", url)
+
+    common = rabbit_config | {"OUTBOX_INTERVAL": 0.1, "CONSENT_TIMEOUT": 3}
+    port = free_port()
+    configs = {
+        ConsentService: common | {"DATABASE_URL": database(consent), "EXPIRY_INTERVAL": 3600},
+        TeamService: common | {"DATABASE_URL": database(team), "IDENTITY_KEY": identity_key,
+                               "LOOKUP_KEY": lookup_key, "RECHECK_INTERVAL": 3600},
+        ReferralService: common | {"DATABASE_URL": database(referral), "DEADLINE_INTERVAL": 3600},
+        NotifyService: common | {"DATABASE_URL": database(notify), "DELIVERY_INTERVAL": 3600},
+        GatewayService: common | {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "JWT_SECRET": SECRET,
+                                  "MAX_BODY_BYTES": 4096, "RPC_TIMEOUT": 10},
+    }
+    for service_cls, config in configs.items():
+        container_factory(service_cls, config).start()
+    return f"http://127.0.0.1:{port}"
+
+
+class Caller:
+    def __init__(self, base, token):
+        self.base, self.headers = base, {"Authorization": f"Bearer {token}"} if token else {}
+
+    def get(self, path):
+        return requests.get(self.base + path, headers=self.headers, timeout=30)
+
+    def post(self, path, body=None):
+        return requests.post(self.base + path, json=body if body is not None else {}, headers=self.headers,
+                             timeout=30)
+
+
+def professional(base, subject, organisation=COUNTY):
+    return Caller(base, mint(SECRET, subject=subject, organisation=organisation, kind="professional"))
+
+
+def partner(base, organisation):
+    return Caller(base, mint(SECRET, subject="desk-1", organisation=organisation, kind="partner"))
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def problem(response, status):
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == status and body["title"] and "Traceback" not in response.text
+    return body
+
+
+def eventually(check, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def story(gateway):
+    """A key worker registers a client, makes the team, records consent for an NGO, adds its worker."""
+    key_worker = professional(gateway, "sw-1001")
+    client = ok(key_worker.post("/clients", {"name": "Maija Meikäläinen", "personal_identity_code": HETU,
+                                             "preferred_language": "fi", "municipality": "837"}), 201)
+    team_ = ok(key_worker.post("/teams", {"client_id": client["id"], "name": "S. Social",
+                                          "role": "social_worker"}), 201)
+    ok(key_worker.post(f"/clients/{client['id']}/consents", {
+        "given_by": {"kind": "client"}, "recipient_organisation": NGO, "categories": ["basic", "team"],
+        "purposes": ["team_coordination", "referral"], "method": "written"}), 201)
+    member = ok(key_worker.post(f"/teams/{team_['id']}/members", {"kind": "professional", "professional": {
+        "professional_id": "ngo-7", "name": "N. N.", "organisation": NGO, "role": "ngo_worker"}}), 201)
+    assert member["status"] == "active"
+    return {"base": gateway, "key_worker": key_worker, "client": client, "team": team_}
+
+
+def test_a_key_worker_runs_the_story_and_a_partner_answers(story):
+    base, key_worker, client = story["base"], story["key_worker"], story["client"]
+    assert "personal_identity_code" not in ok(key_worker.get(f"/clients/{client['id']}"))
+    assert ok(key_worker.get("/me/clients"))[0]["client_id"] == client["id"]
+    assert [m["professional_id"] for m in ok(key_worker.get(f"/clients/{client['id']}/team"))["members"]] == [
+        "sw-1001", "ngo-7"]
+    ngo_worker = professional(base, "ngo-7", NGO)
+    assert ok(ngo_worker.get(f"/clients/{client['id']}"))["name"] == "Maija Meikäläinen"
+
+    draft = ok(key_worker.post("/referrals", {
+        "client_id": client["id"], "target_organisation": NGO, "service": "ngo_peer_support",
+        "reason": "peer support", "share": {"basic": {"language": "fi"}, "health": {"note": "x"}},
+        "accept_by": (datetime.now(UTC) + timedelta(days=3)).isoformat()}), 201)
+    sent = ok(key_worker.post(f"/referrals/{draft['id']}/send"))
+    assert sent["shared_categories"] == ["basic"] and "health" in sent["withheld"]
+
+    ngo = partner(base, NGO)
+    assert [r["id"] for r in ok(ngo.get("/partner/referrals"))] == [draft["id"]]
+    assert ok(ngo.get(f"/partner/referrals/{draft['id']}"))["shared"] == {"basic": {"language": "fi"}}
+    for answer in ("accept", "start"):
+        ok(ngo.post(f"/partner/referrals/{draft['id']}/{answer}"))
+    done = ok(ngo.post(f"/partner/referrals/{draft['id']}/complete",
+                       {"outcome": {"code": "goal_met", "summary": "joined a group"}}))
+    assert done["status"] == "completed"
+    history = ok(key_worker.get(f"/referrals/{draft['id']}"))["history"]
+    assert [step["to_status"] for step in history] == ["draft", "requested", "accepted", "in_progress",
+                                                       "completed"]
+
+    inbox = eventually(lambda: [i for i in ok(key_worker.get("/inbox"))
+                                if i["message"] == "referral_answered"])
+    ok(key_worker.post(f"/inbox/{inbox[0]['id']}/read"))
+    assert all(i["read_at"] for i in ok(key_worker.get("/inbox")) if i["id"] == inbox[0]["id"])
+
+    # Each read went to the disclosure log: the key worker's as access, the NGO worker's as disclosure.
+    entries = ok(key_worker.get(f"/clients/{client['id']}/disclosures"))["entries"]
+    logged = {(e["professional"], e["kind"]) for e in entries}
+    assert {("sw-1001", "access"), ("ngo-7", "disclosure")} <= logged
+
+
+def test_outsiders_and_other_partners_are_kept_out(story):
+    base, client, team_ = story["base"], story["client"], story["team"]
+    outsider = professional(base, "sw-9999")
+    for path in (f"/clients/{client['id']}", f"/clients/{client['id']}/team",
+                 f"/clients/{client['id']}/consents", f"/clients/{client['id']}/referrals"):
+        problem(outsider.get(path), 403)
+    problem(outsider.post(f"/teams/{team_['id']}/status", {"status": "closed", "reason": "x"}), 403)
+    # A team member who is not the key worker may look but not change the team.
+    ngo_worker = professional(base, "ngo-7", NGO)
+    problem(ngo_worker.post(f"/teams/{team_['id']}/handover", {"reason": "x", "to": {
+        "professional_id": "ngo-7", "name": "N", "organisation": NGO, "role": "social_worker"}}), 403)
+    problem(ngo_worker.get(f"/clients/{client['id']}/disclosures"), 403)
+
+    draft = ok(story["key_worker"].post("/referrals", {
+        "client_id": client["id"], "target_organisation": NGO, "service": "ngo_peer_support",
+        "reason": "r", "share": {"basic": {}},
+        "accept_by": (datetime.now(UTC) + timedelta(days=3)).isoformat()}), 201)
+    ok(story["key_worker"].post(f"/referrals/{draft['id']}/send"))
+    other = partner(base, OTHER)
+    assert ok(other.get("/partner/referrals")) == []
+    problem(other.get(f"/partner/referrals/{draft['id']}"), 403)
+    problem(other.post(f"/partner/referrals/{draft['id']}/accept"), 403)
+    problem(other.get(f"/clients/{client['id']}"), 403)  # a partner token on a professional's route
+    problem(professional(base, "sw-1001").get("/partner/referrals"), 403)
+
+
+def test_tokens_that_must_not_work_do_not(story):
+    base, client = story["base"], story["client"]
+    path = f"/clients/{client['id']}"
+    now = datetime.now(UTC)
+    good = {"iss": "tiimi-local", "aud": "tiimi-gateway", "sub": "sw-1001", "org": COUNTY,
+            "kind": "professional", "iat": now, "exp": now + timedelta(hours=1)}
+    bad_tokens = {
+        "none": None,
+        "expired": jwt.encode(good | {"exp": now - timedelta(minutes=5)}, SECRET, algorithm="HS256"),
+        "wrong key": jwt.encode(good, "someone-elses-secret-of-32-characters!", algorithm="HS256"),
+        "other audience": jwt.encode(good | {"aud": "another-api"}, SECRET, algorithm="HS256"),
+        "alg none": jwt.encode(good, None, algorithm="none"),
+    }
+    for name, token in bad_tokens.items():
+        body = problem(Caller(base, token).get(path), 401)
+        assert body["detail"], name
+    response = Caller(base, None).get(path)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_bad_input_conflicts_and_big_bodies_get_problem_details_and_change_nothing(story):
+    key_worker, client, team_ = story["key_worker"], story["client"], story["team"]
+    refused = key_worker.post("/clients", {"name": "", "preferred_language": "de", "colour": "blue"})
+    body = problem(refused, 400)
+    assert {"name", "preferred_language", "colour", "personal_identity_code", "municipality"} <= set(
+        body["errors"])
+    problem(key_worker.post("/clients", {"name": "X", "personal_identity_code": "131052-308X",
+                                         "preferred_language": "fi", "municipality": "837"}), 400)
+    response = requests.post(story["base"] + "/clients", data=b"{not json", timeout=10,
+                             headers=key_worker.headers | {"content-type": "application/json"})
+    problem(response, 400)
+    conflict = problem(key_worker.post(f"/teams/{team_['id']}/status", {"status": "suspended"}), 409)
+    assert conflict["current_state"] == "proposed" and conflict["allowed"] == ["active", "closed"]
+    problem(key_worker.post("/clients", {"name": "x" * 5000}), 413)
+    problem(key_worker.get("/clients/not-a-uuid"), 400)
+    assert ok(key_worker.get(f"/clients/{client['id']}/team"))["status"] == "proposed"
+    duplicate = problem(key_worker.post("/clients", {"name": "Maija", "personal_identity_code": HETU,
+                                                     "preferred_language": "fi", "municipality": "837"}), 409)
+    assert HETU not in json.dumps(duplicate)
+
+
+def test_health_and_the_openapi_document(gateway):
+    assert requests.get(gateway + "/health/live", timeout=10).json() == {"status": "ok"}
+    assert requests.get(gateway + "/health/ready", timeout=10).json()["broker"] == "ok"
+    document = requests.get(gateway + "/openapi.json", timeout=10).json()
+    validate_openapi(document)
+    described = {(method.upper(), path) for path, operations in document["paths"].items()
+                 for method in operations}
+    routed = {(r.method, r.path.replace("<", "{").replace(">", "}")) for r in ROUTES}
+    assert described == routed and len(routed) == len(ROUTES)
+
+
+def test_a_property_based_run_against_the_live_gateway_finds_no_server_error(story, tmp_path):
+    token = mint(SECRET, subject="sw-1001", organisation=COUNTY, kind="professional")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "schemathesis"), "run", story["base"] + "/openapi.json",
+         "--checks", "not_a_server_error", "--max-examples", "8", "--seed", "1",
+         "--header", f"Authorization: Bearer {token}", "--exclude-path-regex", "^/health/ready$",
+         "--report-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert f"Tested: {len(ROUTES) - 1}" in done.stdout  # every route but /health/ready was exercised

@@ -15,6 +15,7 @@ from referral.service import ReferralService
 from team.identity import new_keys
 from team.service import TeamService
 from tiimi_shared.testing.fixtures import migrate
+from tiimi_shared.testing.servers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +31,7 @@ def test_each_service_answers_health(container_factory, rabbit_config, tmp_path)
         ConsentService: database(consent),
         TeamService: database(team) | {"IDENTITY_KEY": identity_key, "LOOKUP_KEY": lookup_key},
         ReferralService: database(referral), NotifyService: database(notify),
-        GatewayService: {},
+        GatewayService: {"JWT_SECRET": "x" * 32, "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}"},
     }
     for service_cls, config in configs.items():
         container_factory(service_cls, rabbit_config | config).start()

@@ -54,6 +54,7 @@ def main(services: list[str]) -> int:
     # receivers on this machine.
     os.environ.setdefault("TIIMI_SMTP_PORT", "1025")
     os.environ.setdefault("TIIMI_WEBHOOK_ALLOW_PRIVATE", "true")
+    os.environ.setdefault("TIIMI_HTTP_ADDRESS", "127.0.0.1:8000")
     for service in services:
         done = subprocess.run([sys.executable, "-m", service, "migrate"],
                               stdout=subprocess.DEVNULL)
@@ -73,6 +74,8 @@ def main(services: list[str]) -> int:
         print(f"  {service:<11} pid {children[service].pid}")
     print(f"  databases   {var}/<service>.db (SQLite; TIIMI_<SERVICE>_DATABASE_URL picks PostgreSQL)")
     print(f"  logs        {var / 'log'}/<service>.log (JSON, one event a line)")
+    print(f"  http        http://{os.environ['TIIMI_HTTP_ADDRESS']}/openapi.json (the gateway; tokens: "
+          ".venv/bin/python -m gateway.mint --help)")
     print("  try it      .venv/bin/python examples/consent_tour.py (or team_tour.py, referral_tour.py,")
     print("              notify_tour.py)")
     print("Ctrl-C stops everything.")

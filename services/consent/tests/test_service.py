@@ -208,6 +208,17 @@ def test_disclosure_report_shows_who_was_given_what_under_which_consent(consent_
     assert [e["outcome"] for e in everything] == ["permit", "deny", "permit"]
 
 
+def test_a_read_inside_the_data_holding_organisation_is_logged_in_the_chain(consent_rpc):
+    client = str(uuid.uuid4())
+    entry = consent_rpc.record_access(**check_args(client, professional="sw-1001"))
+    assert (entry["kind"], entry["outcome"], entry["reason"]) == ("access", "permit", "own_organisation")
+    assert consent_rpc.disclosure_report(client_id=client)["entries"] == [entry]
+    assert consent_rpc.verify_log()["intact"]
+    with pytest.raises(ValidationError) as refused:
+        consent_rpc.record_access(client_id=client, organisation=ORG, category="dreams", purpose="referral")
+    assert "category" in refused.value.errors
+
+
 def test_disclosure_not_covered_by_the_named_consent_is_refused(consent_rpc):
     client = str(uuid.uuid4())
     consent = consent_rpc.grant(**grant_args(client))

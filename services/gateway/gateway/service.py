@@ -18,7 +18,7 @@ from kombu import Connection
 from marshmallow import Schema
 from nameko.exceptions import RpcTimeout
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
+from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
@@ -115,6 +115,10 @@ class GatewayService:
     notify = RpcProxy("notify")
 
     # -- for operations -----------------------------------------------------------
+
+    @rpc
+    def health(self) -> dict:
+        return {"service": self.name, "status": "ok", "routes": len(ROUTES)}
 
     @route("GET", "/health/live", "The process is up", tag="health", who=None)
     def live(self, principal, payload):

@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     key = secret()
     if not key:
-        print("no TIIMI_JWT_SECRET and no var/local-keys.json: run `make run` once, or set the secret",
+        print("no token secret: set TIIMI_JWT_SECRET, or start `make run` once (it keeps a local one in "
+              "var/local-keys.json)",
               file=sys.stderr)
         return 2
     print(mint(key, subject=args.professional or args.partner, organisation=args.organisation,

@@ -157,6 +157,11 @@ def test_a_key_worker_runs_the_story_and_a_partner_answers(story):
 def test_outsiders_and_other_partners_are_kept_out(story):
     base, client, team_ = story["base"], story["client"], story["team"]
     outsider = professional(base, "sw-9999")
+    unknown = problem(outsider.post("/clients/search", {"personal_identity_code": "010101-123N"}), 404)
+    hidden = problem(outsider.post("/clients/search", {"personal_identity_code": HETU}), 404)
+    assert hidden["detail"] == unknown["detail"]
+    found = ok(story["key_worker"].post("/clients/search", {"personal_identity_code": HETU}))
+    assert found["id"] == client["id"]
     for path in (f"/clients/{client['id']}", f"/clients/{client['id']}/team",
                  f"/clients/{client['id']}/consents", f"/clients/{client['id']}/referrals"):
         problem(outsider.get(path), 403)

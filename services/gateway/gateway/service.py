@@ -148,7 +148,11 @@ class GatewayService:
            tag="clients", body=schemas.FindClient)
     def find_client(self, principal, payload):
         client = self._ask(self.team, "find_client", **payload)
-        self._read(principal, client["id"], ("basic",))
+        try:
+            self._read(principal, client["id"], ("basic",))
+        except (Forbidden, NotFound):
+            # Not yours: answered as if unknown, so a code cannot be used to learn who is a client.
+            raise NotFound("client", "with that personal identity code") from None
         return client
 
     @route("GET", "/clients/<client_id>", "A client of one of your teams", tag="clients")

@@ -1,23 +1,11 @@
 """Notify with the services whose events it turns into messages, all on a real broker."""
 import json
-import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from standardwebhooks import Webhook
 
-import consent
-import notify
-import referral
-import team
-from consent.service import ConsentService
-from notify.service import NotifyService
-from referral.service import ReferralService
-from team.identity import new_keys
-from team.service import TeamService
-from tiimi_shared.testing.fixtures import migrate
 from tiimi_shared.testing.servers import HttpReceiver, SmtpServer
 
 pytestmark = pytest.mark.integration
@@ -37,37 +25,12 @@ def servers(tmp_path):
 
 
 @pytest.fixture
-def rpc(container_factory, rabbit_config, tmp_path, servers):
+def rpc(system, rabbit_config, servers):
     smtp, _ = servers
-    identity_key, lookup_key = new_keys()
-
-    def database(package):
-        url = f"sqlite:///{tmp_path / package.__name__}.db"
-        return migrate(Path(package.__file__).parent / "migrations", url)
-
-    common = rabbit_config | {"OUTBOX_INTERVAL": 0.1, "CONSENT_TIMEOUT": 3}
-    configs = {
-        ConsentService: common | {"DATABASE_URL": database(consent), "EXPIRY_INTERVAL": 3600},
-        TeamService: common | {"DATABASE_URL": database(team), "IDENTITY_KEY": identity_key,
-                               "LOOKUP_KEY": lookup_key, "RECHECK_INTERVAL": 3600},
-        ReferralService: common | {"DATABASE_URL": database(referral), "DEADLINE_INTERVAL": 3600},
-        NotifyService: common | {"DATABASE_URL": database(notify), "SMTP_HOST": "127.0.0.1",
-                                 "SMTP_PORT": smtp.port, "WEBHOOK_ALLOW_PRIVATE": "true",
-                                 "PUBLIC_URL": "https://tiimi.example", "DELIVERY_INTERVAL": 0.2},
-    }
-    for service_cls, config in configs.items():
-        container_factory(service_cls, config).start()
+    system(notify={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port, "WEBHOOK_ALLOW_PRIVATE": "true",
+                   "PUBLIC_URL": "https://tiimi.example", "DELIVERY_INTERVAL": 0.2})
     with ClusterRpcProxy(rabbit_config, timeout=20) as proxy:
         yield proxy
-
-
-def eventually(check, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -78,7 +41,7 @@ def a_team(rpc):
                                 key_worker=KEY_WORKER)
 
 
-def test_a_new_member_gets_an_inbox_item_and_an_email_in_their_language(rpc, a_team, servers):
+def test_a_new_member_gets_an_inbox_item_and_an_email_in_their_language(rpc, a_team, servers, eventually):
     smtp, _ = servers
     rpc.notify.set_preferences(recipient_id="nurse-5", language="en", email="nurse5@example.org",
                                channels=["email"])
@@ -91,7 +54,8 @@ def test_a_new_member_gets_an_inbox_item_and_an_email_in_their_language(rpc, a_t
     assert "131052-308T" not in mail.as_string()
 
 
-def test_referral_webhooks_follow_consent_and_a_withdrawal_stops_the_partner(rpc, a_team, servers):
+def test_referral_webhooks_follow_consent_and_a_withdrawal_stops_the_partner(
+        rpc, a_team, servers, eventually):
     _, receiver = servers
     secrets = {org: rpc.notify.register_webhook(organisation=org, url=f"{receiver.url}/{org}")["secret"]
                for org in (NGO, OTHER)}

@@ -91,7 +91,7 @@ def test_a_deny_decision_reads_as_deny():
 def test_every_reason_code_has_words_for_the_report():
     codes = {rules.PERMITTED, rules.DENIED_BY_CLIENT, rules.UNKNOWN_CLIENT, rules.NO_CONSENT,
              rules.NOT_YET_VALID, rules.EXPIRED, rules.WITHDRAWN, rules.PROFESSIONAL_NOT_NAMED,
-             rules.MALFORMED_REQUEST, rules.INTERNAL_ERROR}
+             rules.MALFORMED_REQUEST, rules.INTERNAL_ERROR, rules.OWN_ORGANISATION}
 
     assert set(rules.REASONS) == codes
     assert all(rules.REASONS[code] for code in codes)

@@ -97,3 +97,16 @@ def test_a_short_or_missing_secret_stops_the_gateway_at_start():
         TokenVerifier({"JWT_SECRET": "short"})
     with pytest.raises(ValueError):
         TokenVerifier({})
+
+
+def test_the_mint_command_makes_a_token_the_gateway_accepts(monkeypatch, capsys, tmp_path):
+    from gateway import mint as command
+
+    monkeypatch.setenv("TIIMI_JWT_SECRET", SECRET)
+    assert command.main(["--partner", "desk-1", "--organisation", "0123456-7"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert verifier.verify(bearer(token)) == Principal("desk-1", "0123456-7", "partner")
+    monkeypatch.delenv("TIIMI_JWT_SECRET")
+    monkeypatch.setenv("TIIMI_VAR_DIR", str(tmp_path))  # no local keys there
+    assert command.main(["--professional", "sw-1", "--organisation", "1234567-8"]) == 2
+    assert "TIIMI_JWT_SECRET" in capsys.readouterr().err

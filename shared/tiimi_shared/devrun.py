@@ -21,6 +21,14 @@ def service_command(service: str) -> list[str]:
     return [sys.executable, "-m", service, "run"]
 
 
+# Health, readiness and metrics of each service under `make run` (containers: :9000 each).
+OPS_PORTS = {"gateway": 9000, "consent": 9001, "team": 9002, "referral": 9003, "notify": 9004}
+
+
+def ops_address(service: str) -> str:
+    return f"127.0.0.1:{OPS_PORTS.get(service, 9010)}"
+
+
 def local_keys(var) -> dict[str, str]:
     """Secrets for a developer machine: made once under var/, kept across restarts.
 
@@ -65,13 +73,15 @@ def main(services: list[str]) -> int:
     children: dict[str, subprocess.Popen] = {}
     for service in services:
         log_file = open(var / "log" / f"{service}.log", "ab")
+        env = os.environ | {"TIIMI_OPS_ADDRESS": os.environ.get("TIIMI_OPS_ADDRESS") or ops_address(service)}
         children[service] = subprocess.Popen(service_command(service), stdout=log_file,
-                                             stderr=subprocess.STDOUT)
+                                             stderr=subprocess.STDOUT, env=env)
 
     print(f"tiimi is running: {', '.join(services)}")
     print(f"  broker      {masked(amqp_uri)} (RPC and events; management UI on :15672 if enabled)")
     for service in services:
-        print(f"  {service:<11} pid {children[service].pid}")
+        print(f"  {service:<11} pid {children[service].pid}; http://{ops_address(service)}/metrics, "
+              "/health/ready")
     print(f"  databases   {var}/<service>.db (SQLite; TIIMI_<SERVICE>_DATABASE_URL picks PostgreSQL)")
     print(f"  logs        {var / 'log'}/<service>.log (JSON, one event a line)")
     print(f"  http        http://{os.environ['TIIMI_HTTP_ADDRESS']}/openapi.json (the gateway; tokens: "

@@ -70,6 +70,9 @@ def main(service_cls: type, migrations_dir: Path | None, argv: list[str] | None 
 
     def _stop(signum, _frame):
         log.info("stopping", signal=signal.Signals(signum).name)
+        from tiimi_shared.operations import SHUTTING_DOWN
+
+        SHUTTING_DOWN["now"] = True  # readiness answers 503 from here on
         # stop() lets running workers finish; it must not run inside the handler.
         import eventlet
 

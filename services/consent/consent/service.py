@@ -18,6 +18,7 @@ from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED, Conflict, NotFound, ValidationError
 from tiimi_shared.logging import get_logger
+from tiimi_shared.operations import CONSENT_DECISIONS, Operations
 from tiimi_shared.schemas import load
 
 log = get_logger(__name__)
@@ -26,6 +27,7 @@ log = get_logger(__name__)
 class ConsentService:
     name = "consent"
 
+    operations = Operations()
     db = Database(ConsentUnitOfWork)
     clock = Clock()
     correlation_id = Correlation()
@@ -260,6 +262,7 @@ class ConsentService:
 
 
 def _answer(decision: rules.Decision, request: dict, entry_id: str | None) -> dict:
+    CONSENT_DECISIONS.labels(decision.outcome, decision.reason).inc()
     return schemas.DecisionOut().dump({
         "decision": decision.outcome, "reason": decision.reason,
         "explanation": rules.REASONS[decision.reason],

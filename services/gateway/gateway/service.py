@@ -26,6 +26,7 @@ from gateway import openapi, problems, schemas
 from gateway.auth import Principal, TokenVerifier
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.errors import Forbidden, NotFound
+from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -106,6 +107,7 @@ def ask(proxy, call: str, timeout: float, /, **kwargs):
 class GatewayService:
     name = "gateway"
 
+    operations = Operations()
     correlation_id = Correlation()
     tokens = Tokens()
     settings = Settings()

@@ -29,6 +29,7 @@ from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED, Conflict, NotFound
 from tiimi_shared.handlers import event_handler
 from tiimi_shared.logging import get_logger
+from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
 
 log = get_logger(__name__)
@@ -40,6 +41,7 @@ LEASE = timedelta(minutes=2)
 class NotifyService:
     name = "notify"
 
+    operations = Operations()
     db = Database(NotifyUnitOfWork, relay=False)
     clock = Clock()
     correlation_id = Correlation()

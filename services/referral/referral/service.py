@@ -21,6 +21,7 @@ from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED, Forbidden, NotFound, Unavailable
 from tiimi_shared.handlers import event_handler
 from tiimi_shared.logging import get_logger
+from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
 
 log = get_logger(__name__)
@@ -34,6 +35,7 @@ DISPLAY_TO_TARGET_UNTIL = ("cancelled", "entered_in_error")
 class ReferralService:
     name = "referral"
 
+    operations = Operations()
     db = Database(ReferralUnitOfWork, extra_outboxes=(PARTNER_STREAM,))
     clock = Clock()
     correlation_id = Correlation()

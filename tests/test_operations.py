@@ -47,3 +47,33 @@ def test_readiness_fails_when_the_database_cannot_be_queried(system, tmp_path):
     ready = requests.get(f"http://127.0.0.1:{port}/health/ready", timeout=5)
     assert ready.status_code == 503 and ready.json()["database"] != "ok"
     assert requests.get(f"http://127.0.0.1:{port}/health/live", timeout=5).status_code == 200
+
+
+def test_on_a_clustered_broker_the_event_queues_are_quorum_queues(system, infrastructure, rabbit_config,
+                                                                   eventually, tmp_path):
+    import sqlite3
+    import uuid as uuids
+
+    from kombu import Connection, Exchange, Producer
+
+    from tiimi_shared.contracts import registry
+
+    system(referral={"QUEUE_TYPE": "quorum"})
+    vhost, queue = rabbit_config["vhost"], "evt-team-team_created--referral.on_team_created"
+    for name in (queue, queue + ".dead"):
+        assert infrastructure.api("GET", f"/queues/{vhost}/{name}").json()["type"] == "quorum"
+    client_id = str(uuids.uuid4())
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        exchange = Exchange("team.events", type="topic", durable=True)
+        Producer(connection.default_channel).publish(
+            registry.make("team_created", {"team_id": str(uuids.uuid4()), "client_id": client_id,
+                                           "organisation": "1234567-8", "key_worker_id": "sw-1",
+                                           "created_by": "sw-1"}, source="team"),
+            exchange=exchange, routing_key="team_created", serializer="json", declare=[exchange])
+
+    def handled():
+        with sqlite3.connect(tmp_path / "referral.db") as db:
+            return db.execute("SELECT key_worker_id FROM key_workers WHERE client_id = ?",
+                              (client_id,)).fetchone()
+
+    assert eventually(handled) == ("sw-1",)

@@ -2,6 +2,7 @@
 import copy
 import importlib.util
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -12,7 +13,9 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
+from kombu import Connection, Producer
 
+from tiimi_shared.contracts import registry
 from tiimi_shared.devrun import service_command
 
 ROOT = Path(__file__).parents[1]
@@ -64,10 +67,7 @@ def test_every_service_is_in_compose_with_health_restart_and_migrations_first(co
 
 
 def test_the_manifests_are_generated_valid_and_run_what_make_run_runs(manifests):
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "deploy/k8s/generate.py")
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    assert (ROOT / "deploy/k8s/tiimi.yaml").read_text() == generate.render(), \
+    assert (ROOT / "deploy/k8s/tiimi.yaml").read_text() == _load("deploy/k8s/generate.py").render(), \
         "deploy/k8s/tiimi.yaml is stale: run .venv/bin/python deploy/k8s/generate.py"
     for document in manifests:
         kubernetes_validate.validate(document, "1.37.0", strict=True)
@@ -104,15 +104,35 @@ def test_the_dockerfile_passes_the_linter_and_runs_as_a_numeric_non_root_user():
     assert bad.returncode != 0  # the linter does find things
 
 
+def test_the_broker_definitions_are_current():
+    current = _load("deploy/rabbitmq/generate.py").render()
+    assert (ROOT / "deploy/rabbitmq/definitions.json").read_text() == current, \
+        "deploy/rabbitmq/definitions.json is stale: run .venv/bin/python deploy/rabbitmq/generate.py"
+
+
 @pytest.mark.integration
-def test_the_broker_definitions_load_into_a_real_rabbitmq(infrastructure, rabbit_config):
+def test_with_the_definitions_loaded_an_event_sent_before_any_service_started_is_not_lost(
+        infrastructure, rabbit_config, system, eventually, tmp_path):
     definitions = json.loads((ROOT / "deploy/rabbitmq/definitions.json").read_text())
     vhost = rabbit_config["vhost"]
     scoped = {key: [dict(item, vhost=vhost) for item in definitions[key]]
-              for key in ("exchanges", "policies")}
+              for key in ("exchanges", "queues", "bindings", "policies")}
     infrastructure.api("POST", f"/definitions/{vhost}", json=scoped)
-    exchanges = {e["name"] for e in infrastructure.api("GET", f"/exchanges/{vhost}").json()}
-    assert {"tiimi.partners", "tiimi.dead-letter", "team.events"} <= exchanges
+    client_id = str(uuid.uuid4())
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        Producer(connection.default_channel).publish(
+            registry.make("team_created", {"team_id": str(uuid.uuid4()), "client_id": client_id,
+                                           "organisation": "1234567-8", "key_worker_id": "sw-1",
+                                           "created_by": "sw-1"}, source="team"),
+            exchange="team.events", routing_key="team_created", serializer="json")
+    system()  # every service starts against the queues the definitions made (same arguments)
+
+    def handled():
+        with sqlite3.connect(tmp_path / "referral.db") as db:
+            return db.execute("SELECT key_worker_id FROM key_workers WHERE client_id = ?",
+                              (client_id,)).fetchone()
+
+    assert eventually(handled) == ("sw-1",)
     name = f"partner.{uuid.uuid4().hex[:6]}"
     infrastructure.api("PUT", f"/queues/{vhost}/{name}", json={"durable": True})
     deadline = time.monotonic() + 10
@@ -120,4 +140,10 @@ def test_the_broker_definitions_load_into_a_real_rabbitmq(infrastructure, rabbit
         assert time.monotonic() < deadline, "the partner queue policy was never applied"
         time.sleep(0.2)  # the management API reports a queue's policy a moment after it applies
     assert policy == "partner-queues-bounded"
-    assert definitions["users"][0]["hashing_algorithm"] == "rabbit_password_hashing_sha256"
+
+
+def _load(relative: str):
+    spec = importlib.util.spec_from_file_location(Path(relative).stem, ROOT / relative)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -31,3 +31,12 @@ def test_a_duration_it_cannot_read_is_refused_and_changes_nothing(tmp_path, monk
     monkeypatch.setenv("TIIMI_VAR_DIR", str(tmp_path))
     assert devclock.main(["advance", bad]) == 2
     assert not (tmp_path / "clock-offset").exists()
+
+
+def test_make_run_settings_reach_the_services_config():
+    from tiimi_shared import config
+
+    nameko = config.load("referral", {"TIIMI_CLOCK_OFFSET_FILE": "/tmp/offset",
+                                      "TIIMI_DEADLINE_INTERVAL": "3"}).nameko_config()
+    assert nameko["CLOCK_OFFSET_FILE"] == "/tmp/offset" and nameko["DEADLINE_INTERVAL"] == "3"
+    assert "CLOCK_OFFSET_FILE" not in config.load("referral", {}).nameko_config()  # production: system clock

@@ -39,7 +39,7 @@ PASS_THROUGH = (
     "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "WEBHOOK_ALLOW_PRIVATE",
     "DELIVERY_INTERVAL", "DELIVERY_MAX_ATTEMPTS", "DELIVERY_BACKOFF_BASE", "DELIVERY_BACKOFF_CAP",
     "JWT_SECRET", "JWT_PUBLIC_KEY", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "MAX_BODY_BYTES",
-    "RPC_TIMEOUT", "OPS_ADDRESS", "QUEUE_TYPE",
+    "RPC_TIMEOUT", "OPS_ADDRESS", "QUEUE_TYPE", "DEADLINE_INTERVAL", "CLOCK_OFFSET_FILE",
 )
 
 
@@ -63,8 +63,6 @@ class Settings:
     max_workers: int
     identity_key: str | None = None
     lookup_key: str | None = None
-    deadline_interval: float = 10.0
-    clock_offset_file: str | None = None
     passed_through: tuple = ()
     http_address: str = "0.0.0.0:8000"
 
@@ -78,8 +76,6 @@ class Settings:
             "max_workers": self.max_workers,
             "IDENTITY_KEY": self.identity_key,
             "LOOKUP_KEY": self.lookup_key,
-            "DEADLINE_INTERVAL": self.deadline_interval,
-            "CLOCK_OFFSET_FILE": self.clock_offset_file,
             # nameko's HTTP server (the gateway): host:port to listen on.
             "WEB_SERVER_ADDRESS": self.http_address,
             **dict(self.passed_through),
@@ -107,8 +103,6 @@ def load(service: str, env: Mapping[str, str] | None = None) -> Settings:
         max_workers=int(env.get("TIIMI_MAX_WORKERS", "10")),
         identity_key=env.get("TIIMI_IDENTITY_KEY"),
         lookup_key=env.get("TIIMI_LOOKUP_KEY"),
-        deadline_interval=float(env.get("TIIMI_DEADLINE_INTERVAL", "10")),
-        clock_offset_file=env.get("TIIMI_CLOCK_OFFSET_FILE") or None,
         passed_through=tuple((key, env["TIIMI_" + key]) for key in PASS_THROUGH if env.get("TIIMI_" + key)),
         http_address=env.get("TIIMI_HTTP_ADDRESS", "0.0.0.0:8000"),
     )

@@ -6,10 +6,11 @@ the caller must treat it as a deny and may ask again later.
 """
 from __future__ import annotations
 
-import eventlet
+from nameko.exceptions import RpcTimeout
 from nameko.rpc import RpcProxy
 
 from tiimi_shared.logging import get_logger
+from tiimi_shared.rpc import call
 
 log = get_logger(__name__)
 
@@ -33,10 +34,8 @@ class Gate:
     def _ask(self, method: str, **arguments):
         """The answer, or None if there was none in time or the call failed."""
         try:
-            reply = getattr(self._consent, method).call_async(**arguments)
-            with eventlet.Timeout(self._timeout):
-                return reply.result()
-        except eventlet.Timeout:
+            return call(self._consent, method, self._timeout, **arguments)
+        except RpcTimeout:
             log.warning("consent service did not answer in time; treating as deny",
                         method=method, timeout_seconds=self._timeout)
         except Exception as error:

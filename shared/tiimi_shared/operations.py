@@ -17,13 +17,10 @@ import time
 
 import eventlet
 import eventlet.wsgi
-from kombu import Connection
 from nameko.extensions import DependencyProvider
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
-from tiimi_shared.logging import get_logger
-
-log = get_logger(__name__)
+from tiimi_shared.runner import broker_problem
 
 HANDLED = Counter("tiimi_messages_handled_total", "Messages handled (RPC calls, events, timers, requests)",
                   ["service", "entrypoint"])
@@ -43,14 +40,13 @@ class Operations(DependencyProvider):
         self.address = self.container.config.get("OPS_ADDRESS")
         self.started: dict = {}
         self.stopping = False
-        self.server = None
 
     def start(self) -> None:
         if not self.address:
             return
         host, _, port = self.address.rpartition(":")
         listener = eventlet.listen((host or "0.0.0.0", int(port)))
-        self.server = self.container.spawn_managed_thread(
+        self.container.spawn_managed_thread(
             lambda: eventlet.wsgi.server(listener, self._app, log_output=False), identifier="operations")
 
     def stop(self) -> None:
@@ -83,12 +79,8 @@ class Operations(DependencyProvider):
         checks = {}
         if self.stopping or SHUTTING_DOWN["now"]:
             return False, {"stopping": True}
-        try:
-            with Connection(self.container.config["AMQP_URI"], connect_timeout=2) as connection:
-                connection.ensure_connection(max_retries=1)
-            checks["broker"] = "ok"
-        except Exception as error:
-            checks["broker"] = type(error).__name__
+        unreachable = broker_problem(self.container.config["AMQP_URI"], timeout=2)
+        checks["broker"] = "unreachable" if unreachable else "ok"
         database = self._database()
         if database is not None:
             try:

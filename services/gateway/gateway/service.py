@@ -13,10 +13,7 @@ import functools
 import json
 from dataclasses import dataclass
 
-import eventlet
-from kombu import Connection
 from marshmallow import Schema
-from nameko.exceptions import RpcTimeout
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
@@ -27,6 +24,8 @@ from gateway.auth import Principal, TokenVerifier
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.errors import Forbidden, NotFound
 from tiimi_shared.operations import Operations
+from tiimi_shared.rpc import call
+from tiimi_shared.runner import broker_problem
 from tiimi_shared.schemas import load
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -94,16 +93,6 @@ class Settings(DependencyProvider):
         return self
 
 
-def ask(proxy, call: str, timeout: float, /, **kwargs):
-    """Call a service and wait at most ``timeout`` seconds (nameko's own wait has no end)."""
-    reply = getattr(proxy, call).call_async(**kwargs)
-    try:
-        with eventlet.Timeout(timeout):
-            return reply.result()
-    except eventlet.Timeout:
-        raise RpcTimeout(call) from None
-
-
 class GatewayService:
     name = "gateway"
 
@@ -128,10 +117,7 @@ class GatewayService:
 
     @route("GET", "/health/ready", "The broker answers, so requests can be served", tag="health", who=None)
     def ready(self, principal, payload):
-        try:
-            with Connection(self.settings.amqp_uri, connect_timeout=2) as connection:
-                connection.ensure_connection(max_retries=1)
-        except Exception:
+        if broker_problem(self.settings.amqp_uri, timeout=2):
             return Response(json.dumps({"status": "unavailable", "broker": "unreachable"}), status=503,
                             mimetype="application/json")
         return {"status": "ok", "broker": "ok"}
@@ -316,8 +302,8 @@ class GatewayService:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _ask(self, proxy, call: str, /, **kwargs):
-        return ask(proxy, call, self.settings.rpc_timeout, **kwargs)
+    def _ask(self, proxy, method: str, /, **kwargs):
+        return call(proxy, method, self.settings.rpc_timeout, **kwargs)
 
     def _body(self, request, schema: type[Schema]) -> dict:
         limit = self.settings.max_body
@@ -334,7 +320,7 @@ class GatewayService:
             raise problems.Problem(400, "Invalid request", "the body is not JSON") from None
         if not isinstance(data, dict):
             raise problems.Problem(400, "Invalid request", "the body must be a JSON object")
-        return {key: value for key, value in schema().dump(load(schema, data)).items()}
+        return schema().dump(load(schema, data))
 
     def _change(self, principal: Principal, referral_id: str, status: str, **extra):
         return self._ask(self.referral, "change_status", referral_id=referral_id, status=status,

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 
 from notify import channels
 from notify.rules import RetryPolicy
 from tiimi_shared.logging import get_logger
+from tiimi_shared.rpc import call
 
 log = get_logger(__name__)
 
@@ -26,10 +26,8 @@ class ClientDetails(RpcProxy):
 
         def details(client_id: str) -> dict | None:
             try:
-                reply = team.get_client.call_async(client_id=client_id)
-                with eventlet.Timeout(timeout):
-                    client = reply.result()
-            except (eventlet.Timeout, Exception) as error:
+                client = call(team, "get_client", timeout, client_id=client_id)
+            except Exception as error:
                 # Without the details the message goes out without them: it says less, not more.
                 log.warning("client details not available; message sent without them",
                             error=type(error).__name__)

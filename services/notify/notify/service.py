@@ -229,29 +229,28 @@ class NotifyService:
             preferences = {n.recipient_id: _preferences_of(uow.recipients.get(n.recipient_id))
                            for n in notices}
             webhooks = {n.recipient_id for n in notices if uow.webhooks.get(n.recipient_id) is not None}
-        public_url = self._public_url()
         drafts = []
         for notice in notices:
             client = self._client_if_allowed(notice, data["client_id"])
             language, email, phone, opted_in = preferences[notice.recipient_id]
-            link = render.link_for(public_url, notice)
+            link = render.link_for(self.channels.public_url, notice)
             rendered = render.render(notice, language, link, client)
             for channel in rules.channels_for(notice, opted_in, notice.recipient_id in webhooks):
                 # SMS is read on lock screens: it never carries client details.
                 minimal = channel == "sms" and client is not None
                 text = render.render(notice, language, link, None) if minimal else rendered
-                drafts.append((notice, channel, text, {"email": email, "sms": phone}.get(channel)))
+                drafts.append((notice, channel, text, link, {"email": email, "sms": phone}.get(channel)))
         now = self.clock()
         with self.db() as uow:
             if not uow.claim(consumer, envelope["id"]):
                 return
-            for notice, channel, rendered, address in drafts:
+            for notice, channel, rendered, link, address in drafts:
                 uow.deliveries.add(Delivery(
                     id=str(uuid.uuid4()), event_id=envelope["id"], event_type=event_type,
                     recipient_id=notice.recipient_id, channel=channel, message=notice.message,
                     language=rendered.language, with_details=rendered.with_details, address=address,
                     subject=rendered.subject, body=rendered.body,
-                    link=render.link_for(public_url, notice), context=notice.context,
+                    link=link, context=notice.context,
                     status="sent" if channel == "inbox" else "queued", attempts=0,
                     next_attempt_at=None if channel == "inbox" else now, created_at=now,
                     sent_at=now if channel == "inbox" else None))
@@ -274,9 +273,6 @@ class NotifyService:
         if not rules.may_show_details(notice, permitted):
             return None
         return self.client_details(client_id)
-
-    def _public_url(self) -> str:
-        return self.channels.public_url
 
     def _outgoing(self, uow, delivery: Delivery) -> dict:
         item = {"id": delivery.id, "channel": delivery.channel, "address": delivery.address,

@@ -102,8 +102,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.answer and body["type"] == "referral_requested":
                 for status, extra in (("accepted", {}), ("in_progress", {}), ("completed", {
                         "outcome": {"code": "service_provided", "summary": "first meeting held"}})):
-                    result = referral.call("change_status", referral_id=data["referral_id"],
-                                           status=status, by=me, **extra)
+                    try:
+                        result = referral.call("change_status", referral_id=data["referral_id"],
+                                               status=status, by=me, **extra)
+                    except (RuntimeError, TimeoutError) as error:
+                        # One referral that cannot be answered must not stop the partner.
+                        say("answer_failed", referral_id=data["referral_id"], error=str(error))
+                        break
                     say("answered", referral_id=data["referral_id"], status=result["status"])
             message.ack()
 

@@ -116,15 +116,17 @@ def main() -> int:
 
     target_lines = [json.loads(line) for line in target.communicate(timeout=60)[0].splitlines()]
     other_lines = [json.loads(line) for line in other.communicate(timeout=60)[0].splitlines()]
-    received = [line["envelope"] for line in target_lines if line["kind"] == "message"]
+    # Only this run's referrals: the partner's queue may still hold messages of earlier runs.
+    received = [line["envelope"] for line in target_lines if line["kind"] == "message"
+                and line["envelope"]["data"]["referral_id"] == referral["id"]]
     print(f"- {NGO} received {[m['type'] for m in received]} with shared "
           f"{[sorted(m['data'].get('shared', {})) for m in received]}")
     # The second referral went to OTHER: it got that one, and nothing of the first.
     other_got = [line["envelope"]["data"]["referral_id"] for line in other_lines if line["kind"] == "message"]
     print(f"- {OTHER} received {len(other_got)} message(s), none about the first referral: "
           f"{referral['id'] not in other_got}")
-    ok = ok and referral["id"] not in other_got and all(sorted(m["data"].get("shared", {})) == ["basic"]
-                                                         for m in received)
+    only_basic = all(sorted(m["data"].get("shared", {})) == ["basic"] for m in received)
+    ok = ok and bool(received) and only_basic and referral["id"] not in other_got
     print("tour done" if ok else "tour found a problem")
     return 0 if ok else 1
 

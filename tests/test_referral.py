@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Producer, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook
 
@@ -412,6 +412,15 @@ def test_the_example_partner_receives_and_answers_its_referral_end_to_end(
                                  "--amqp-uri", rabbit_config["AMQP_URI"], "--idle-exit", "6", *extra],
                                 stdout=subprocess.PIPE, text=True)
 
+    # A message left from an earlier run names a referral that is not there any more.
+    stale = partner.registry.make("referral_requested", {
+        "referral_id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()), "requesting_organisation": COUNTY,
+        "target_organisation": NGO, "requested_by": WORKER, "service": "ngo_peer_support",
+        "priority": "routine", "accept_by": clock.now().isoformat(), "shared": {}}, source="referral")
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        Producer(connection.default_channel).publish(
+            stale, exchange="tiimi.partners", serializer="json",
+            routing_key=partner.routing_word(NGO) + ".referral_requested")
     ngo, other = start(NGO, "--answer"), start(OTHER)
     try:
         for process in (ngo, other):
@@ -424,7 +433,10 @@ def test_the_example_partner_receives_and_answers_its_referral_end_to_end(
     finally:
         for process in (ngo, other):
             process.kill()
-    (received,) = [line for line in ngo_lines if line["kind"] == "message"]
+    assert [line["referral_id"] for line in ngo_lines if line["kind"] == "answer_failed"] == [
+        stale["data"]["referral_id"]]  # told, and the partner went on
+    (received,) = [line for line in ngo_lines if line["kind"] == "message"
+                   and line["envelope"]["data"]["referral_id"] == referral_id]
     assert received["envelope"]["data"]["shared"] == {"basic": SHARE["basic"]}
     assert [line["status"] for line in ngo_lines if line["kind"] == "answered"] == [
         "accepted", "in_progress", "completed"]

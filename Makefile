@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SERVICES := consent team referral notify gateway
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint migrate install clean
+.PHONY: run test test-fast bench lint migrate install clean
 
 $(STAMP): constraints.txt requirements-dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	@command -v $(PYTHON) >/dev/null || { echo "tiimi: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -27,14 +27,19 @@ migrate: $(STAMP)
 run: $(STAMP)
 	$(PY) -m tiimi_shared.devrun $(SERVICES)
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest
+
+# The tests that need no broker and no database: rules, use cases on fakes, the kernel's pure parts.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not integration" -q
 
 bench: $(STAMP)
 	$(PY) bench/consent_check.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var

@@ -66,7 +66,7 @@ from kombu.exceptions import ChannelError
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from tiimi_shared import config as tiimi_config
-from tiimi_shared.runner import broker_problem, masked
+from tiimi_shared.broker import broker_problem, masked
 
 ORGANISATION = "0123456-7"
 CHECK = {"organisation": ORGANISATION, "category": "basic", "purpose": "team_coordination"}

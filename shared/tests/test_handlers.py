@@ -17,8 +17,9 @@ failures_planned: dict[str, int] = {}
 class Fragile:
     name = "fragile"
 
-    @event_handler("consent", "denial_recorded")
-    def on_denial_recorded(self, envelope):
+    @event_handler(contracts.DENIAL_RECORDED)
+    def on_denial_recorded(self, event):
+        envelope = event.envelope
         attempts[envelope["id"]] = attempts.get(envelope["id"], 0) + 1
         if attempts[envelope["id"]] <= failures_planned[envelope["id"]]:
             raise RuntimeError("passing fault")

@@ -18,11 +18,11 @@ class Keeper:
     name = "keeper"
     db = Database(relay=False)
 
-    @event_handler("consent", "denial_recorded")
-    def on_denial_recorded(self, envelope):
+    @event_handler(contracts.DENIAL_RECORDED)
+    def on_denial_recorded(self, event):
         with self.db() as uow:
-            if uow.claim("keeper.on_denial_recorded", envelope["id"]):
-                uow.session.execute(effects.insert().values(event_id=envelope["id"]))
+            if uow.claim(event.consumer, event.id):
+                uow.session.execute(effects.insert().values(event_id=event.id))
             uow.commit()
 
 

@@ -6,8 +6,10 @@ the system clock; a test passes any object with ``now()`` as the container's
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, Protocol
 
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
@@ -61,11 +63,30 @@ class OffsetFileClock:
         return self.now()
 
 
+def wall_clock() -> datetime:
+    """The machine's time, for bookkeeping only (when a row was written or published).
+
+    Domain time (validity, deadlines, when something happened) comes from the
+    injected clock, never from here.
+    """
+    return datetime.now(UTC)
+
+
+class TimeSource(Protocol):
+    def now(self) -> datetime: ...
+
+
+def configured_source(config: Mapping[str, Any]) -> TimeSource:
+    """The clock a service's config names: a test's ``CLOCK``, a local offset file, or the system's."""
+    offset_file = config.get("CLOCK_OFFSET_FILE")
+    source: TimeSource = config.get("CLOCK") or (
+        OffsetFileClock(offset_file) if offset_file else SystemClock())
+    return source
+
+
 class Clock(DependencyProvider):
     def setup(self) -> None:
-        config = self.container.config
-        offset_file = config.get("CLOCK_OFFSET_FILE")
-        self.source = config.get("CLOCK") or (OffsetFileClock(offset_file) if offset_file else SystemClock())
+        self.source = configured_source(self.container.config)
 
     def get_dependency(self, worker_ctx):
         return self.source.now

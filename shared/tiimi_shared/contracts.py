@@ -9,10 +9,20 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from tiimi_shared.events import EventRegistry, payload_schema
+from tiimi_shared.vocabulary import (
+    Category,
+    ConsentLost,
+    GivenBy,
+    MemberKind,
+    MemberStatus,
+    Purpose,
+    ReferralStatus,
+    values,
+)
 
-# Vocabulary every service uses when it speaks of consent.
-CATEGORIES = ("basic", "team", "assessment", "care_plan", "health", "employment", "financial")
-PURPOSES = ("team_coordination", "referral", "service_need_assessment")
+# The codes of the shared vocabulary, for validators (see tiimi_shared.vocabulary).
+CATEGORIES = values(Category)
+PURPOSES = values(Purpose)
 
 # Organisation and professional identifiers are opaque codes (for example a
 # business ID or an OID), never names.
@@ -38,7 +48,7 @@ CONSENT_GRANTED = registry.register(
     "consent", "consent_granted",
     payload_schema(
         **_consent_common,
-        given_by=fields.String(required=True, validate=validate.OneOf(("client", "legal_representative"))),
+        given_by=fields.String(required=True, validate=validate.OneOf(values(GivenBy))),
         valid_from=fields.AwareDateTime(required=True),
         valid_until=fields.AwareDateTime(required=True, allow_none=True),
         recorded_by=fields.String(required=True, validate=IDENTIFIER),
@@ -82,8 +92,8 @@ CLIENT_REGISTERED = registry.register(
     ),
 )
 
-MEMBER_KINDS = ("professional", "close_one", "client")
-MEMBER_STATUSES = ("pending_consent", "active", "suspended", "removed")
+MEMBER_KINDS = values(MemberKind)
+MEMBER_STATUSES = values(MemberStatus)
 
 _team_ref = dict(
     team_id=fields.UUID(required=True),
@@ -117,7 +127,7 @@ MEMBER_ACTIVATED = registry.register("team", "member_activated", payload_schema(
 MEMBER_SUSPENDED = registry.register(
     "team", "member_suspended",
     payload_schema(**_member_ref, because=fields.String(
-        required=True, validate=validate.OneOf(("consent_withdrawn", "consent_expired", "consent_denied")))),
+        required=True, validate=validate.OneOf(values(ConsentLost)))),
 )
 MEMBER_REMOVED = registry.register("team", "member_removed", payload_schema(**_member_ref))
 KEY_WORKER_CHANGED = registry.register(
@@ -135,9 +145,8 @@ TEAM_CLOSED = registry.register(
 # Internal events only: what partners receive is declared by the referral
 # service itself (its partner stream, described in docs/asyncapi.yaml).
 
-REFERRAL_STATUSES = ("draft", "requested", "accepted", "rejected", "cancelled", "in_progress",
-                     "on_hold", "completed", "failed", "entered_in_error")
-STOP_BECAUSE = ("consent_withdrawn", "consent_expired", "consent_denied")
+REFERRAL_STATUSES = values(ReferralStatus)
+STOP_BECAUSE = values(ConsentLost)
 
 _referral_ref = dict(
     referral_id=fields.UUID(required=True),

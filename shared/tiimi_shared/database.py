@@ -10,8 +10,7 @@ block the hub, so on SQLite units of work take turns behind a green lock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import eventlet.semaphore
@@ -21,66 +20,15 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
 from tiimi_shared import contracts, correlation
+from tiimi_shared.clock import configured_source, wall_clock
 from tiimi_shared.config import database_url
 from tiimi_shared.events import EventRegistry
+from tiimi_shared.outbox import ExtraOutbox, Outbox, OutboxRelay
+from tiimi_shared.tables import OUTBOX, PROCESSED_EVENTS, UTCDateTime, kernel_tables, outbox_table
 
-
-class UTCDateTime(sa.types.TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; tiimi stores aware times only")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def outbox_table(metadata: sa.MetaData, name: str = "outbox") -> sa.Table:
-    """An outbox table: the kernel's own, or another a service relays elsewhere."""
-    return sa.Table(
-        name, metadata,
-        sa.Column("position", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
-        sa.Column("event_type", sa.String(100), nullable=False),
-        sa.Column("envelope", sa.JSON, nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("published_at", UTCDateTime(), nullable=True, index=True),
-        sa.Column("attempts", sa.Integer, nullable=False, default=0),
-        sa.Column("last_error", sa.String(500), nullable=True),
-        extend_existing=True,
-    )
-
-
-def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The outbox and processed-event tables, added to a service's metadata."""
-    outbox = outbox_table(metadata)
-    processed = sa.Table(
-        "processed_events", metadata,
-        sa.Column("consumer", sa.String(200), primary_key=True),
-        sa.Column("event_id", sa.String(36), primary_key=True),
-        sa.Column("processed_at", UTCDateTime(), nullable=False),
-        extend_existing=True,
-    )
-    return outbox, processed
-
-
-_KERNEL = sa.MetaData()
-OUTBOX, PROCESSED_EVENTS = kernel_tables(_KERNEL)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+# Re-exported: services' models and migrations take their column type and kernel tables from here.
+__all__ = ["OUTBOX", "PROCESSED_EVENTS", "Database", "ExtraOutbox", "UTCDateTime", "UnitOfWork",
+           "kernel_tables", "make_engine", "outbox_table"]
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -99,43 +47,6 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-class Outbox:
-    """Events written in the same transaction as the change that causes them."""
-
-    def __init__(self, session: Session, registry: EventRegistry, source: str,
-                 correlation_id: str | None, table: sa.Table = OUTBOX):
-        self._session = session
-        self._table = table
-        self._registry = registry
-        self._source = source
-        self._correlation_id = correlation_id
-        self.added: list[dict] = []
-
-    def add(self, name: str, data: dict) -> dict:
-        envelope = self._registry.make(
-            name, data, source=self._source, correlation_id=self._correlation_id)
-        self._session.execute(self._table.insert().values(
-            event_id=envelope["id"], event_type=name, envelope=envelope,
-            created_at=utcnow(), attempts=0,
-        ))
-        self.added.append(envelope)
-        return envelope
-
-
-@dataclass(frozen=True)
-class ExtraOutbox:
-    """A further outbox whose relay publishes somewhere other than the service's events.
-
-    ``route(envelope, config)`` answers where an envelope goes (see
-    ``tiimi_shared.outbox.Route``). The unit of work offers it as ``attribute``.
-    """
-
-    attribute: str
-    table: sa.Table
-    registry: EventRegistry
-    route: Callable[[dict, dict], Any]
-
-
 class UnitOfWork:
     """One use case, one transaction: state changes and their events commit together.
 
@@ -145,8 +56,10 @@ class UnitOfWork:
 
     def __init__(self, sessions: sessionmaker, *, source: str, registry: EventRegistry,
                  correlation_id: str | None = None, lock: Any = None,
-                 on_commit: Callable[[], None] | None = None, extra_outboxes: tuple = ()):
+                 on_commit: Callable[[], None] | None = None, extra_outboxes: tuple = (),
+                 now: Callable[[], datetime] | None = None):
         self._sessions = sessions
+        self._now = now
         self._extra_outboxes = extra_outboxes
         self._source = source
         self._registry = registry
@@ -159,10 +72,11 @@ class UnitOfWork:
         if self._lock is not None:
             self._lock.acquire()
         self.session = self._sessions()
-        self.outbox = Outbox(self.session, self._registry, self._source, self.correlation_id)
+        self.outbox = Outbox(self.session, self._registry, self._source, self.correlation_id, now=self._now)
         self._outboxes = [self.outbox]
         for extra in self._extra_outboxes:
-            outbox = Outbox(self.session, extra.registry, self._source, self.correlation_id, extra.table)
+            outbox = Outbox(self.session, extra.registry, self._source, self.correlation_id, extra.table,
+                            now=self._now)
             setattr(self, extra.attribute, outbox)
             self._outboxes.append(outbox)
         return self
@@ -188,6 +102,15 @@ class UnitOfWork:
         for outbox in self._outboxes:
             outbox.added = []
 
+    def processed(self, consumer: str, event_id: str) -> bool:
+        """Whether ``consumer`` has already handled ``event_id`` (and committed its effect)."""
+        return self.session.execute(
+            sa.select(PROCESSED_EVENTS.c.event_id).where(
+                PROCESSED_EVENTS.c.consumer == consumer,
+                PROCESSED_EVENTS.c.event_id == str(event_id),
+            )
+        ).first() is not None
+
     def claim(self, consumer: str, event_id: str) -> bool:
         """Record that ``consumer`` handles ``event_id``; False if it already has.
 
@@ -195,16 +118,10 @@ class UnitOfWork:
         finds it and has no second effect. Two deliveries racing each other
         collide on the primary key and one of them rolls back.
         """
-        seen = self.session.execute(
-            sa.select(PROCESSED_EVENTS.c.event_id).where(
-                PROCESSED_EVENTS.c.consumer == consumer,
-                PROCESSED_EVENTS.c.event_id == str(event_id),
-            )
-        ).first()
-        if seen is not None:
+        if self.processed(consumer, event_id):
             return False
         self.session.execute(PROCESSED_EVENTS.insert().values(
-            consumer=consumer, event_id=str(event_id), processed_at=utcnow()))
+            consumer=consumer, event_id=str(event_id), processed_at=wall_clock()))
         return True
 
 
@@ -218,16 +135,15 @@ class Database(DependencyProvider):
         self.registry = registry
         self.run_relay = relay
         self.extra_outboxes = extra_outboxes
-        self.relays = []
+        self.relays: list[OutboxRelay] = []
 
     def setup(self) -> None:
         config = self.container.config
         self.engine = make_engine(config["DATABASE_URL"])
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.lock = eventlet.semaphore.Semaphore(1) if self.engine.dialect.name == "sqlite" else None
+        self.now = configured_source(config).now
         if self.run_relay:
-            from tiimi_shared.outbox import OutboxRelay
-
             interval = float(config.get("OUTBOX_INTERVAL", 0.5))
             self.relays = [OutboxRelay(self.new_unit_of_work, amqp_uri=config["AMQP_URI"], config=config,
                                        interval=interval)]
@@ -259,7 +175,7 @@ class Database(DependencyProvider):
             self.sessions, source=self.container.service_name, registry=self.registry,
             correlation_id=correlation_id, lock=self.lock,
             on_commit=self._wake_relays if self.relays else None,
-            extra_outboxes=self.extra_outboxes,
+            extra_outboxes=self.extra_outboxes, now=self.now,
         )
 
     def get_dependency(self, worker_ctx) -> WorkerDatabase:

@@ -14,7 +14,7 @@ import sys
 import time
 
 from tiimi_shared import config as tiimi_config
-from tiimi_shared.runner import broker_problem, masked
+from tiimi_shared.broker import broker_problem, masked
 
 
 def service_command(service: str) -> list[str]:

@@ -12,13 +12,15 @@ carry identifiers, never personal data.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 from marshmallow import ValidationError as MarshmallowError
 
+from tiimi_shared.clock import wall_clock
 from tiimi_shared.errors import ValidationError, from_marshmallow
 
 
@@ -37,10 +39,31 @@ class EnvelopeSchema(Schema):
 
 @dataclass(frozen=True)
 class EventType:
+    """One declared event: who publishes it, its name and version, its payload schema.
+
+    Publishers write it with ``uow.outbox.add(EVENT, data)``; consumers subscribe
+    with ``@event_handler(EVENT)``. Both name the same object, so a typo is an
+    ``AttributeError`` at import, not an event nobody hears.
+    """
+
     name: str
     version: int
     source: str
     payload: type[Schema]
+
+    def validate(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        """Check an envelope of this type as a consumer receives it; raises ValidationError."""
+        try:
+            EnvelopeSchema().load(envelope)
+            if (envelope["type"], envelope["version"], envelope["source"]) != (
+                    self.name, self.version, self.source):
+                raise ValidationError({"type": [
+                    f"expected {self.source}.{self.name} v{self.version}, got "
+                    f"{envelope['source']}.{envelope['type']} v{envelope['version']}"]})
+            self.payload().load(envelope["data"])
+        except MarshmallowError as error:
+            raise from_marshmallow(error) from None
+        return envelope
 
 
 class EventRegistry:
@@ -62,7 +85,7 @@ class EventRegistry:
         except KeyError:
             raise ValidationError({"type": [f"unknown event type {name} v{version}"]}) from None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[EventType]:
         return iter(self._types.values())
 
     def make(self, name: str, data: dict, *, source: str, correlation_id: str | None = None,
@@ -79,7 +102,7 @@ class EventRegistry:
             "id": str(uuid.uuid4()),
             "type": name,
             "version": version,
-            "occurred_at": (occurred_at or datetime.now(UTC)).isoformat(),
+            "occurred_at": (occurred_at or wall_clock()).isoformat(),
             "source": source,
             "correlation_id": correlation_id,
             "data": payload,

@@ -1,19 +1,36 @@
-"""Event handlers that do not lose a failed event.
+"""Event handlers that do not lose a failed event, and that cannot forget to claim.
+
+``@event_handler(contracts.CONSENT_GRANTED)`` subscribes a method to one
+declared event type. The handler receives a :class:`ReceivedEvent`: the
+envelope, validated against the type's payload schema on receipt, and the
+consumer key ``<service>.<method>`` under which the kernel records that it
+was processed. Handlers apply their effect through
+:func:`tiimi_shared.consuming.consume`, which claims the event in the same
+transaction as the effect, so a redelivered event has no second effect and
+asks no other service again.
 
 nameko's own ``event_handler`` acks a message even when the handler raises,
 so a failure would drop the event. Here a failed event is requeued once (a
 passing fault, such as a lost database connection, gets a second chance);
 if it fails again it is rejected, and RabbitMQ moves it through the
 dead-letter exchange ``tiimi.dead-letter`` to the durable queue
-``<handler queue>.dead``, where operations can look at it and replay it.
-Handlers must be idempotent (see ``UnitOfWork.claim``): a retried event may
-have done part of its work before it failed.
+``<handler queue>.dead``, where operations can look at it and replay it. An
+envelope that does not match its declared schema is dead-lettered at once:
+trying again cannot help it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
 from kombu import Connection, Exchange, Queue
 from nameko.events import EventHandler
+from nameko.exceptions import ContainerBeingKilled
 
+from tiimi_shared.errors import ValidationError
+from tiimi_shared.events import EventType
 from tiimi_shared.logging import get_logger
 
 DEAD_LETTER_EXCHANGE = "tiimi.dead-letter"
@@ -25,7 +42,37 @@ def dead_letter_queue_name(queue_name: str) -> str:
     return queue_name + ".dead"
 
 
+def consumer_key(service: str, method: str) -> str:
+    """Under which name a handler's processed events are recorded: one rule for every service."""
+    return f"{service}.{method}"
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    """An event as a handler receives it: the validated envelope and who is consuming it."""
+
+    envelope: dict[str, Any]
+    consumer: str
+
+    @property
+    def id(self) -> str:
+        return str(self.envelope["id"])
+
+    @property
+    def type(self) -> str:
+        return str(self.envelope["type"])
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.envelope["data"]
+        return data
+
+
 class ReliableEventHandler(EventHandler):
+    def __init__(self, event: EventType, **kwargs: Any):
+        self.event = event
+        super().__init__(event.source, event.name, **kwargs)
+
     def setup(self) -> None:
         super().setup()
         name = self.queue.name
@@ -45,7 +92,29 @@ class ReliableEventHandler(EventHandler):
                   queue_arguments={"x-queue-type": queue_type} if "x-queue-type" in arguments else None,
                   )(channel).declare()
 
-    def handle_message_processed(self, message, result=None, exc_info=None) -> None:
+    @property
+    def consumer(self) -> str:
+        return consumer_key(self.container.service_name, self.method_name)
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        try:
+            envelope = self.event.validate(body)
+        except ValidationError as error:
+            log.error("event does not match its declared schema; dead-lettered", queue=self.queue.name,
+                      event_type=self.event.name, fields=sorted(error.errors))
+            if message.channel.connection:
+                message.reject(requeue=False)
+            return
+        received = ReceivedEvent(envelope, self.consumer)
+        handle_result = partial(self.handle_result, message)
+        try:
+            self.container.spawn_worker(self, (received,), {},
+                                        context_data=self.unpack_message_headers(message),
+                                        handle_result=handle_result)
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return
@@ -61,4 +130,8 @@ class ReliableEventHandler(EventHandler):
             message.reject(requeue=False)
 
 
-event_handler = ReliableEventHandler.decorator
+def event_handler(event: EventType, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Subscribe a service method to one declared event type."""
+    decorator: Callable[[Callable[..., Any]], Callable[..., Any]] = ReliableEventHandler.decorator(
+        event, **kwargs)
+    return decorator

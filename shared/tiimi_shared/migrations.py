@@ -12,7 +12,7 @@ from alembic import command, context
 from alembic.config import Config
 
 from tiimi_shared.config import database_url
-from tiimi_shared.database import kernel_tables
+from tiimi_shared.tables import kernel_tables
 
 
 def alembic_config(script_location: str | Path, url: str) -> Config:

@@ -20,7 +20,7 @@ import eventlet.wsgi
 from nameko.extensions import DependencyProvider
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
-from tiimi_shared.runner import broker_problem
+from tiimi_shared.broker import broker_problem
 
 HANDLED = Counter("tiimi_messages_handled_total", "Messages handled (RPC calls, events, timers, requests)",
                   ["service", "entrypoint"])
@@ -29,10 +29,6 @@ HANDLING = Histogram("tiimi_handling_seconds", "Time spent handling one message"
 OUTBOX_BACKLOG = Gauge("tiimi_outbox_backlog", "Events committed and not yet published", ["service"])
 CONSENT_DECISIONS = Counter("tiimi_consent_decisions_total", "Consent decisions by outcome and reason",
                             ["outcome", "reason"])
-
-
-# Set by the runner on SIGTERM, before the container starts stopping.
-SHUTTING_DOWN = {"now": False}
 
 
 class Operations(DependencyProvider):
@@ -48,6 +44,10 @@ class Operations(DependencyProvider):
         listener = eventlet.listen((host or "0.0.0.0", int(port)))
         self.container.spawn_managed_thread(
             lambda: eventlet.wsgi.server(listener, self._app, log_output=False), identifier="operations")
+
+    def begin_stopping(self) -> None:
+        """Called on the first stop signal, before the container stops: readiness turns 503."""
+        self.stopping = True
 
     def stop(self) -> None:
         # Readiness goes first, so a load balancer stops sending while workers finish.
@@ -77,7 +77,7 @@ class Operations(DependencyProvider):
 
     def ready(self) -> tuple[bool, dict]:
         checks = {}
-        if self.stopping or SHUTTING_DOWN["now"]:
+        if self.stopping:
             return False, {"stopping": True}
         unreachable = broker_problem(self.container.config["AMQP_URI"], timeout=2)
         checks["broker"] = "unreachable" if unreachable else "ok"

@@ -1,7 +1,7 @@
-"""The outbox relay: publishes committed events, with publisher confirms.
+"""The transactional outbox: events written with the change that causes them, then relayed.
 
-Events are written to the ``outbox`` table by the transaction that causes
-them. The relay reads unpublished rows in order, publishes each to its
+``Outbox.add`` writes an event to an outbox table in the unit of work's own
+transaction, with the change that causes it. The relay reads unpublished rows in order, publishes each to its
 source's nameko event exchange (routing key = event type, so ordinary
 ``@event_handler`` consumers receive it), waits for the broker's confirm, and
 only then marks the row published. If the broker is down the rows stay and go
@@ -14,15 +14,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from kombu import Connection, Producer
 from nameko.standalone.events import get_event_exchange
+from sqlalchemy.orm import Session
 
+from tiimi_shared.clock import wall_clock
 from tiimi_shared.correlation import HEADER as CORRELATION_HEADER
-from tiimi_shared.database import OUTBOX, utcnow
+from tiimi_shared.events import EventRegistry, EventType
 from tiimi_shared.logging import get_logger
+from tiimi_shared.tables import OUTBOX
 
 log = get_logger(__name__)
 
@@ -37,6 +41,47 @@ class Route:
     exchange: Any
     routing_key: str
     declare: tuple = ()
+
+
+class Outbox:
+    """Events written in the same transaction as the change that causes them."""
+
+    def __init__(self, session: Session, registry: EventRegistry, source: str,
+                 correlation_id: str | None, table: sa.Table = OUTBOX,
+                 now: Callable[[], datetime] | None = None):
+        self._session = session
+        self._table = table
+        self._registry = registry
+        self._source = source
+        self._correlation_id = correlation_id
+        self._now = now or wall_clock
+        self.added: list[dict[str, Any]] = []
+
+    def add(self, event: EventType | str, data: dict[str, Any]) -> dict[str, Any]:
+        """Write ``event`` with ``data``; refuses a payload that does not match its schema."""
+        name = event.name if isinstance(event, EventType) else event
+        envelope = self._registry.make(
+            name, data, source=self._source, correlation_id=self._correlation_id, occurred_at=self._now())
+        self._session.execute(self._table.insert().values(
+            event_id=envelope["id"], event_type=name, envelope=envelope,
+            created_at=wall_clock(), attempts=0,
+        ))
+        self.added.append(envelope)
+        return envelope
+
+
+@dataclass(frozen=True)
+class ExtraOutbox:
+    """A further outbox whose relay publishes somewhere other than the service's events.
+
+    ``route(envelope, config)`` answers where an envelope goes (see ``Route``).
+    The unit of work offers it as ``attribute``.
+    """
+
+    attribute: str
+    table: sa.Table
+    registry: EventRegistry
+    route: Callable[[dict[str, Any], dict[str, Any]], Route]
 
 
 def event_route(envelope: dict, config: dict) -> Route:
@@ -143,7 +188,7 @@ class OutboxRelay:
                     self._publish(producer, envelope)
                     uow.session.execute(
                         table.update().where(table.c.position == position)
-                        .values(published_at=utcnow(), attempts=table.c.attempts + 1)
+                        .values(published_at=wall_clock(), attempts=table.c.attempts + 1)
                     )
                     published += 1
                 uow.session.commit()

@@ -8,38 +8,12 @@ import argparse
 import signal
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-from kombu import Connection
 
 from tiimi_shared import config as tiimi_config
 from tiimi_shared import logging as tiimi_logging
 from tiimi_shared import migrations
-
-START_RABBITMQ = (
-    "start it with `rabbitmq-server -detached` (Debian package rabbitmq-server) "
-    "or `docker run -d --name rabbitmq -p 5672:5672 -p 15672:15672 rabbitmq:3-management`"
-)
-
-
-def masked(uri: str) -> str:
-    """A URL fit for a log line or a message: the password hidden."""
-    parts = urlsplit(uri)
-    if parts.password:
-        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return uri
-
-
-def broker_problem(amqp_uri: str, timeout: float = 3.0) -> str | None:
-    """None if the broker answers, else one line saying what to do."""
-    try:
-        with Connection(amqp_uri, connect_timeout=timeout) as connection:
-            connection.ensure_connection(max_retries=1)
-    except Exception as error:
-        return (f"tiimi: RabbitMQ is not reachable at {masked(amqp_uri)} "
-                f"({type(error).__name__}); {START_RABBITMQ}")
-    return None
+from tiimi_shared.broker import broker_problem, masked
+from tiimi_shared.operations import Operations
 
 
 def main(service_cls: type, migrations_dir: Path | None, argv: list[str] | None = None) -> int:
@@ -68,11 +42,21 @@ def main(service_cls: type, migrations_dir: Path | None, argv: list[str] | None 
     runner = ServiceRunner(settings.nameko_config())
     runner.add_service(service_cls)
 
-    def _stop(signum, _frame):
-        log.info("stopping", signal=signal.Signals(signum).name)
-        from tiimi_shared.operations import SHUTTING_DOWN
+    stopping = False
 
-        SHUTTING_DOWN["now"] = True  # readiness answers 503 from here on
+    def _stop(signum: int, _frame: object) -> None:
+        # A terminal's Ctrl-C reaches every process of the group, and a supervisor
+        # may forward a SIGTERM as well: only the first signal starts the stop.
+        nonlocal stopping
+        if stopping:
+            log.info("already stopping", signal=signal.Signals(signum).name)
+            return
+        stopping = True
+        log.info("stopping", signal=signal.Signals(signum).name)
+        for container in runner.containers:
+            for extension in container.dependencies:
+                if isinstance(extension, Operations):
+                    extension.begin_stopping()  # readiness answers 503 from here on
         # stop() lets running workers finish; it must not run inside the handler.
         import eventlet
 

@@ -21,11 +21,11 @@ from werkzeug.wrappers import Response
 
 from gateway import openapi, problems, schemas
 from gateway.auth import Principal, TokenVerifier
+from tiimi_shared.broker import broker_problem
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.errors import Forbidden, NotFound
 from tiimi_shared.operations import Operations
 from tiimi_shared.rpc import call
-from tiimi_shared.runner import broker_problem
 from tiimi_shared.schemas import load
 
 DEFAULT_MAX_BODY = 64 * 1024

@@ -22,12 +22,13 @@ from notify.channels import DeliveryFailed
 from notify.dependencies import Channels, ClientDetails
 from notify.models import Attempt, Delivery, PartnerWebhook, Recipient
 from notify.repository import NotifyUnitOfWork
+from tiimi_shared import contracts
 from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.consent_gate import ConsentGate
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED, Conflict, NotFound
-from tiimi_shared.handlers import event_handler
+from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.logging import get_logger
 from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
@@ -160,29 +161,29 @@ class NotifyService:
 
     # -- events in --------------------------------------------------------------------
 
-    @event_handler("team", "member_added")
-    def on_member_added(self, envelope) -> None:
-        self._notify(envelope)
+    @event_handler(contracts.MEMBER_ADDED)
+    def on_member_added(self, event: ReceivedEvent) -> None:
+        self._notify(event)
 
-    @event_handler("team", "member_suspended")
-    def on_member_suspended(self, envelope) -> None:
-        self._notify(envelope)
+    @event_handler(contracts.MEMBER_SUSPENDED)
+    def on_member_suspended(self, event: ReceivedEvent) -> None:
+        self._notify(event)
 
-    @event_handler("referral", "referral_status_changed")
-    def on_referral_status_changed(self, envelope) -> None:
-        self._notify(envelope)
+    @event_handler(contracts.REFERRAL_STATUS_CHANGED)
+    def on_referral_status_changed(self, event: ReceivedEvent) -> None:
+        self._notify(event)
 
-    @event_handler("referral", "referral_overdue")
-    def on_referral_overdue(self, envelope) -> None:
-        self._notify(envelope)
+    @event_handler(contracts.REFERRAL_OVERDUE)
+    def on_referral_overdue(self, event: ReceivedEvent) -> None:
+        self._notify(event)
 
-    @event_handler("referral", "referral_escalated")
-    def on_referral_escalated(self, envelope) -> None:
-        self._notify(envelope)
+    @event_handler(contracts.REFERRAL_ESCALATED)
+    def on_referral_escalated(self, event: ReceivedEvent) -> None:
+        self._notify(event)
 
-    @event_handler("referral", "referral_stop_requested")
-    def on_referral_stop_requested(self, envelope) -> None:
-        self._notify(envelope)
+    @event_handler(contracts.REFERRAL_STOP_REQUESTED)
+    def on_referral_stop_requested(self, event: ReceivedEvent) -> None:
+        self._notify(event)
 
     # -- messages out -------------------------------------------------------------------
 
@@ -221,9 +222,9 @@ class NotifyService:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _notify(self, envelope: dict) -> None:
-        event_type, data = envelope["type"], envelope["data"]
-        consumer = f"notify.{event_type}"
+    def _notify(self, event: ReceivedEvent) -> None:
+        envelope, event_type, data = event.envelope, event.type, event.data
+        consumer = event.consumer
         notices = rules.notices_for(event_type, data)
         with self.db() as uow:
             preferences = {n.recipient_id: _preferences_of(uow.recipients.get(n.recipient_id))

@@ -14,12 +14,13 @@ from nameko.rpc import rpc
 from referral import rules, schemas
 from referral.models import Referral, Step
 from referral.repository import PARTNER_STREAM, ReferralUnitOfWork
+from tiimi_shared import contracts
 from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.consent_gate import ConsentGate
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED, Forbidden, NotFound, Unavailable
-from tiimi_shared.handlers import event_handler
+from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.logging import get_logger
 from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
@@ -172,27 +173,27 @@ class ReferralService:
 
     # -- consent changes: tell partners to stop ----------------------------------------
 
-    @event_handler("consent", "consent_withdrawn")
-    def on_consent_withdrawn(self, envelope) -> None:
-        self._on_consent_lost(envelope, "consent_withdrawn")
+    @event_handler(contracts.CONSENT_WITHDRAWN)
+    def on_consent_withdrawn(self, event: ReceivedEvent) -> None:
+        self._on_consent_lost(event, "consent_withdrawn")
 
-    @event_handler("consent", "consent_expired")
-    def on_consent_expired(self, envelope) -> None:
-        self._on_consent_lost(envelope, "consent_expired")
+    @event_handler(contracts.CONSENT_EXPIRED)
+    def on_consent_expired(self, event: ReceivedEvent) -> None:
+        self._on_consent_lost(event, "consent_expired")
 
-    @event_handler("consent", "denial_recorded")
-    def on_denial_recorded(self, envelope) -> None:
-        self._on_consent_lost(envelope, "consent_denied")
+    @event_handler(contracts.DENIAL_RECORDED)
+    def on_denial_recorded(self, event: ReceivedEvent) -> None:
+        self._on_consent_lost(event, "consent_denied")
 
     # -- the team's key worker, for escalations ----------------------------------------
 
-    @event_handler("team", "team_created")
-    def on_team_created(self, envelope) -> None:
-        self._note_key_worker(envelope, "referral.on_team_created")
+    @event_handler(contracts.TEAM_CREATED)
+    def on_team_created(self, event: ReceivedEvent) -> None:
+        self._note_key_worker(event)
 
-    @event_handler("team", "key_worker_changed")
-    def on_key_worker_changed(self, envelope) -> None:
-        self._note_key_worker(envelope, "referral.on_key_worker_changed")
+    @event_handler(contracts.KEY_WORKER_CHANGED)
+    def on_key_worker_changed(self, event: ReceivedEvent) -> None:
+        self._note_key_worker(event)
 
     # -- helpers ------------------------------------------------------------------
 
@@ -215,8 +216,8 @@ class ReferralService:
                 withheld[category] = NOT_RECORDED
         return rules.Sharing(shared, withheld)
 
-    def _on_consent_lost(self, envelope: dict, because: str) -> None:
-        data = envelope["data"]
+    def _on_consent_lost(self, event: ReceivedEvent, because: str) -> None:
+        data = event.data
         if because != "consent_denied" and rules.SHARE_PURPOSE not in data["purposes"]:
             return  # that consent never let anything go out with a referral
         organisation = data.get("recipient_organisation", data.get("organisation"))
@@ -234,7 +235,7 @@ class ReferralService:
                                     if d is None or d["decision"] != "permit"]
         now = self.clock()
         with self.db() as uow:
-            if not uow.claim(f"referral.on_{because}", envelope["id"]):
+            if not uow.claim(event.consumer, event.id):
                 return
             for referral_id, categories in to_stop.items():
                 referral = uow.referrals.get(referral_id, for_update=True)
@@ -253,11 +254,11 @@ class ReferralService:
                 log.info("partner told to stop processing", referral_id=referral.id, because=because)
             uow.commit()
 
-    def _note_key_worker(self, envelope: dict, consumer: str) -> None:
-        data = envelope["data"]
-        at = datetime.fromisoformat(envelope["occurred_at"])
+    def _note_key_worker(self, event: ReceivedEvent) -> None:
+        data = event.data
+        at = datetime.fromisoformat(event.envelope["occurred_at"])
         with self.db() as uow:
-            if not uow.claim(consumer, envelope["id"]):
+            if not uow.claim(event.consumer, event.id):
                 return
             uow.key_workers.set(data["client_id"], data["key_worker_id"], at)
             uow.commit()

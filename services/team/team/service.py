@@ -14,12 +14,13 @@ from team import rules, schemas
 from team.dependencies import IdentityCodes
 from team.models import Client, KeyWorkerPeriod, Member, Team
 from team.repository import TeamUnitOfWork
+from tiimi_shared import contracts
 from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.consent_gate import ConsentGate
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED, Conflict, NotFound
-from tiimi_shared.handlers import event_handler
+from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.logging import get_logger
 from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
@@ -254,35 +255,33 @@ class TeamService:
 
     # -- consent changes --------------------------------------------------------
 
-    @event_handler("consent", "consent_granted")
-    def on_consent_granted(self, envelope) -> None:
-        data = envelope["data"]
-        self._reconsider(envelope["id"], "team.on_consent_granted", data["client_id"],
-                         data["recipient_organisation"], activate=True)
+    @event_handler(contracts.CONSENT_GRANTED)
+    def on_consent_granted(self, event: ReceivedEvent) -> None:
+        self._reconsider(event.id, event.consumer, event.data["client_id"],
+                         event.data["recipient_organisation"],
+                         activate=True)
 
-    @event_handler("consent", "denial_lifted")
-    def on_denial_lifted(self, envelope) -> None:
-        data = envelope["data"]
-        self._reconsider(envelope["id"], "team.on_denial_lifted", data["client_id"],
-                         data["organisation"], activate=True)
+    @event_handler(contracts.DENIAL_LIFTED)
+    def on_denial_lifted(self, event: ReceivedEvent) -> None:
+        self._reconsider(event.id, event.consumer, event.data["client_id"], event.data["organisation"],
+                         activate=True)
 
-    @event_handler("consent", "consent_withdrawn")
-    def on_consent_withdrawn(self, envelope) -> None:
-        data = envelope["data"]
-        self._reconsider(envelope["id"], "team.on_consent_withdrawn", data["client_id"],
-                         data["recipient_organisation"], suspend_because="consent_withdrawn")
+    @event_handler(contracts.CONSENT_WITHDRAWN)
+    def on_consent_withdrawn(self, event: ReceivedEvent) -> None:
+        self._reconsider(event.id, event.consumer, event.data["client_id"],
+                         event.data["recipient_organisation"],
+                         suspend_because="consent_withdrawn")
 
-    @event_handler("consent", "consent_expired")
-    def on_consent_expired(self, envelope) -> None:
-        data = envelope["data"]
-        self._reconsider(envelope["id"], "team.on_consent_expired", data["client_id"],
-                         data["recipient_organisation"], suspend_because="consent_expired")
+    @event_handler(contracts.CONSENT_EXPIRED)
+    def on_consent_expired(self, event: ReceivedEvent) -> None:
+        self._reconsider(event.id, event.consumer, event.data["client_id"],
+                         event.data["recipient_organisation"],
+                         suspend_because="consent_expired")
 
-    @event_handler("consent", "denial_recorded")
-    def on_denial_recorded(self, envelope) -> None:
-        data = envelope["data"]
-        self._reconsider(envelope["id"], "team.on_denial_recorded", data["client_id"],
-                         data["organisation"], suspend_because="consent_denied")
+    @event_handler(contracts.DENIAL_RECORDED)
+    def on_denial_recorded(self, event: ReceivedEvent) -> None:
+        self._reconsider(event.id, event.consumer, event.data["client_id"], event.data["organisation"],
+                         suspend_because="consent_denied")
 
     @configured_timer("RECHECK_INTERVAL", default=30.0)
     def recheck_pending(self) -> int:

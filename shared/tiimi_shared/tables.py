@@ -1,0 +1,65 @@
+"""The kernel's own tables and the column type every service uses for time.
+
+Kept apart from ``database`` and ``outbox`` so both can use them without
+importing each other.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; tiimi stores aware times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def outbox_table(metadata: sa.MetaData, name: str = "outbox") -> sa.Table:
+    """An outbox table: the kernel's own, or another a service relays elsewhere."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("position", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("event_type", sa.String(100), nullable=False),
+        sa.Column("envelope", sa.JSON, nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("published_at", UTCDateTime(), nullable=True, index=True),
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("last_error", sa.String(500), nullable=True),
+        extend_existing=True,
+    )
+
+
+def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The outbox and processed-event tables, added to a service's metadata."""
+    outbox = outbox_table(metadata)
+    processed = sa.Table(
+        "processed_events", metadata,
+        sa.Column("consumer", sa.String(200), primary_key=True),
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("processed_at", UTCDateTime(), nullable=False),
+        extend_existing=True,
+    )
+    return outbox, processed
+
+
+_KERNEL = sa.MetaData()
+OUTBOX, PROCESSED_EVENTS = kernel_tables(_KERNEL)

@@ -1,0 +1,151 @@
+"""The words services share, each declared once.
+
+Every service and the gateway import these; none keeps a copy. Each is a
+``StrEnum``: a member equals its string, so it is stored, sent and compared
+as the plain code, and a misspelt member is an ``AttributeError`` at import.
+Vocabulary that belongs to one service alone (a delivery's status, a
+consent's deny reason) stays in that service's rules.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+def values(enumeration: type[StrEnum]) -> tuple[str, ...]:
+    """The codes of an enumeration, in declared order (for validators and documents)."""
+    return tuple(member.value for member in enumeration)
+
+
+class Language(StrEnum):
+    FI = "fi"
+    SV = "sv"
+    EN = "en"
+
+
+class Category(StrEnum):
+    """What kind of client information a consent, a denial or a disclosure covers."""
+
+    BASIC = "basic"            # name, contact, language
+    TEAM = "team"              # membership and roles
+    ASSESSMENT = "assessment"  # service need assessment
+    CARE_PLAN = "care_plan"
+    HEALTH = "health"
+    EMPLOYMENT = "employment"
+    FINANCIAL = "financial"
+
+
+class Purpose(StrEnum):
+    TEAM_COORDINATION = "team_coordination"
+    REFERRAL = "referral"
+    SERVICE_NEED_ASSESSMENT = "service_need_assessment"
+
+
+class GivenBy(StrEnum):
+    CLIENT = "client"
+    LEGAL_REPRESENTATIVE = "legal_representative"
+
+
+class RepresentativeRelation(StrEnum):
+    """Who may consent for a client."""
+
+    GUARDIAN = "guardian"                    # a minor's huoltaja
+    TRUSTEE = "trustee"                      # court-appointed edunvalvoja
+    CONTINUING_POWER_OF_ATTORNEY = "continuing_power_of_attorney"  # edunvalvontavaltuutettu
+
+
+class ConsentMethod(StrEnum):
+    WRITTEN = "written"
+    ORAL = "oral"
+    ELECTRONIC = "electronic"
+
+
+class Role(StrEnum):
+    """A professional's role in a team."""
+
+    SOCIAL_WORKER = "social_worker"
+    SOCIAL_COUNSELLOR = "social_counsellor"
+    NURSE = "nurse"
+    PUBLIC_HEALTH_NURSE = "public_health_nurse"
+    PHYSICIAN = "physician"
+    PSYCHOLOGIST = "psychologist"
+    PHYSIOTHERAPIST = "physiotherapist"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist"
+    EMPLOYMENT_COORDINATOR = "employment_coordinator"
+    NGO_WORKER = "ngo_worker"
+    PEER_SUPPORTER = "peer_supporter"
+    DEACON = "deacon"
+    POLICE_LIAISON = "police_liaison"
+    HOUSING_ADVISOR = "housing_advisor"
+    SUBSTANCE_ABUSE_WORKER = "substance_abuse_worker"
+    FINANCIAL_COUNSELLOR = "financial_counsellor"
+    TEACHER = "teacher"
+
+
+# A key worker is a social welfare professional (Social Welfare Act 1301/2014 §42).
+KEY_WORKER_ROLES: tuple[Role, ...] = (Role.SOCIAL_WORKER, Role.SOCIAL_COUNSELLOR)
+
+
+class CloseOneRelation(StrEnum):
+    SPOUSE = "spouse"
+    PARTNER = "partner"
+    PARENT = "parent"
+    CHILD = "child"
+    SIBLING = "sibling"
+    GRANDPARENT = "grandparent"
+    GRANDCHILD = "grandchild"
+    RELATIVE = "relative"
+    FRIEND = "friend"
+    NEIGHBOUR = "neighbour"
+    OTHER = "other"
+
+
+class MemberKind(StrEnum):
+    PROFESSIONAL = "professional"
+    CLOSE_ONE = "close_one"
+    CLIENT = "client"
+
+
+class MemberStatus(StrEnum):
+    PENDING_CONSENT = "pending_consent"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REMOVED = "removed"
+
+
+class TeamStatus(StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+class ConsentLost(StrEnum):
+    """Why a member is suspended, or a partner told to stop."""
+
+    WITHDRAWN = "consent_withdrawn"
+    EXPIRED = "consent_expired"
+    DENIED = "consent_denied"
+
+
+class ReferralStatus(StrEnum):
+    """The FHIR Task states a referral moves through."""
+
+    DRAFT = "draft"
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    ENTERED_IN_ERROR = "entered_in_error"
+
+
+class ReferralPriority(StrEnum):
+    """FHIR request priority."""
+
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    ASAP = "asap"
+    STAT = "stat"

@@ -1,4 +1,5 @@
 """The team and consent services together: the consent gate on members."""
+import json
 import time
 import uuid
 from pathlib import Path
@@ -137,3 +138,42 @@ def test_members_wait_while_consent_is_away_and_activate_once_it_returns(
     with entrypoint_hook(services[TeamService], "recheck_pending") as recheck:
         assert recheck() == 1
     assert status_becomes(rpc, a_team["id"], member["id"], "active", timeout=1)
+
+
+def test_a_redelivered_consent_event_asks_consent_no_second_time(rpc, a_team, rabbit_config, team_events):
+    """A redelivery (a lost ack, a restart) finds the event processed before asking anyone:
+    the disclosure log gets one set of decision rows per event, not one per delivery."""
+    consent_record = grant_ngo(rpc, a_team["client_id"])
+    member = add_ngo_worker(rpc, a_team["id"])
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        channel = connection.default_channel
+        exchange = Exchange("consent.events", type="topic", durable=True)
+        watch = Queue("watch-" + uuid.uuid4().hex, exchange=exchange, routing_key="consent_withdrawn",
+                      auto_delete=True)(channel)
+        watch.declare()
+        rpc.consent.withdraw(consent_id=consent_record["id"], withdrawn_by="sw-1001", reason="client asked")
+        assert status_becomes(rpc, a_team["id"], member["id"], "suspended")
+        deadline = time.monotonic() + 10
+        while (message := watch.get(no_ack=True)) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert message is not None, "consent_withdrawn was never published"
+        withdrawn = message.payload
+        time.sleep(1.0)  # the handler has asked consent and committed; the log is quiet
+        entries_after_first = rpc.consent.verify_log()["entries"]
+        assert len(team_events("member_suspended", wait=0)) == 1
+
+        team_queue = "evt-consent-consent_withdrawn--team.on_consent_withdrawn"
+        connection.default_channel.basic_publish(
+            connection.default_channel.prepare_message(
+                json.dumps(withdrawn), content_type="application/json",
+                properties={"message_id": withdrawn["id"]}),
+            exchange="", routing_key=team_queue)
+        deadline = time.monotonic() + 10
+        while Queue(team_queue)(channel).queue_declare(passive=True).message_count and \
+                time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.5)  # long enough for a handler that did ask consent to have logged it
+
+    assert rpc.consent.verify_log()["entries"] == entries_after_first
+    assert team_events("member_suspended", wait=0) == []
+    assert status_becomes(rpc, a_team["id"], member["id"], "suspended", timeout=1)

@@ -22,7 +22,8 @@ from gateway.service import GatewayService
 from notify.service import NotifyService
 from referral.service import ReferralService
 from team.service import TeamService
-from tiimi_shared.handlers import DEAD_LETTER_EXCHANGE, ReliableEventHandler, dead_letter_queue_name
+from tiimi_shared.catalogue import subscriptions
+from tiimi_shared.handlers import DEAD_LETTER_EXCHANGE, dead_letter_queue_name
 
 SERVICES = (ConsentService, TeamService, ReferralService, NotifyService, GatewayService)
 VHOST = "/"
@@ -33,11 +34,8 @@ LOCAL_USER = {"name": "tiimi", "password_hash": "30MHO+8KzKfMuG1t+hlk+fsatNjvUIP
 
 def handlers():
     """(service, method, source, event type) of every reliable event handler."""
-    for service in SERVICES:
-        for method in sorted(vars(service)):
-            for entrypoint in getattr(getattr(service, method), "nameko_entrypoints", ()):
-                if isinstance(entrypoint, ReliableEventHandler):
-                    yield service.name, method, entrypoint.source_service, entrypoint.event_type
+    for subscription in subscriptions(SERVICES):
+        yield subscription.service, subscription.method, subscription.event.source, subscription.event.name
 
 
 def exchange(name: str, kind: str) -> dict:

@@ -12,6 +12,14 @@ from tiimi_shared.testing.infrastructure import Infrastructure, InfrastructureMi
 _state: dict = {}
 
 
+@pytest.fixture(autouse=True)
+def _fast_tests_touch_no_infrastructure(request: pytest.FixtureRequest) -> None:
+    """A test not marked integration runs in ``make test-fast``, with no broker and no database."""
+    if request.node.get_closest_marker("integration") is None and "infrastructure" in request.fixturenames:
+        pytest.fail("this test reaches RabbitMQ or PostgreSQL: mark it @pytest.mark.integration, "
+                    "or test it on the fakes in tiimi_shared.testing.fakes", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def infrastructure() -> Infrastructure:
     if "error" in _state:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 GENESIS = "0" * 64
 
@@ -21,13 +22,13 @@ HASHED_FIELDS = (
 )
 
 
-def _canonical(value):
+def _canonical(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     return value
 
 
-def entry_hash(prev_hash: str, entry: Mapping) -> str:
+def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     body = json.dumps({name: _canonical(entry[name]) for name in HASHED_FIELDS},
                       sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
@@ -38,11 +39,11 @@ class Problem:
     seq: int
     problem: str  # changed, missing, broken_link, head_mismatch
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "problem": self.problem}
 
 
-def verify(entries: Iterable[Mapping], head_seq: int, head_hash: str) -> list[Problem]:
+def verify(entries: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str) -> list[Problem]:
     """Every place the chain does not hold, in order; empty when it is intact."""
     problems: list[Problem] = []
     expected_seq = 1

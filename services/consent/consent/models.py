@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -25,15 +26,15 @@ class Consent(Base):
     given_by: Mapped[str] = mapped_column(sa.String(30))
     representative_relation: Mapped[str | None] = mapped_column(sa.String(40))
     organisation: Mapped[str] = mapped_column(sa.String(64))
-    professionals: Mapped[list] = mapped_column(sa.JSON)
-    categories: Mapped[list] = mapped_column(sa.JSON)
-    purposes: Mapped[list] = mapped_column(sa.JSON)
+    professionals: Mapped[list[str]] = mapped_column(sa.JSON)
+    categories: Mapped[list[str]] = mapped_column(sa.JSON)
+    purposes: Mapped[list[str]] = mapped_column(sa.JSON)
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     method: Mapped[str] = mapped_column(sa.String(20))
     recorded_by: Mapped[str] = mapped_column(sa.String(64))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # active, withdrawn, expired
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)  # rules.ConsentStatus
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_by: Mapped[str | None] = mapped_column(sa.String(64))
     withdrawal_reason: Mapped[str | None] = mapped_column(sa.String(1000))
@@ -50,7 +51,7 @@ class Consent(Base):
             professionals=frozenset(self.professionals), withdrawn_at=self.withdrawn_at,
         )
 
-    def event_data(self) -> dict:
+    def event_data(self) -> dict[str, Any]:
         return {
             "consent_id": self.id, "client_id": self.client_id,
             "recipient_organisation": self.organisation,
@@ -64,7 +65,7 @@ class ConsentHistory(Base):
 
     position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     consent_id: Mapped[str] = mapped_column(sa.ForeignKey("consents.id"), index=True)
-    action: Mapped[str] = mapped_column(sa.String(20))  # granted, withdrawn, expired
+    action: Mapped[str] = mapped_column(sa.String(20))  # rules.ConsentAction
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by: Mapped[str | None] = mapped_column(sa.String(64))
     reason: Mapped[str | None] = mapped_column(sa.String(1000))
@@ -76,7 +77,7 @@ class Denial(Base):
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     organisation: Mapped[str | None] = mapped_column(sa.String(64))  # None: every organisation
-    categories: Mapped[list] = mapped_column(sa.JSON)
+    categories: Mapped[list[str]] = mapped_column(sa.JSON)
     reason: Mapped[str | None] = mapped_column(sa.String(1000))
     recorded_by: Mapped[str] = mapped_column(sa.String(64))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -88,7 +89,7 @@ class Denial(Base):
         return DenialTerms(id=self.id, organisation=self.organisation,
                            categories=frozenset(self.categories), lifted_at=self.lifted_at)
 
-    def event_data(self) -> dict:
+    def event_data(self) -> dict[str, Any]:
         return {"denial_id": self.id, "client_id": self.client_id,
                 "organisation": self.organisation, "categories": list(self.categories)}
 
@@ -100,14 +101,14 @@ class DisclosureEntry(Base):
 
     seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
     entry_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))  # decision, disclosure
+    kind: Mapped[str] = mapped_column(sa.String(20))  # rules.EntryKind
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     client_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
     organisation: Mapped[str | None] = mapped_column(sa.String(64))
     professional: Mapped[str | None] = mapped_column(sa.String(64))
     category: Mapped[str | None] = mapped_column(sa.String(30))
     purpose: Mapped[str | None] = mapped_column(sa.String(40))
-    outcome: Mapped[str] = mapped_column(sa.String(10))  # permit, deny
+    outcome: Mapped[str] = mapped_column(sa.String(10))  # rules.Outcome
     reason: Mapped[str] = mapped_column(sa.String(40))
     consent_id: Mapped[str | None] = mapped_column(sa.String(36))
     denial_id: Mapped[str | None] = mapped_column(sa.String(36))

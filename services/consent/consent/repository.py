@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, Self
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from consent import ledger
 from consent.models import Consent, ConsentHistory, Denial, DisclosureEntry, DisclosureHead
-from consent.rules import Decision
+from consent.rules import ConsentAction, ConsentStatus, Decision, EntryKind, Outcome
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
 
 
 class Consents:
-    def __init__(self, session):
+    def __init__(self, session: Session) -> None:
         self.session = session
 
     def add(self, consent: Consent) -> None:
@@ -40,18 +41,18 @@ class Consents:
     def due_to_expire(self, now: datetime) -> list[Consent]:
         return list(self.session.scalars(
             sa.select(Consent)
-            .where(Consent.status == "active", Consent.valid_until.is_not(None),
+            .where(Consent.status == ConsentStatus.ACTIVE, Consent.valid_until.is_not(None),
                    Consent.valid_until <= now)
             .with_for_update(skip_locked=True)))
 
-    def record(self, consent: Consent, action: str, at: datetime, by: str | None,
+    def record(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
                reason: str | None = None) -> None:
         self.session.add(ConsentHistory(consent_id=consent.id, action=action, at=at, by=by,
                                         reason=reason))
 
 
 class Denials:
-    def __init__(self, session):
+    def __init__(self, session: Session) -> None:
         self.session = session
 
     def add(self, denial: Denial) -> None:
@@ -75,10 +76,10 @@ class Denials:
 class DisclosureLog:
     """Append-only: entries are added at the head of the chain and never changed."""
 
-    def __init__(self, session):
+    def __init__(self, session: Session) -> None:
         self.session = session
 
-    def append(self, *, kind: str, at: datetime, decision: Decision, request: dict,
+    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: dict[str, Any],
                client_id: str | None, correlation_id: str | None) -> DisclosureEntry:
         # Taking the head row for update makes appends take turns, so the
         # chain has one order even with many workers and replicas.
@@ -101,7 +102,7 @@ class DisclosureLog:
     def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]:
         query = sa.select(DisclosureEntry).where(DisclosureEntry.client_id == str(client_id))
         if not include_denied:
-            query = query.where(DisclosureEntry.outcome == "permit")
+            query = query.where(DisclosureEntry.outcome == Outcome.PERMIT)
         return list(self.session.scalars(query.order_by(DisclosureEntry.seq)))
 
     def verify(self) -> list[ledger.Problem]:
@@ -117,12 +118,16 @@ class DisclosureLog:
             sa.select(sa.func.count()).select_from(DisclosureEntry)).scalar_one()
 
 
-def _fields(entry: DisclosureEntry) -> dict:
+def _fields(entry: DisclosureEntry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in ledger.HASHED_FIELDS}
 
 
 class ConsentUnitOfWork(UnitOfWork):
-    def __enter__(self):
+    consents: Consents
+    denials: Denials
+    disclosure_log: DisclosureLog
+
+    def __enter__(self) -> Self:
         super().__enter__()
         self.consents = Consents(self.session)
         self.denials = Denials(self.session)

@@ -13,42 +13,78 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
-# Reason codes, in the words of the disclosure report.
-PERMITTED = "permitted"
-# Not a consent decision: a professional of the organisation that holds the
-# data, reading it as a member of the client's team (logged by the gateway).
-OWN_ORGANISATION = "own_organisation"
-DENIED_BY_CLIENT = "denied_by_client"
-UNKNOWN_CLIENT = "unknown_client"
-NO_CONSENT = "no_consent"
-NOT_YET_VALID = "not_yet_valid"
-EXPIRED = "expired"
-WITHDRAWN = "withdrawn"
-PROFESSIONAL_NOT_NAMED = "professional_not_named"
-MALFORMED_REQUEST = "malformed_request"
-INTERNAL_ERROR = "internal_error"
+from tiimi_shared.errors import Conflict, NotFound, ValidationError
+from tiimi_shared.vocabulary import GivenBy
 
-REASONS = {
-    PERMITTED: "a valid consent covers this organisation, category and purpose",
-    DENIED_BY_CLIENT: "the client has denied this disclosure",
-    UNKNOWN_CLIENT: "no consent or denial is on record for this client",
-    NO_CONSENT: "no consent covers this organisation, category and purpose",
-    NOT_YET_VALID: "the matching consent is not valid yet",
-    EXPIRED: "the matching consent has expired",
-    WITHDRAWN: "the matching consent has been withdrawn",
-    PROFESSIONAL_NOT_NAMED: "the matching consent is narrowed to other professionals",
-    MALFORMED_REQUEST: "the request was malformed",
-    INTERNAL_ERROR: "the consent service could not decide",
-    OWN_ORGANISATION: "read within the organisation that holds the data, by a member of the client's team",
+
+class Reason(StrEnum):
+    """Why a check was answered as it was, in the words of the disclosure report."""
+
+    PERMITTED = "permitted"
+    # Not a consent decision: a professional of the organisation that holds the
+    # data, reading it as a member of the client's team (logged by the gateway).
+    OWN_ORGANISATION = "own_organisation"
+    DENIED_BY_CLIENT = "denied_by_client"
+    UNKNOWN_CLIENT = "unknown_client"
+    NO_CONSENT = "no_consent"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    PROFESSIONAL_NOT_NAMED = "professional_not_named"
+    MALFORMED_REQUEST = "malformed_request"
+    INTERNAL_ERROR = "internal_error"
+
+
+REASONS: dict[Reason, str] = {
+    Reason.PERMITTED: "a valid consent covers this organisation, category and purpose",
+    Reason.DENIED_BY_CLIENT: "the client has denied this disclosure",
+    Reason.UNKNOWN_CLIENT: "no consent or denial is on record for this client",
+    Reason.NO_CONSENT: "no consent covers this organisation, category and purpose",
+    Reason.NOT_YET_VALID: "the matching consent is not valid yet",
+    Reason.EXPIRED: "the matching consent has expired",
+    Reason.WITHDRAWN: "the matching consent has been withdrawn",
+    Reason.PROFESSIONAL_NOT_NAMED: "the matching consent is narrowed to other professionals",
+    Reason.MALFORMED_REQUEST: "the request was malformed",
+    Reason.INTERNAL_ERROR: "the consent service could not decide",
+    Reason.OWN_ORGANISATION: ("read within the organisation that holds the data, "
+                              "by a member of the client's team"),
 }
 
-GIVERS = ("client", "legal_representative")
-# Who may consent for a client: a minor's guardian (huoltaja), a court-appointed
-# trustee (edunvalvoja), or a holder of a confirmed continuing power of
-# attorney (edunvalvontavaltuutettu).
-REPRESENTATIVE_RELATIONS = ("guardian", "trustee", "continuing_power_of_attorney")
-METHODS = ("written", "oral", "electronic")
+
+class Outcome(StrEnum):
+    PERMIT = "permit"
+    DENY = "deny"
+
+
+class ConsentStatus(StrEnum):
+    """Where a recorded consent is in its life; only an active one can change."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class ConsentAction(StrEnum):
+    """What happened to a consent, as its history lists it."""
+
+    GRANTED = "granted"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class DenialStatus(StrEnum):
+    IN_FORCE = "in_force"
+    LIFTED = "lifted"
+
+
+class EntryKind(StrEnum):
+    """What a disclosure log entry records."""
+
+    DECISION = "decision"      # a check was answered
+    DISCLOSURE = "disclosure"  # data was given out under a consent
+    ACCESS = "access"          # data was read inside the organisation that holds it
 
 
 @dataclass(frozen=True)
@@ -67,16 +103,16 @@ class ConsentTerms:
                 and request.category in self.categories
                 and request.purpose in self.purposes)
 
-    def fault(self, request: AccessRequest, now: datetime) -> str | None:
+    def fault(self, request: AccessRequest, now: datetime) -> Reason | None:
         """Why this matching consent does not permit the request now, or None."""
         if self.withdrawn_at is not None and self.withdrawn_at <= now:
-            return WITHDRAWN
+            return Reason.WITHDRAWN
         if now < self.valid_from:
-            return NOT_YET_VALID
+            return Reason.NOT_YET_VALID
         if self.valid_until is not None and now >= self.valid_until:
-            return EXPIRED
+            return Reason.EXPIRED
         if self.professionals and request.professional not in self.professionals:
-            return PROFESSIONAL_NOT_NAMED
+            return Reason.PROFESSIONAL_NOT_NAMED
         return None
 
 
@@ -105,23 +141,25 @@ class AccessRequest:
 @dataclass(frozen=True)
 class Decision:
     permitted: bool
-    reason: str
+    reason: Reason
     consent_id: str | None = None
     denial_id: str | None = None
 
     @property
-    def outcome(self) -> str:
-        return "permit" if self.permitted else "deny"
+    def outcome(self) -> Outcome:
+        return Outcome.PERMIT if self.permitted else Outcome.DENY
 
     @classmethod
-    def deny(cls, reason: str, *, consent_id: str | None = None,
+    def deny(cls, reason: Reason, *, consent_id: str | None = None,
              denial_id: str | None = None) -> Decision:
         return cls(False, reason, consent_id=consent_id, denial_id=denial_id)
 
 
+# -- deciding a check ------------------------------------------------------------------------
+
 # When several matching consents fail, the answer names the fault closest to
 # a permit: the one a professional could act on first.
-_FAULT_ORDER = (PROFESSIONAL_NOT_NAMED, NOT_YET_VALID, EXPIRED, WITHDRAWN)
+_FAULT_ORDER = (Reason.PROFESSIONAL_NOT_NAMED, Reason.NOT_YET_VALID, Reason.EXPIRED, Reason.WITHDRAWN)
 
 
 def decide(consents: Iterable[ConsentTerms], denials: Iterable[DenialTerms],
@@ -130,20 +168,38 @@ def decide(consents: Iterable[ConsentTerms], denials: Iterable[DenialTerms],
     denials = list(denials)
     denial = next((d for d in denials if d.covers(request, now)), None)
     if denial is not None:
-        return Decision.deny(DENIED_BY_CLIENT, denial_id=denial.id)
+        return Decision.deny(Reason.DENIED_BY_CLIENT, denial_id=denial.id)
     if not consents and not denials:
-        return Decision.deny(UNKNOWN_CLIENT)
+        return Decision.deny(Reason.UNKNOWN_CLIENT)
     matching = [c for c in consents if c.matches(request)]
     if not matching:
-        return Decision.deny(NO_CONSENT)
+        return Decision.deny(Reason.NO_CONSENT)
     valid = [c for c in matching if c.fault(request, now) is None]
     if valid:
         # Rest on the consent that stays in force longest; among equals the newest.
         basis = max(valid, key=lambda c: (c.valid_until is None, c.valid_until or now, c.valid_from))
-        return Decision(True, PERMITTED, consent_id=basis.id)
+        return Decision(True, Reason.PERMITTED, consent_id=basis.id)
     faults = {c.fault(request, now): c for c in matching}
     reason = next(code for code in _FAULT_ORDER if code in faults)
     return Decision.deny(reason, consent_id=faults[reason].id)
+
+
+def malformed_request() -> Decision:
+    """A check that could not be read is a deny: the gate fails closed."""
+    return Decision.deny(Reason.MALFORMED_REQUEST)
+
+
+def undecided() -> Decision:
+    """The answer when a decision could not be made and logged: an unlogged permit is never given."""
+    return Decision.deny(Reason.INTERNAL_ERROR)
+
+
+def own_organisation_read() -> Decision:
+    """A read by the organisation that holds the data: logged, but no consent decides it."""
+    return Decision(True, Reason.OWN_ORGANISATION)
+
+
+# -- disclosures under a named consent -------------------------------------------------------
 
 
 def decide_disclosure(consent: ConsentTerms, denials: Iterable[DenialTerms],
@@ -151,22 +207,42 @@ def decide_disclosure(consent: ConsentTerms, denials: Iterable[DenialTerms],
     """May data be given out under this one named consent, now?"""
     denial = next((d for d in denials if d.covers(request, now)), None)
     if denial is not None:
-        return Decision.deny(DENIED_BY_CLIENT, consent_id=consent.id, denial_id=denial.id)
+        return Decision.deny(Reason.DENIED_BY_CLIENT, consent_id=consent.id, denial_id=denial.id)
     if not consent.matches(request):
-        return Decision.deny(NO_CONSENT, consent_id=consent.id)
+        return Decision.deny(Reason.NO_CONSENT, consent_id=consent.id)
     fault = consent.fault(request, now)
     if fault is not None:
         return Decision.deny(fault, consent_id=consent.id)
-    return Decision(True, PERMITTED, consent_id=consent.id)
+    return Decision(True, Reason.PERMITTED, consent_id=consent.id)
+
+
+def permit_disclosure(consent: ConsentTerms, *, consent_client_id: str, client_id: str,
+                      denials: Iterable[DenialTerms], request: AccessRequest,
+                      now: datetime) -> Decision:
+    """The permit a disclosure is logged under; NotFound or Conflict when there is none.
+
+    A consent of another client is reported as not found, so a caller cannot
+    learn that a consent id exists by naming the wrong client.
+    """
+    if consent_client_id != client_id:
+        raise NotFound("consent", consent.id)
+    decision = decide_disclosure(consent, denials, request, now)
+    if not decision.permitted:
+        raise Conflict(f"disclosure is not permitted: {decision.reason}",
+                       current_state=str(decision.reason))
+    return decision
+
+
+# -- recording and ending consents -----------------------------------------------------------
 
 
 def grant_problems(*, given_by: str, relation: str | None, valid_from: datetime,
                    valid_until: datetime | None, now: datetime) -> dict[str, list[str]]:
     """Field-keyed reasons a consent cannot be recorded; empty if it can."""
     problems: dict[str, list[str]] = {}
-    if given_by == "legal_representative" and not relation:
+    if given_by == GivenBy.LEGAL_REPRESENTATIVE and not relation:
         problems["given_by.relation"] = ["a legal representative's relation to the client is required"]
-    if given_by == "client" and relation:
+    if given_by == GivenBy.CLIENT and relation:
         problems["given_by.relation"] = ["only a legal representative has a relation"]
     if valid_until is not None and valid_until <= valid_from:
         problems["valid_until"] = ["must be after valid_from"]
@@ -175,7 +251,77 @@ def grant_problems(*, given_by: str, relation: str | None, valid_from: datetime,
     return problems
 
 
+@dataclass(frozen=True)
+class Grant:
+    """A consent as it is recorded: active from ``valid_from`` (``now`` unless given)."""
+
+    valid_from: datetime
+    valid_until: datetime | None
+    status: ConsentStatus = ConsentStatus.ACTIVE
+
+
+def grant(*, given_by: str, relation: str | None, valid_from: datetime | None,
+          valid_until: datetime | None, now: datetime) -> Grant:
+    """The consent to record, or ValidationError naming each field that stops it."""
+    starts = valid_from or now
+    problems = grant_problems(given_by=given_by, relation=relation, valid_from=starts,
+                              valid_until=valid_until, now=now)
+    if problems:
+        raise ValidationError(problems)
+    return Grant(valid_from=starts, valid_until=valid_until)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    withdrawn_at: datetime
+    withdrawn_by: str
+    reason: str
+    status: ConsentStatus = ConsentStatus.WITHDRAWN
+
+
+def withdraw(status: str, *, by: str, reason: str, now: datetime) -> Withdrawal:
+    """Withdraw a consent, effective at once; only an active consent can be withdrawn."""
+    if status != ConsentStatus.ACTIVE:
+        raise Conflict(f"consent is {status}; only an active consent can be withdrawn",
+                       current_state=status, allowed=[])
+    return Withdrawal(withdrawn_at=now, withdrawn_by=by, reason=reason)
+
+
 def is_due_to_expire(consent: ConsentTerms, now: datetime) -> bool:
     """A consent the expiry sweep should mark expired."""
     return (consent.withdrawn_at is None and consent.valid_until is not None
             and consent.valid_until <= now)
+
+
+@dataclass(frozen=True)
+class Expiry:
+    expired_at: datetime
+    status: ConsentStatus = ConsentStatus.EXPIRED
+
+
+def expire(status: str, consent: ConsentTerms, now: datetime) -> Expiry | None:
+    """The expiry of an active consent whose end has come, or None to leave it as it is."""
+    if status != ConsentStatus.ACTIVE or not is_due_to_expire(consent, now):
+        return None
+    return Expiry(expired_at=now)
+
+
+# -- denials ---------------------------------------------------------------------------------
+
+
+def denial_status(lifted_at: datetime | None) -> DenialStatus:
+    return DenialStatus.IN_FORCE if lifted_at is None else DenialStatus.LIFTED
+
+
+@dataclass(frozen=True)
+class Lifting:
+    lifted_at: datetime
+    lifted_by: str
+    reason: str
+
+
+def lift_denial(lifted_at: datetime | None, *, by: str, reason: str, now: datetime) -> Lifting:
+    """Lift a denial from now on; a denial is lifted once."""
+    if denial_status(lifted_at) is DenialStatus.LIFTED:
+        raise Conflict("denial is already lifted", current_state=DenialStatus.LIFTED, allowed=[])
+    return Lifting(lifted_at=now, lifted_by=by, reason=reason)

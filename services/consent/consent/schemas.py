@@ -5,40 +5,51 @@ the error instead of silently ignored.
 """
 from __future__ import annotations
 
+from collections.abc import Container
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 from marshmallow import ValidationError as MarshmallowError
 
-from consent.rules import GIVERS, METHODS, REPRESENTATIVE_RELATIONS
-from tiimi_shared.contracts import CATEGORIES, PURPOSES
+from consent import rules
+from consent.models import Consent, Denial
+from tiimi_shared import vocabulary
 from tiimi_shared.schemas import Strict, identifier, reason
+from tiimi_shared.vocabulary import values
+
+CATEGORIES = values(vocabulary.Category)
+PURPOSES = values(vocabulary.Purpose)
 
 
-def _unique_choices(choices, **kw):
+def _unique_choices(choices: tuple[str, ...], **kw: Any) -> fields.List:
     return fields.List(
         fields.String(validate=validate.OneOf(choices)),
         validate=[validate.Length(min=1), _no_repeats], **kw)
 
 
-def _no_repeats(values):
+def _no_repeats(values: list[Any]) -> None:
     if len(set(values)) != len(values):
         raise MarshmallowError("each value once")
 
 
-class GivenBy(Strict):
-    kind = fields.String(required=True, validate=validate.OneOf(GIVERS))
-    relation = fields.String(validate=validate.OneOf(REPRESENTATIVE_RELATIONS), load_default=None)
+class Giver(Strict):
+    """Who gave a consent: the client, or a legal representative and how they are related."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(values(vocabulary.GivenBy)))
+    relation = fields.String(validate=validate.OneOf(values(vocabulary.RepresentativeRelation)),
+                             load_default=None)
 
 
 class GrantConsent(Strict):
     client_id = fields.UUID(required=True)
-    given_by = fields.Nested(GivenBy, required=True)
+    given_by = fields.Nested(Giver, required=True)
     recipient_organisation = identifier(required=True)
     professionals = fields.List(identifier(), load_default=list, validate=_no_repeats)
     categories = _unique_choices(CATEGORIES, required=True)
     purposes = _unique_choices(PURPOSES, required=True)
     valid_from = fields.AwareDateTime(load_default=None)
     valid_until = fields.AwareDateTime(load_default=None, allow_none=True)
-    method = fields.String(required=True, validate=validate.OneOf(METHODS))
+    method = fields.String(required=True, validate=validate.OneOf(values(vocabulary.ConsentMethod)))
     recorded_by = identifier(required=True)
 
 
@@ -122,7 +133,7 @@ class ConsentOut(Schema):
     expired_at = fields.AwareDateTime()
     history = fields.List(fields.Nested(HistoryOut))
 
-    def _given_by(self, consent) -> dict:
+    def _given_by(self, consent: Consent) -> dict[str, str | None]:
         return {"kind": consent.given_by, "relation": consent.representative_relation}
 
 
@@ -138,8 +149,8 @@ class DenialOut(Schema):
     lifted_by = fields.String()
     status = fields.Method("_status")
 
-    def _status(self, denial) -> str:
-        return "lifted" if denial.lifted_at else "in_force"
+    def _status(self, denial: Denial) -> str:
+        return rules.denial_status(denial.lifted_at)
 
 
 class DecisionOut(Schema):
@@ -168,3 +179,20 @@ class DisclosureOut(Schema):
     denial_id = fields.String()
 
 
+
+
+# The fields of a malformed check that may be logged: only those that are well
+# formed, since a malformed one might be anything, a personal identity code included.
+_LOGGABLE = ("client_id", "organisation", "professional", "category", "purpose")
+
+
+def well_formed_fields(request: dict[str, Any], errors: Container[str]) -> dict[str, str]:
+    schema = CheckAccess()
+    kept: dict[str, str] = {}
+    for name in _LOGGABLE:
+        if name in request and name not in errors:
+            try:
+                kept[name] = str(schema.fields[name].deserialize(request[name]))
+            except MarshmallowError:
+                continue
+    return kept

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from consent import rules
-from consent.rules import AccessRequest, ConsentTerms, Decision, DenialTerms
+from consent.rules import AccessRequest, ConsentTerms, Decision, DenialTerms, Reason
+from tiimi_shared.vocabulary import RepresentativeRelation
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 TICK = timedelta(microseconds=1)
@@ -61,7 +62,7 @@ def request(
 
 
 def permit(consent_id: str) -> Decision:
-    return Decision(True, rules.PERMITTED, consent_id=consent_id)
+    return Decision(True, Reason.PERMITTED, consent_id=consent_id)
 
 
 def deny(reason: str, *, consent_id: str | None = None, denial_id: str | None = None) -> Decision:
@@ -81,7 +82,7 @@ def test_a_valid_matching_consent_permits_and_names_itself():
 
 
 def test_a_deny_decision_reads_as_deny():
-    decision = Decision.deny(rules.NO_CONSENT)
+    decision = Decision.deny(Reason.NO_CONSENT)
 
     assert decision.permitted is False
     assert decision.outcome == "deny"
@@ -89,9 +90,9 @@ def test_a_deny_decision_reads_as_deny():
 
 
 def test_every_reason_code_has_words_for_the_report():
-    codes = {rules.PERMITTED, rules.DENIED_BY_CLIENT, rules.UNKNOWN_CLIENT, rules.NO_CONSENT,
-             rules.NOT_YET_VALID, rules.EXPIRED, rules.WITHDRAWN, rules.PROFESSIONAL_NOT_NAMED,
-             rules.MALFORMED_REQUEST, rules.INTERNAL_ERROR, rules.OWN_ORGANISATION}
+    codes = {Reason.PERMITTED, Reason.DENIED_BY_CLIENT, Reason.UNKNOWN_CLIENT, Reason.NO_CONSENT,
+             Reason.NOT_YET_VALID, Reason.EXPIRED, Reason.WITHDRAWN, Reason.PROFESSIONAL_NOT_NAMED,
+             Reason.MALFORMED_REQUEST, Reason.INTERNAL_ERROR, Reason.OWN_ORGANISATION}
 
     assert set(rules.REASONS) == codes
     assert all(rules.REASONS[code] for code in codes)
@@ -110,7 +111,7 @@ def test_decide_accepts_any_iterable_of_consents_and_denials():
 def test_denial_beats_a_valid_consent():
     decision = rules.decide([consent("c1")], [denial("d1")], request(), NOW)
 
-    assert decision == deny(rules.DENIED_BY_CLIENT, denial_id="d1")
+    assert decision == deny(Reason.DENIED_BY_CLIENT, denial_id="d1")
 
 
 def test_a_denial_for_all_organisations_beats_a_valid_consent():
@@ -118,7 +119,7 @@ def test_a_denial_for_all_organisations_beats_a_valid_consent():
                             [denial("d-all", organisation=None)],
                             request(organisation=HOSPITAL), NOW)
 
-    assert decision == deny(rules.DENIED_BY_CLIENT, denial_id="d-all")
+    assert decision == deny(Reason.DENIED_BY_CLIENT, denial_id="d-all")
 
 
 def test_a_denial_of_another_organisation_does_not_stop_a_consent():
@@ -132,7 +133,7 @@ def test_a_denial_applies_only_to_its_categories():
     denials = [denial("d1", categories=(HEALTH,))]
 
     assert rules.decide(consents, denials, request(category=HEALTH), NOW) == deny(
-        rules.DENIED_BY_CLIENT, denial_id="d1")
+        Reason.DENIED_BY_CLIENT, denial_id="d1")
     assert rules.decide(consents, denials, request(category=SOCIAL), NOW) == permit("c1")
 
 
@@ -142,7 +143,7 @@ def test_a_denial_for_all_organisations_applies_only_to_its_categories():
 
     assert rules.decide(consents, denials, request(category=HEALTH), NOW) == permit("c1")
     assert rules.decide(consents, denials, request(category=SOCIAL), NOW) == deny(
-        rules.DENIED_BY_CLIENT, denial_id="d1")
+        Reason.DENIED_BY_CLIENT, denial_id="d1")
 
 
 def test_a_lifted_denial_no_longer_applies():
@@ -159,20 +160,20 @@ def test_a_lifted_denial_no_longer_applies():
 def test_a_denial_applies_until_the_moment_it_is_lifted(lifted_at, denied):
     decision = rules.decide([consent("c1")], [denial("d1", lifted_at=lifted_at)], request(), NOW)
 
-    expected = deny(rules.DENIED_BY_CLIENT, denial_id="d1") if denied else permit("c1")
+    expected = deny(Reason.DENIED_BY_CLIENT, denial_id="d1") if denied else permit("c1")
     assert decision == expected
 
 
 def test_a_denial_is_reported_even_when_no_consent_exists():
     decision = rules.decide([], [denial("d1")], request(), NOW)
 
-    assert decision == deny(rules.DENIED_BY_CLIENT, denial_id="d1")
+    assert decision == deny(Reason.DENIED_BY_CLIENT, denial_id="d1")
 
 
 def test_a_denial_wins_over_a_consent_that_would_fail_anyway():
     decision = rules.decide([consent("c1", valid_until=NOW - DAY)], [denial("d1")], request(), NOW)
 
-    assert decision == deny(rules.DENIED_BY_CLIENT, denial_id="d1")
+    assert decision == deny(Reason.DENIED_BY_CLIENT, denial_id="d1")
 
 
 def test_the_first_covering_denial_is_named():
@@ -181,26 +182,26 @@ def test_the_first_covering_denial_is_named():
 
     decision = rules.decide([consent("c1")], denials, request(), NOW)
 
-    assert decision == deny(rules.DENIED_BY_CLIENT, denial_id="d-org")
+    assert decision == deny(Reason.DENIED_BY_CLIENT, denial_id="d-org")
 
 
 # -- decide: unknown client and no matching consent ----------------------------------------
 
 
 def test_a_client_with_no_consents_and_no_denials_is_unknown():
-    assert rules.decide([], [], request(), NOW) == deny(rules.UNKNOWN_CLIENT)
+    assert rules.decide([], [], request(), NOW) == deny(Reason.UNKNOWN_CLIENT)
 
 
 def test_a_client_with_only_a_lifted_denial_is_known_but_has_no_consent():
     decision = rules.decide([], [denial("d1", lifted_at=NOW - DAY)], request(), NOW)
 
-    assert decision == deny(rules.NO_CONSENT)
+    assert decision == deny(Reason.NO_CONSENT)
 
 
 def test_a_client_with_only_a_denial_elsewhere_is_known_but_has_no_consent():
     decision = rules.decide([], [denial("d1", organisation=HOSPITAL)], request(), NOW)
 
-    assert decision == deny(rules.NO_CONSENT)
+    assert decision == deny(Reason.NO_CONSENT)
 
 
 @pytest.mark.parametrize("asked", [
@@ -211,14 +212,14 @@ def test_a_client_with_only_a_denial_elsewhere_is_known_but_has_no_consent():
 def test_a_consent_that_does_not_match_gives_no_consent(asked):
     decision = rules.decide([consent("c1")], [], asked, NOW)
 
-    assert decision == deny(rules.NO_CONSENT)
+    assert decision == deny(Reason.NO_CONSENT)
     assert decision.consent_id is None
 
 
 def test_a_non_matching_consent_reports_no_consent_even_when_it_is_also_out_of_time():
     decision = rules.decide([consent("c1", valid_until=NOW - DAY)], [], request(purpose=RESEARCH), NOW)
 
-    assert decision == deny(rules.NO_CONSENT)
+    assert decision == deny(Reason.NO_CONSENT)
 
 
 def test_one_of_several_categories_and_purposes_is_enough():
@@ -267,7 +268,7 @@ def test_a_consent_narrowed_to_professionals_denies_anyone_else(professional):
 
     decision = rules.decide([given], [], request(professional=professional), NOW)
 
-    assert decision == deny(rules.PROFESSIONAL_NOT_NAMED, consent_id="c1")
+    assert decision == deny(Reason.PROFESSIONAL_NOT_NAMED, consent_id="c1")
 
 
 @pytest.mark.parametrize("professional", ["anna", None])
@@ -285,7 +286,7 @@ def test_a_narrowed_consent_does_not_stop_an_open_one_from_permitting():
 
 
 @pytest.mark.parametrize(("now", "expected"), [
-    pytest.param(NOW - TICK, deny(rules.NOT_YET_VALID, consent_id="c1"), id="a-tick-before-valid_from"),
+    pytest.param(NOW - TICK, deny(Reason.NOT_YET_VALID, consent_id="c1"), id="a-tick-before-valid_from"),
     pytest.param(NOW, permit("c1"), id="exactly-at-valid_from"),
     pytest.param(NOW + TICK, permit("c1"), id="a-tick-after-valid_from"),
 ])
@@ -297,8 +298,8 @@ def test_valid_from_is_inclusive(now, expected):
 
 @pytest.mark.parametrize(("now", "expected"), [
     pytest.param(NOW - TICK, permit("c1"), id="a-tick-before-valid_until"),
-    pytest.param(NOW, deny(rules.EXPIRED, consent_id="c1"), id="exactly-at-valid_until"),
-    pytest.param(NOW + TICK, deny(rules.EXPIRED, consent_id="c1"), id="a-tick-after-valid_until"),
+    pytest.param(NOW, deny(Reason.EXPIRED, consent_id="c1"), id="exactly-at-valid_until"),
+    pytest.param(NOW + TICK, deny(Reason.EXPIRED, consent_id="c1"), id="a-tick-after-valid_until"),
 ])
 def test_valid_until_is_exclusive(now, expected):
     given = consent("c1", valid_from=NOW - DAY, valid_until=NOW)
@@ -316,7 +317,7 @@ def test_an_open_ended_consent_never_expires(now):
 def test_an_open_ended_consent_is_still_not_valid_before_it_starts():
     given = consent("c1", valid_from=NOW, valid_until=None)
 
-    assert rules.decide([given], [], request(), NOW - TICK) == deny(rules.NOT_YET_VALID, consent_id="c1")
+    assert rules.decide([given], [], request(), NOW - TICK) == deny(Reason.NOT_YET_VALID, consent_id="c1")
 
 
 def test_the_same_instant_in_another_time_zone_is_the_same_edge():
@@ -324,7 +325,7 @@ def test_the_same_instant_in_another_time_zone_is_the_same_edge():
     given = consent("c1", valid_from=NOW.astimezone(helsinki), valid_until=(NOW + DAY).astimezone(helsinki))
 
     assert rules.decide([given], [], request(), NOW) == permit("c1")
-    assert rules.decide([given], [], request(), NOW + DAY) == deny(rules.EXPIRED, consent_id="c1")
+    assert rules.decide([given], [], request(), NOW + DAY) == deny(Reason.EXPIRED, consent_id="c1")
 
 
 # -- withdrawal -----------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def test_the_same_instant_in_another_time_zone_is_the_same_edge():
 def test_a_withdrawn_consent_denies_at_once(withdrawn_at):
     given = consent("c1", withdrawn_at=withdrawn_at)
 
-    assert rules.decide([given], [], request(), NOW) == deny(rules.WITHDRAWN, consent_id="c1")
+    assert rules.decide([given], [], request(), NOW) == deny(Reason.WITHDRAWN, consent_id="c1")
 
 
 def test_a_check_before_the_withdrawal_still_permits():
@@ -347,8 +348,8 @@ def test_withdrawal_is_reported_before_the_consent_being_out_of_time():
     not_started = consent("c1", valid_from=NOW + DAY, withdrawn_at=NOW - DAY)
     ended = consent("c2", valid_until=NOW - DAY, withdrawn_at=NOW - 2 * DAY)
 
-    assert rules.decide([not_started], [], request(), NOW) == deny(rules.WITHDRAWN, consent_id="c1")
-    assert rules.decide([ended], [], request(), NOW) == deny(rules.WITHDRAWN, consent_id="c2")
+    assert rules.decide([not_started], [], request(), NOW) == deny(Reason.WITHDRAWN, consent_id="c1")
+    assert rules.decide([ended], [], request(), NOW) == deny(Reason.WITHDRAWN, consent_id="c2")
 
 
 def test_a_withdrawn_consent_does_not_stop_another_valid_one():
@@ -363,21 +364,21 @@ def test_a_withdrawn_consent_does_not_stop_another_valid_one():
 @pytest.mark.parametrize(("given", "asked", "fault"), [
     pytest.param(consent(), request(), None, id="valid"),
     pytest.param(consent(valid_from=NOW), request(), None, id="at-valid_from"),
-    pytest.param(consent(valid_from=NOW + TICK), request(), rules.NOT_YET_VALID, id="before-valid_from"),
-    pytest.param(consent(valid_until=NOW), request(), rules.EXPIRED, id="at-valid_until"),
+    pytest.param(consent(valid_from=NOW + TICK), request(), Reason.NOT_YET_VALID, id="before-valid_from"),
+    pytest.param(consent(valid_until=NOW), request(), Reason.EXPIRED, id="at-valid_until"),
     pytest.param(consent(valid_until=NOW + TICK), request(), None, id="before-valid_until"),
     pytest.param(consent(valid_until=None), request(), None, id="open-ended"),
-    pytest.param(consent(withdrawn_at=NOW), request(), rules.WITHDRAWN, id="withdrawn-now"),
+    pytest.param(consent(withdrawn_at=NOW), request(), Reason.WITHDRAWN, id="withdrawn-now"),
     pytest.param(consent(withdrawn_at=NOW + TICK), request(), None, id="withdrawn-later"),
     pytest.param(consent(professionals=("anna",)), request(professional="anna"), None, id="named"),
     pytest.param(consent(professionals=("anna",)), request(professional="ben"),
-                 rules.PROFESSIONAL_NOT_NAMED, id="not-named"),
-    pytest.param(consent(professionals=("anna",)), request(), rules.PROFESSIONAL_NOT_NAMED,
+                 Reason.PROFESSIONAL_NOT_NAMED, id="not-named"),
+    pytest.param(consent(professionals=("anna",)), request(), Reason.PROFESSIONAL_NOT_NAMED,
                  id="no-professional-asked"),
     pytest.param(consent(professionals=("anna",), valid_until=NOW), request(professional="ben"),
-                 rules.EXPIRED, id="time-before-professional"),
+                 Reason.EXPIRED, id="time-before-professional"),
     pytest.param(consent(valid_from=NOW + DAY, valid_until=NOW + 2 * DAY, withdrawn_at=NOW),
-                 request(), rules.WITHDRAWN, id="withdrawal-before-time"),
+                 request(), Reason.WITHDRAWN, id="withdrawal-before-time"),
 ])
 def test_fault_names_why_a_consent_does_not_permit(given, asked, fault):
     assert given.fault(asked, NOW) == fault
@@ -449,15 +450,15 @@ def test_a_consent_that_lasts_longer_but_is_not_valid_now_is_not_the_basis():
 
 
 def test_the_fault_order_runs_from_closest_to_a_permit():
-    assert rules._FAULT_ORDER == (rules.PROFESSIONAL_NOT_NAMED, rules.NOT_YET_VALID,
-                                  rules.EXPIRED, rules.WITHDRAWN)
+    assert rules._FAULT_ORDER == (Reason.PROFESSIONAL_NOT_NAMED, Reason.NOT_YET_VALID,
+                                  Reason.EXPIRED, Reason.WITHDRAWN)
 
 
 FAILING = {
-    rules.PROFESSIONAL_NOT_NAMED: consent("c-named", professionals=("anna",)),
-    rules.NOT_YET_VALID: consent("c-not-yet", valid_from=NOW + DAY, valid_until=None),
-    rules.EXPIRED: consent("c-expired", valid_until=NOW - DAY),
-    rules.WITHDRAWN: consent("c-withdrawn", withdrawn_at=NOW - DAY),
+    Reason.PROFESSIONAL_NOT_NAMED: consent("c-named", professionals=("anna",)),
+    Reason.NOT_YET_VALID: consent("c-not-yet", valid_from=NOW + DAY, valid_until=None),
+    Reason.EXPIRED: consent("c-expired", valid_until=NOW - DAY),
+    Reason.WITHDRAWN: consent("c-withdrawn", withdrawn_at=NOW - DAY),
 }
 
 
@@ -482,11 +483,11 @@ def test_the_highest_priority_fault_is_reported_whatever_the_order(first):
 
 
 @pytest.mark.parametrize(("pair", "winner"), [
-    ((rules.WITHDRAWN, rules.EXPIRED), rules.EXPIRED),
-    ((rules.WITHDRAWN, rules.NOT_YET_VALID), rules.NOT_YET_VALID),
-    ((rules.EXPIRED, rules.NOT_YET_VALID), rules.NOT_YET_VALID),
-    ((rules.WITHDRAWN, rules.PROFESSIONAL_NOT_NAMED), rules.PROFESSIONAL_NOT_NAMED),
-    ((rules.EXPIRED, rules.PROFESSIONAL_NOT_NAMED), rules.PROFESSIONAL_NOT_NAMED),
+    ((Reason.WITHDRAWN, Reason.EXPIRED), Reason.EXPIRED),
+    ((Reason.WITHDRAWN, Reason.NOT_YET_VALID), Reason.NOT_YET_VALID),
+    ((Reason.EXPIRED, Reason.NOT_YET_VALID), Reason.NOT_YET_VALID),
+    ((Reason.WITHDRAWN, Reason.PROFESSIONAL_NOT_NAMED), Reason.PROFESSIONAL_NOT_NAMED),
+    ((Reason.EXPIRED, Reason.PROFESSIONAL_NOT_NAMED), Reason.PROFESSIONAL_NOT_NAMED),
 ])
 def test_of_two_failing_consents_the_one_closer_to_a_permit_is_reported(pair, winner):
     consents = [FAILING[reason] for reason in pair]
@@ -502,7 +503,7 @@ def test_a_failing_consent_that_does_not_match_is_not_reported():
 
     decision = rules.decide(consents, [], request(professional="ben"), NOW)
 
-    assert decision == deny(rules.EXPIRED, consent_id="expired")
+    assert decision == deny(Reason.EXPIRED, consent_id="expired")
 
 
 # -- decide_disclosure: one named consent ---------------------------------------------------
@@ -517,7 +518,7 @@ def test_a_disclosure_is_denied_by_a_covering_denial_naming_both(organisation):
     decision = rules.decide_disclosure(consent("c1"), [denial("d1", organisation=organisation)],
                                        request(), NOW)
 
-    assert decision == deny(rules.DENIED_BY_CLIENT, consent_id="c1", denial_id="d1")
+    assert decision == deny(Reason.DENIED_BY_CLIENT, consent_id="c1", denial_id="d1")
 
 
 @pytest.mark.parametrize("given", [
@@ -533,7 +534,7 @@ def test_a_disclosure_denial_beats_a_consent_that_would_fail_anyway():
     decision = rules.decide_disclosure(consent("c1", withdrawn_at=NOW - DAY), [denial("d1")],
                                        request(), NOW)
 
-    assert decision == deny(rules.DENIED_BY_CLIENT, consent_id="c1", denial_id="d1")
+    assert decision == deny(Reason.DENIED_BY_CLIENT, consent_id="c1", denial_id="d1")
 
 
 @pytest.mark.parametrize("asked", [
@@ -544,15 +545,15 @@ def test_a_disclosure_denial_beats_a_consent_that_would_fail_anyway():
 def test_a_disclosure_outside_the_consent_is_denied_as_no_consent(asked):
     decision = rules.decide_disclosure(consent("c1"), [], asked, NOW)
 
-    assert decision == deny(rules.NO_CONSENT, consent_id="c1")
+    assert decision == deny(Reason.NO_CONSENT, consent_id="c1")
 
 
 @pytest.mark.parametrize(("given", "asked", "reason"), [
-    pytest.param(consent("c1", withdrawn_at=NOW), request(), rules.WITHDRAWN, id="withdrawn"),
-    pytest.param(consent("c1", valid_from=NOW + TICK), request(), rules.NOT_YET_VALID, id="not-yet-valid"),
-    pytest.param(consent("c1", valid_until=NOW), request(), rules.EXPIRED, id="expired"),
+    pytest.param(consent("c1", withdrawn_at=NOW), request(), Reason.WITHDRAWN, id="withdrawn"),
+    pytest.param(consent("c1", valid_from=NOW + TICK), request(), Reason.NOT_YET_VALID, id="not-yet-valid"),
+    pytest.param(consent("c1", valid_until=NOW), request(), Reason.EXPIRED, id="expired"),
     pytest.param(consent("c1", professionals=("anna",)), request(professional="ben"),
-                 rules.PROFESSIONAL_NOT_NAMED, id="other-professional"),
+                 Reason.PROFESSIONAL_NOT_NAMED, id="other-professional"),
 ])
 def test_a_disclosure_under_a_consent_that_does_not_permit_now_names_the_fault(given, asked, reason):
     assert rules.decide_disclosure(given, [], asked, NOW) == deny(reason, consent_id="c1")
@@ -574,7 +575,7 @@ def grant(**overrides) -> dict[str, list[str]]:
     pytest.param({"valid_from": NOW + DAY, "valid_until": NOW + 2 * DAY}, id="starts-later"),
     pytest.param({"valid_until": NOW + TICK}, id="ends-a-tick-from-now"),
     *(pytest.param({"given_by": "legal_representative", "relation": relation}, id=relation)
-      for relation in rules.REPRESENTATIVE_RELATIONS),
+      for relation in list(RepresentativeRelation)),
 ])
 def test_a_good_grant_has_no_problems(terms):
     assert grant(**terms) == {}
@@ -587,7 +588,7 @@ def test_a_legal_representative_must_give_their_relation(relation):
     assert problems == {"given_by.relation": ["a legal representative's relation to the client is required"]}
 
 
-@pytest.mark.parametrize("relation", rules.REPRESENTATIVE_RELATIONS)
+@pytest.mark.parametrize("relation", list(RepresentativeRelation))
 def test_a_client_consenting_for_themselves_has_no_relation(relation):
     problems = grant(given_by="client", relation=relation)
 
@@ -644,4 +645,4 @@ def test_a_consent_is_due_to_expire_exactly_when_decide_starts_calling_it_expire
 
     for now, due in ((NOW - TICK, False), (NOW, True)):
         assert rules.is_due_to_expire(given, now) is due
-        assert (rules.decide([given], [], request(), now).reason == rules.EXPIRED) is due
+        assert (rules.decide([given], [], request(), now).reason == Reason.EXPIRED) is due

@@ -1,0 +1,318 @@
+"""The consent service's use cases: one story each, in one unit of work.
+
+Each function takes the unit-of-work factory, the command as the schema loaded
+it, and the time (``now``) from the injected clock. The decisions are in
+``rules``; here they are read from and written to the repositories, and the
+events they cause go to the outbox in the same transaction.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from consent import rules
+from consent.ledger import Problem
+from consent.models import Consent, Denial, DisclosureEntry
+from consent.rules import ConsentAction, Decision, EntryKind
+from tiimi_shared import contracts
+from tiimi_shared.events import EventType
+from tiimi_shared.logging import get_logger
+
+log = get_logger(__name__)
+
+Command = Mapping[str, Any]
+# The fields of one access request as the disclosure log and the answer show them.
+Request = dict[str, Any]
+
+
+# -- what the use cases need of the unit of work ---------------------------------------------
+
+
+class ConsentRepository(Protocol):
+    def add(self, consent: Consent) -> None: ...
+    def get(self, consent_id: str, *, for_update: bool = False) -> Consent: ...
+    def of_client(self, client_id: str, *, with_history: bool = False) -> list[Consent]: ...
+    def due_to_expire(self, now: datetime) -> list[Consent]: ...
+    def record(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
+               reason: str | None = None) -> None: ...
+
+
+class DenialRepository(Protocol):
+    def add(self, denial: Denial) -> None: ...
+    def get(self, denial_id: str, *, for_update: bool = False) -> Denial: ...
+    def of_client(self, client_id: str) -> list[Denial]: ...
+
+
+class DisclosureLog(Protocol):
+    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Request,
+               client_id: str | None, correlation_id: str | None) -> DisclosureEntry: ...
+    def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]: ...
+    def verify(self) -> list[Problem]: ...
+    def count(self) -> int: ...
+
+
+class Outbox(Protocol):
+    def add(self, event: EventType, data: dict[str, Any]) -> Any: ...
+
+
+class UnitOfWork(Protocol):
+    correlation_id: str | None
+
+    @property
+    def consents(self) -> ConsentRepository: ...
+    @property
+    def denials(self) -> DenialRepository: ...
+    @property
+    def disclosure_log(self) -> DisclosureLog: ...
+    @property
+    def outbox(self) -> Outbox: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+    def __exit__(self, *exc_info: object) -> None: ...
+    def commit(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+# -- consents --------------------------------------------------------------------------------
+
+
+def grant(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Consent:
+    """Record a consent the client (or their legal representative) gave, active at once."""
+    given_by = command["given_by"]
+    granted = rules.grant(given_by=given_by["kind"], relation=given_by["relation"],
+                          valid_from=command["valid_from"], valid_until=command["valid_until"], now=now)
+    with uow() as work:
+        consent = Consent(
+            id=_new_id(), client_id=str(command["client_id"]),
+            given_by=given_by["kind"], representative_relation=given_by["relation"],
+            organisation=command["recipient_organisation"],
+            professionals=command["professionals"], categories=command["categories"],
+            purposes=command["purposes"], valid_from=granted.valid_from,
+            valid_until=granted.valid_until, method=command["method"],
+            recorded_by=command["recorded_by"], recorded_at=now, status=granted.status,
+        )
+        work.consents.add(consent)
+        work.consents.record(consent, ConsentAction.GRANTED, now, command["recorded_by"])
+        work.outbox.add(contracts.CONSENT_GRANTED, consent.event_data() | {
+            "given_by": consent.given_by, "valid_from": consent.valid_from,
+            "valid_until": consent.valid_until, "recorded_by": consent.recorded_by,
+        })
+        work.commit()
+        log.info("consent granted", consent_id=consent.id)
+        # Read back with its history, as every consent is answered.
+        return work.consents.get(consent.id)
+
+
+def withdraw(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Consent:
+    """End an active consent from now on; checks deny under it at once."""
+    with uow() as work:
+        consent = work.consents.get(str(command["consent_id"]), for_update=True)
+        withdrawal = rules.withdraw(consent.status, by=command["withdrawn_by"],
+                                    reason=command["reason"], now=now)
+        consent.status = withdrawal.status
+        consent.withdrawn_at = withdrawal.withdrawn_at
+        consent.withdrawn_by = withdrawal.withdrawn_by
+        consent.withdrawal_reason = withdrawal.reason
+        work.consents.record(consent, ConsentAction.WITHDRAWN, now, withdrawal.withdrawn_by,
+                             withdrawal.reason)
+        work.outbox.add(contracts.CONSENT_WITHDRAWN, consent.event_data() | {
+            "withdrawn_at": withdrawal.withdrawn_at, "withdrawn_by": withdrawal.withdrawn_by})
+        work.commit()
+        log.info("consent withdrawn", consent_id=consent.id)
+        return consent
+
+
+def expire_consents(uow: UnitOfWorkFactory, *, now: datetime) -> int:
+    """Mark consents past their end expired, each with a consent_expired event; how many."""
+    with uow() as work:
+        expired = 0
+        for consent in work.consents.due_to_expire(now):
+            expiry = rules.expire(consent.status, consent.terms(), now)
+            if expiry is None:
+                continue
+            consent.status = expiry.status
+            consent.expired_at = expiry.expired_at
+            work.consents.record(consent, ConsentAction.EXPIRED, now, None)
+            work.outbox.add(contracts.CONSENT_EXPIRED,
+                            consent.event_data() | {"expired_at": expiry.expired_at})
+            expired += 1
+        work.commit()
+    if expired:
+        log.info("consents expired", count=expired)
+    return expired
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    """Everything on record about one client's consents and denials."""
+
+    client_id: str
+    consents: list[Consent]
+    denials: list[Denial]
+
+
+def list_consents(uow: UnitOfWorkFactory, command: Command) -> ClientRecord:
+    client_id = str(command["client_id"])
+    with uow() as work:
+        return ClientRecord(client_id=client_id,
+                            consents=work.consents.of_client(client_id, with_history=True),
+                            denials=work.denials.of_client(client_id))
+
+
+# -- denials ---------------------------------------------------------------------------------
+
+
+def deny(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Denial:
+    """Record the client's denial: it overrides any consent until it is lifted."""
+    with uow() as work:
+        denial = Denial(
+            id=_new_id(), client_id=str(command["client_id"]),
+            organisation=command["organisation"], categories=command["categories"],
+            reason=command["reason"], recorded_by=command["recorded_by"], recorded_at=now,
+        )
+        work.denials.add(denial)
+        work.outbox.add(contracts.DENIAL_RECORDED, denial.event_data() | {"recorded_by": denial.recorded_by})
+        work.commit()
+        log.info("denial recorded", denial_id=denial.id)
+        return denial
+
+
+def lift_denial(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Denial:
+    with uow() as work:
+        denial = work.denials.get(str(command["denial_id"]), for_update=True)
+        lifting = rules.lift_denial(denial.lifted_at, by=command["lifted_by"],
+                                    reason=command["reason"], now=now)
+        denial.lifted_at = lifting.lifted_at
+        denial.lifted_by = lifting.lifted_by
+        denial.lift_reason = lifting.reason
+        work.outbox.add(contracts.DENIAL_LIFTED, denial.event_data() | {"lifted_by": denial.lifted_by})
+        work.commit()
+        log.info("denial lifted", denial_id=denial.id)
+        return denial
+
+
+# -- checks: every answer is logged, and an answer that cannot be logged is a deny -----------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A decision as given: with the request it answers and its log entry (None if unlogged)."""
+
+    decision: Decision
+    request: Request
+    entry_id: str | None
+
+
+def check(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Answer:
+    """Permit or deny one disclosure, and log the decision."""
+    request = dict(command)
+    client_id = str(request.pop("client_id"))
+    return _decide(uow, client_id, [request], now)[0]
+
+
+def check_many(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> list[Answer]:
+    """Decide many requests about one client, in order, against one reading of the record."""
+    return _decide(uow, str(command["client_id"]), [dict(r) for r in command["requests"]], now)
+
+
+def refuse_malformed(uow: UnitOfWorkFactory, well_formed: Request, *, now: datetime) -> Answer:
+    """Deny a check that could not be read, logging only the fields that were well formed."""
+    decision = rules.malformed_request()
+    entry_id = None
+    try:
+        with uow() as work:
+            entry = work.disclosure_log.append(
+                kind=EntryKind.DECISION, at=now, decision=decision, request=well_formed,
+                client_id=well_formed.get("client_id"), correlation_id=work.correlation_id)
+            work.commit()
+            entry_id = entry.entry_id
+    except Exception:
+        log.exception("could not log a malformed consent check")
+    return Answer(decision, well_formed, entry_id)
+
+
+def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
+            now: datetime) -> list[Answer]:
+    try:
+        with uow() as work:
+            consents = [c.terms() for c in work.consents.of_client(client_id)]
+            denials = [d.terms() for d in work.denials.of_client(client_id)]
+            answers = []
+            for request in requests:
+                decision = rules.decide(consents, denials, rules.AccessRequest(**request), now)
+                entry = work.disclosure_log.append(
+                    kind=EntryKind.DECISION, at=now, decision=decision, request=request,
+                    client_id=client_id, correlation_id=work.correlation_id)
+                answers.append(Answer(decision, request, entry.entry_id))
+            work.commit()
+            return answers
+    except Exception:
+        # Fail closed: an answer we could not record is an answer we do not give.
+        log.exception("consent check failed; answering deny")
+        return [Answer(rules.undecided(), request, None) for request in requests]
+
+
+# -- the disclosure log ----------------------------------------------------------------------
+
+
+def record_disclosure(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> DisclosureEntry:
+    """Log that data was given out under a named consent, if that consent still permits it."""
+    request = dict(command)
+    client_id = str(request.pop("client_id"))
+    consent_id = str(request.pop("consent_id"))
+    with uow() as work:
+        consent = work.consents.get(consent_id)
+        decision = rules.permit_disclosure(
+            consent.terms(), consent_client_id=consent.client_id, client_id=client_id,
+            denials=[d.terms() for d in work.denials.of_client(client_id)],
+            request=rules.AccessRequest(**request), now=now)
+        entry = work.disclosure_log.append(
+            kind=EntryKind.DISCLOSURE, at=now, decision=decision,
+            request=request, client_id=client_id, correlation_id=work.correlation_id)
+        work.commit()
+        return entry
+
+
+def record_access(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> DisclosureEntry:
+    """Log a read by the organisation that holds the data, so the client's report shows it too."""
+    request = dict(command)
+    client_id = str(request.pop("client_id"))
+    with uow() as work:
+        entry = work.disclosure_log.append(
+            kind=EntryKind.ACCESS, at=now, decision=rules.own_organisation_read(),
+            request=request, client_id=client_id, correlation_id=work.correlation_id)
+        work.commit()
+        return entry
+
+
+def disclosure_report(uow: UnitOfWorkFactory, command: Command) -> list[DisclosureEntry]:
+    """Who was given what about one client, when, for which purpose, under which consent."""
+    with uow() as work:
+        return work.disclosure_log.of_client(str(command["client_id"]), command["include_denied"])
+
+
+@dataclass(frozen=True)
+class LogCheck:
+    """What verifying the disclosure log's chain found."""
+
+    entries: int
+    problems: list[Problem]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def verify_log(uow: UnitOfWorkFactory) -> LogCheck:
+    with uow() as work:
+        problems = work.disclosure_log.verify()
+        return LogCheck(entries=work.disclosure_log.count(), problems=problems)

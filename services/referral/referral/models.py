@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -31,12 +32,12 @@ class Referral(Base):
     # The requester's own note; it is not sent to the partner.
     reason: Mapped[str] = mapped_column(sa.String(2000))
     # category -> content the requester wants to share; sent only where consent permits.
-    share: Mapped[dict] = mapped_column(sa.JSON)
+    share: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # Set on sending: category -> consent id, and category -> reason code.
-    shared: Mapped[dict] = mapped_column(sa.JSON)
-    withheld: Mapped[dict] = mapped_column(sa.JSON)
+    shared: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    withheld: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
-    outcome: Mapped[dict | None] = mapped_column(sa.JSON)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     accept_by: Mapped[datetime] = mapped_column(UTCDateTime())
     escalate_by: Mapped[datetime] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -58,7 +59,7 @@ class Step(Base):
     by: Mapped[str] = mapped_column(sa.String(64))
     by_organisation: Mapped[str | None] = mapped_column(sa.String(64))
     reason: Mapped[str | None] = mapped_column(sa.String(1000))
-    detail: Mapped[dict] = mapped_column(sa.JSON)
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
 
 class KeyWorker(Base):

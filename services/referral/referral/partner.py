@@ -14,11 +14,13 @@ in ``docs/asyncapi.yaml``; a test holds the two together.
 """
 from __future__ import annotations
 
-from kombu import Exchange, Queue
+from typing import Any, Final
+
+from kombu.entity import Exchange, Queue
 from marshmallow import fields, validate
 
 from tiimi_shared.contracts import CATEGORIES, IDENTIFIER, STOP_BECAUSE
-from tiimi_shared.events import EventRegistry, payload_schema
+from tiimi_shared.events import EventRegistry, EventType, payload_schema
 from tiimi_shared.outbox import Route
 
 EXCHANGE = "tiimi.partners"
@@ -34,25 +36,26 @@ def queue_name(organisation: str) -> str:
 
 
 def exchange() -> Exchange:
-    return Exchange(EXCHANGE, type="topic", durable=True)
+    return Exchange(EXCHANGE, type="topic", durable=True)  # type: ignore[no-untyped-call]
 
 
 def partner_queue(organisation: str) -> Queue:
-    return Queue(queue_name(organisation), exchange=exchange(),
+    return Queue(queue_name(organisation), exchange=exchange(),  # type: ignore[no-untyped-call]
                  routing_key=f"{routing_word(organisation)}.#", durable=True, auto_delete=False)
 
 
-def route(envelope: dict, config: dict) -> Route:
+def route(envelope: dict[str, Any], config: dict[str, Any]) -> Route:
     organisation = envelope["data"]["target_organisation"]
     return Route(exchange(), f"{routing_word(organisation)}.{envelope['type']}",
                  (exchange(), partner_queue(organisation)))
 
 
-def _identifier(**kw):
+def _identifier(**kw: Any) -> fields.String:
     return fields.String(validate=IDENTIFIER, **kw)
 
 
-_about = dict(
+# How every partner message names its referral.
+_referral_fields = dict(
     referral_id=fields.UUID(required=True),
     # A pseudonym: the partner learns who the client is only from shared `basic` data.
     client_id=fields.UUID(required=True),
@@ -60,10 +63,10 @@ _about = dict(
     target_organisation=_identifier(required=True),
 )
 
-REFERRAL_REQUESTED = registry.register(
+REFERRAL_REQUESTED: Final[EventType] = registry.register(
     "referral", "referral_requested",
     payload_schema(
-        **_about,
+        **_referral_fields,
         requested_by=_identifier(required=True),
         service=fields.String(required=True),
         priority=fields.String(required=True),
@@ -73,18 +76,18 @@ REFERRAL_REQUESTED = registry.register(
                            required=True),
     ),
 )
-REFERRAL_CANCELLED = registry.register(
+REFERRAL_CANCELLED: Final[EventType] = registry.register(
     "referral", "referral_cancelled",
-    payload_schema(**_about, cancelled_at=fields.AwareDateTime(required=True)),
+    payload_schema(**_referral_fields, cancelled_at=fields.AwareDateTime(required=True)),
 )
-REFERRAL_ENTERED_IN_ERROR = registry.register(
+REFERRAL_ENTERED_IN_ERROR: Final[EventType] = registry.register(
     "referral", "referral_entered_in_error",
-    payload_schema(**_about, marked_at=fields.AwareDateTime(required=True)),
+    payload_schema(**_referral_fields, marked_at=fields.AwareDateTime(required=True)),
 )
-REFERRAL_STOP_PROCESSING = registry.register(
+REFERRAL_STOP_PROCESSING: Final[EventType] = registry.register(
     "referral", "referral_stop_processing",
     payload_schema(
-        **_about,
+        **_referral_fields,
         # Stop processing the data of these categories shared with this referral.
         categories=fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True),
         because=fields.String(required=True, validate=validate.OneOf(STOP_BECAUSE)),

@@ -4,22 +4,27 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from referral import partner
 from referral.models import PARTNER_OUTBOX, KeyWorker, Referral, Step
 from referral.rules import OPEN
 from tiimi_shared.database import ExtraOutbox, UnitOfWork
 from tiimi_shared.errors import NotFound
+from tiimi_shared.vocabulary import ReferralStatus
 
+_OPEN = [status.value for status in OPEN]
 PARTNER_STREAM = ExtraOutbox("partner_outbox", PARTNER_OUTBOX, partner.registry, partner.route)
 
 
 class Referrals:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def add(self, referral: Referral) -> None:
+        """Store a new referral now, so that the steps recorded next may refer to it."""
         self.session.add(referral)
+        self.session.flush()
 
     def get(self, referral_id: str, *, for_update: bool = False) -> Referral:
         query = sa.select(Referral).where(Referral.id == str(referral_id))
@@ -43,19 +48,19 @@ class Referrals:
                  "outgoing": [Referral.requesting_organisation == organisation]}
         wanted = sides.get(direction) or sides["incoming"] + sides["outgoing"]
         return list(self.session.scalars(sa.select(Referral).where(
-            Referral.status.in_(OPEN), sa.or_(*wanted)).order_by(Referral.accept_by, Referral.id)))
+            Referral.status.in_(_OPEN), sa.or_(*wanted)).order_by(Referral.accept_by, Referral.id)))
 
     def waiting_past(self, now: datetime) -> list[Referral]:
         """Sent and not yet accepted, with a deadline passed and not yet acted on."""
         return list(self.session.scalars(sa.select(Referral).where(
-            Referral.status == "requested",
+            Referral.status == ReferralStatus.REQUESTED.value,
             sa.or_(sa.and_(Referral.accept_by <= now, Referral.reminded_at.is_(None)),
                    sa.and_(Referral.escalate_by <= now, Referral.escalated_at.is_(None))),
         ).order_by(Referral.accept_by, Referral.id).with_for_update(skip_locked=True)))
 
     def open_to(self, client_id: str, organisation: str | None) -> list[Referral]:
         """Open referrals of a client to an organisation (None: to any)."""
-        query = sa.select(Referral).where(Referral.client_id == str(client_id), Referral.status.in_(OPEN))
+        query = sa.select(Referral).where(Referral.client_id == str(client_id), Referral.status.in_(_OPEN))
         if organisation is not None:
             query = query.where(Referral.target_organisation == organisation)
         return list(self.session.scalars(query.order_by(Referral.id)))
@@ -69,7 +74,7 @@ class Referrals:
 
 
 class KeyWorkers:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def of(self, client_id: str) -> str | None:
@@ -86,7 +91,10 @@ class KeyWorkers:
 
 
 class ReferralUnitOfWork(UnitOfWork):
-    def __enter__(self):
+    referrals: Referrals
+    key_workers: KeyWorkers
+
+    def __enter__(self) -> ReferralUnitOfWork:
         super().__enter__()
         self.referrals = Referrals(self.session)
         self.key_workers = KeyWorkers(self.session)

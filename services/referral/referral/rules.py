@@ -1,4 +1,4 @@
-"""The rules of a referral, as pure functions: no I/O, no nameko.
+"""The rules of a referral, as pure functions: no I/O, no nameko, no SQLAlchemy.
 
 A referral is a closed loop between a requesting organisation and a target
 organisation, on the FHIR Task state machine::
@@ -12,52 +12,148 @@ The requester sets requested and cancelled; the target sets accepted,
 rejected, in_progress, on_hold, completed and failed; either side may mark a
 referral entered in error. A reason is required for rejected, cancelled,
 on_hold, failed and entered_in_error; an outcome for completed.
+
+Each decision returns what changes (the new state, the history entry, the
+events for tiimi and the messages for the partner) or raises the domain
+error; the use cases store and publish it.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
 
-from tiimi_shared.errors import Conflict, Forbidden, ValidationError
+from referral import partner
+from tiimi_shared import contracts
+from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
+from tiimi_shared.events import EventType
+from tiimi_shared.vocabulary import ConsentLost, Purpose, ReferralPriority, ReferralStatus, values
 
 SERVICES = (
     "service_need_assessment", "employment_services", "substance_and_mental_health_services",
     "ngo_peer_support", "housing_guidance", "debt_counselling", "social_rehabilitation",
 )
-PRIORITIES = ("routine", "urgent", "asap", "stat")  # FHIR request priority
+PRIORITIES = values(ReferralPriority)  # FHIR request priority
 OUTCOMES = ("service_provided", "goal_met", "goal_partly_met", "goal_not_met",
             "client_declined", "client_unreachable")
 
-REQUESTER, TARGET = "requester", "target"
-STATUSES = ("draft", "requested", "accepted", "rejected", "cancelled", "in_progress", "on_hold",
-            "completed", "failed", "entered_in_error")
-TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "draft": {"requested": (REQUESTER,)},
-    "requested": {"accepted": (TARGET,), "rejected": (TARGET,), "cancelled": (REQUESTER,)},
-    "accepted": {"in_progress": (TARGET,), "on_hold": (TARGET,), "completed": (TARGET,),
-                 "failed": (TARGET,), "cancelled": (REQUESTER,)},
-    "in_progress": {"on_hold": (TARGET,), "completed": (TARGET,), "failed": (TARGET,),
-                    "cancelled": (REQUESTER,)},
-    "on_hold": {"in_progress": (TARGET,), "completed": (TARGET,), "failed": (TARGET,),
-                "cancelled": (REQUESTER,)},
-    "rejected": {}, "cancelled": {}, "completed": {}, "failed": {}, "entered_in_error": {},
+
+class Side(StrEnum):
+    """Which end of a referral an organisation is on."""
+
+    REQUESTER = "requester"
+    TARGET = "target"
+
+
+class StepKind(StrEnum):
+    """What a step of a referral's history records."""
+
+    STATUS = "status"                   # a professional moved the referral along
+    OVERDUE = "overdue"                 # tiimi reminded the requester: not accepted in time
+    ESCALATED = "escalated"             # tiimi told the client's key worker
+    STOP_REQUESTED = "stop_requested"   # tiimi told the partner to stop processing shared data
+
+
+REQUESTER, TARGET = Side.REQUESTER, Side.TARGET
+S = ReferralStatus
+TRANSITIONS: dict[ReferralStatus, dict[ReferralStatus, tuple[Side, ...]]] = {
+    S.DRAFT: {S.REQUESTED: (REQUESTER,)},
+    S.REQUESTED: {S.ACCEPTED: (TARGET,), S.REJECTED: (TARGET,), S.CANCELLED: (REQUESTER,)},
+    S.ACCEPTED: {S.IN_PROGRESS: (TARGET,), S.ON_HOLD: (TARGET,), S.COMPLETED: (TARGET,),
+                 S.FAILED: (TARGET,), S.CANCELLED: (REQUESTER,)},
+    S.IN_PROGRESS: {S.ON_HOLD: (TARGET,), S.COMPLETED: (TARGET,), S.FAILED: (TARGET,),
+                    S.CANCELLED: (REQUESTER,)},
+    S.ON_HOLD: {S.IN_PROGRESS: (TARGET,), S.COMPLETED: (TARGET,), S.FAILED: (TARGET,),
+                S.CANCELLED: (REQUESTER,)},
+    S.REJECTED: {}, S.CANCELLED: {}, S.COMPLETED: {}, S.FAILED: {}, S.ENTERED_IN_ERROR: {},
 }
 for _status, _next in TRANSITIONS.items():
-    if _status != "entered_in_error":
-        _next["entered_in_error"] = (REQUESTER, TARGET)
+    if _status != S.ENTERED_IN_ERROR:
+        _next[S.ENTERED_IN_ERROR] = (REQUESTER, TARGET)
 
-REASON_REQUIRED = ("rejected", "cancelled", "on_hold", "failed", "entered_in_error")
+REASON_REQUIRED = (S.REJECTED, S.CANCELLED, S.ON_HOLD, S.FAILED, S.ENTERED_IN_ERROR)
 # Open: the target may hold shared data and acts on it.
-OPEN = ("requested", "accepted", "in_progress", "on_hold")
+OPEN = (S.REQUESTED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD)
+# Once a referral is withdrawn like this, the target no longer sees what was shared with it.
+HIDDEN_FROM_TARGET = (S.CANCELLED, S.ENTERED_IN_ERROR)
 
-SHARE_PURPOSE = "referral"
+SHARE_PURPOSE = Purpose.REFERRAL
+# Why a category was withheld when the consent service permitted it but then
+# would not log the disclosure (withdrawn in between, or it stopped answering).
+NOT_RECORDED = "disclosure_not_recorded"
 # The requester may warn once the acceptance deadline has passed, and the
 # key worker is told once the escalation deadline has passed too.
 DEFAULT_ESCALATION_GRACE = timedelta(days=2)
+# Who made a step that no professional made.
+TIIMI = "tiimi"
 
 
-def sides_of(organisation: str, requesting_organisation: str, target_organisation: str) -> set[str]:
+class ReferralState(Protocol):
+    """What the rules read of a referral (the stored one has all of it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def requesting_organisation(self) -> str: ...
+    @property
+    def requested_by(self) -> str: ...
+    @property
+    def target_organisation(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def share(self) -> dict[str, Any]: ...
+    @property
+    def shared(self) -> dict[str, Any]: ...
+    @property
+    def withheld(self) -> dict[str, Any]: ...
+    @property
+    def outcome(self) -> dict[str, Any] | None: ...
+    @property
+    def accept_by(self) -> datetime: ...
+    @property
+    def escalate_by(self) -> datetime: ...
+    @property
+    def reminded_at(self) -> datetime | None: ...
+    @property
+    def escalated_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class Message:
+    """An event to publish: its declared type and its payload."""
+
+    event: EventType
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step to add to a referral's history (the use case adds when)."""
+
+    kind: StepKind
+    from_status: str | None
+    to_status: str
+    by: str
+    by_organisation: str | None
+    reason: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+# -- who is who --------------------------------------------------------------------------
+
+
+def sides_of(organisation: str, requesting_organisation: str, target_organisation: str) -> set[Side]:
     """Which sides an organisation is on; empty if it has no part in the referral."""
     sides = set()
     if organisation == requesting_organisation:
@@ -67,33 +163,61 @@ def sides_of(organisation: str, requesting_organisation: str, target_organisatio
     return sides
 
 
-def allowed_next(status: str, sides: Iterable[str]) -> list[str]:
+def sides_in(referral: ReferralState, organisation: str) -> set[Side]:
+    return sides_of(organisation, referral.requesting_organisation, referral.target_organisation)
+
+
+def allowed_next(status: str, sides: Iterable[str]) -> list[ReferralStatus]:
     """The statuses the given sides may move a referral to, in the machine's order."""
-    sides = set(sides)
-    return [nxt for nxt, who in TRANSITIONS[status].items() if sides & set(who)]
+    wanted = set(sides)
+    return [nxt for nxt, who in TRANSITIONS[ReferralStatus(status)].items() if wanted & set(who)]
 
 
-def check_transition(status: str, wanted: str, sides: set[str], reason: str | None,
-                     outcome: dict | None) -> None:
-    """Refuse a transition not in the machine, not this side's, or missing its reason or outcome."""
+# -- what each side sees -----------------------------------------------------------------
+
+
+def visible(referral: ReferralState, organisation: str) -> bool:
+    """The requester sees its referrals; the target only once they are sent to it."""
+    sides = sides_in(referral, organisation)
+    return REQUESTER in sides or (TARGET in sides and referral.status != S.DRAFT)
+
+
+def sides_that_may_see(referral: ReferralState, organisation: str) -> set[Side]:
+    """The sides of an organisation allowed to look at a referral; refuses the others."""
+    sides = sides_in(referral, organisation)
     if not sides:
         raise Forbidden("this organisation is neither the requester nor the target of the referral")
-    if wanted not in TRANSITIONS[status]:
-        raise Conflict(f"a {status} referral cannot become {wanted}", current_state=status,
-                       allowed=allowed_next(status, sides))
-    if not sides & set(TRANSITIONS[status][wanted]):
-        side = " and ".join(sorted(sides))
-        raise Conflict(f"the {side} may not make a {status} referral {wanted}", current_state=status,
-                       allowed=allowed_next(status, sides))
-    if wanted in REASON_REQUIRED and not (reason or "").strip():
-        raise ValidationError({"reason": [f"a reason is required to make a referral {wanted}"]})
-    if wanted == "completed" and not outcome:
-        raise ValidationError({"outcome": ["an outcome is required to complete a referral"]})
-    if wanted != "completed" and outcome:
-        raise ValidationError({"outcome": ["an outcome belongs only to a completed referral"]})
+    if not visible(referral, organisation):
+        raise NotFound("referral", referral.id)
+    return sides
 
 
-def check_deadlines(now: datetime, accept_by: datetime, escalate_by: datetime | None) -> datetime:
+def disclosed(referral: ReferralState, sides: set[Side], organisation: str, summary: dict[str, Any],
+              history: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole referral as one side may see it, from its summary and its history as dumped.
+
+    The requester sees everything it wrote and what was withheld. The target
+    sees only what consent let through, and no notes of the requester's side.
+    """
+    if REQUESTER in sides:
+        return summary | {"reason": referral.reason, "share": referral.share,
+                          "shared_categories": sorted(referral.shared), "withheld": referral.withheld,
+                          "history": history}
+    redacted = []
+    for step in history:
+        detail = step["detail"]
+        redacted.append(step | {
+            "detail": {"outcome": detail["outcome"]} if "outcome" in detail else {},
+            "reason": step["reason"] if step["by_organisation"] == organisation else None})
+    shown = referral.status not in HIDDEN_FROM_TARGET
+    return summary | {"shared": {c: referral.share[c] for c in referral.shared} if shown else {},
+                      "history": redacted}
+
+
+# -- creating ----------------------------------------------------------------------------
+
+
+def escalation_deadline(now: datetime, accept_by: datetime, escalate_by: datetime | None) -> datetime:
     """The escalation deadline to keep; refuses deadlines in the past or out of order."""
     if accept_by <= now:
         raise ValidationError({"accept_by": ["the acceptance deadline must be in the future"]})
@@ -101,6 +225,44 @@ def check_deadlines(now: datetime, accept_by: datetime, escalate_by: datetime | 
     if escalate_by <= accept_by:
         raise ValidationError({"escalate_by": ["the escalation deadline must come after accept_by"]})
     return escalate_by
+
+
+def created(referral: ReferralState) -> tuple[HistoryEntry, Message]:
+    """A new draft's first step and the event that tells of it; nothing goes to the partner."""
+    entry = HistoryEntry(StepKind.STATUS, None, S.DRAFT, referral.requested_by,
+                         referral.requesting_organisation)
+    return entry, Message(contracts.REFERRAL_CREATED,
+                          referral_reference(referral) | {"priority": referral.priority})
+
+
+# -- moving along the state machine ------------------------------------------------------
+
+
+def check_transition(status: str, wanted: str, sides: set[Side] | set[str], reason: str | None,
+                     outcome: Mapping[str, Any] | None) -> None:
+    """Refuse a transition not in the machine, not this side's, or missing its reason or outcome."""
+    if not sides:
+        raise Forbidden("this organisation is neither the requester nor the target of the referral")
+    current, target = ReferralStatus(status), ReferralStatus(wanted)
+    allowed = [status.value for status in allowed_next(current, sides)]
+    if target not in TRANSITIONS[current]:
+        raise Conflict(f"a {current} referral cannot become {target}", current_state=current.value,
+                       allowed=allowed)
+    if not set(sides) & set(TRANSITIONS[current][target]):
+        side = " and ".join(sorted(sides))
+        raise Conflict(f"the {side} may not make a {current} referral {target}", current_state=current.value,
+                       allowed=allowed)
+    if target in REASON_REQUIRED and not (reason or "").strip():
+        raise ValidationError({"reason": [f"a reason is required to make a referral {target}"]})
+    if target == S.COMPLETED and not outcome:
+        raise ValidationError({"outcome": ["an outcome is required to complete a referral"]})
+    if target != S.COMPLETED and outcome:
+        raise ValidationError({"outcome": ["an outcome belongs only to a completed referral"]})
+
+
+def shares_on(wanted: str) -> bool:
+    """Whether moving to ``wanted`` sends the referral, and so shares what consent permits."""
+    return wanted == S.REQUESTED
 
 
 @dataclass(frozen=True)
@@ -111,13 +273,20 @@ class Sharing:
     withheld: dict[str, str]   # category -> reason code
 
 
-def share_requests(categories: Iterable[str], target_organisation: str) -> list[dict]:
+def share_requests(categories: Iterable[str], target_organisation: str) -> list[dict[str, Any]]:
+    """What to ask the consent service: may ``target_organisation`` have each category for a referral."""
     return [{"organisation": target_organisation, "professional": None, "category": category,
-             "purpose": SHARE_PURPOSE} for category in categories]
+             "purpose": SHARE_PURPOSE.value} for category in categories]
 
 
-def sharing(categories: list[str], decisions: list[dict]) -> Sharing:
-    """Split the wanted categories by the consent service's decisions (same order)."""
+def sharing(categories: list[str], decisions: list[dict[str, Any]] | None) -> Sharing:
+    """Split the wanted categories by the consent service's decisions (same order).
+
+    No answer at all shares nothing and sends nothing: the sender must try again.
+    """
+    if decisions is None:
+        raise Unavailable("the consent service did not answer: nothing was shared and the "
+                          "referral was not sent; try again", dependency="consent")
     shared, withheld = {}, {}
     for category, decision in zip(categories, decisions, strict=True):
         if decision["decision"] == "permit":
@@ -127,9 +296,198 @@ def sharing(categories: list[str], decisions: list[dict]) -> Sharing:
     return Sharing(shared, withheld)
 
 
+def disclosures_recorded(sharing: Sharing, recorded: Mapping[str, bool]) -> Sharing:
+    """Share only the categories whose disclosure the consent service logged; withhold the rest."""
+    shared = {category: consent for category, consent in sharing.shared.items() if recorded.get(category)}
+    withheld = dict(sharing.withheld) | {category: NOT_RECORDED for category in sharing.shared
+                                         if category not in shared}
+    return Sharing(shared, withheld)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A referral's new status and what comes with it."""
+
+    from_status: ReferralStatus
+    to_status: ReferralStatus
+    shared: dict[str, Any]
+    withheld: dict[str, Any]
+    outcome: dict[str, Any] | None
+    entry: HistoryEntry
+    events: tuple[Message, ...]
+    partner_messages: tuple[Message, ...]
+
+
+def change_status(referral: ReferralState, wanted: str, *, organisation: str, professional_id: str,
+                  reason: str | None, outcome: Mapping[str, Any] | None, sharing: Sharing | None,
+                  now: datetime) -> StatusChange:
+    """Move a referral to ``wanted`` for a professional of ``organisation``.
+
+    Sending shares what ``sharing`` permits with the target; cancelling an open
+    referral, or marking a sent one entered in error, tells the target too.
+    """
+    sides = sides_in(referral, organisation)
+    check_transition(referral.status, wanted, sides, reason, outcome)
+    previous, target = ReferralStatus(referral.status), ReferralStatus(wanted)
+    shared, withheld = referral.shared, referral.withheld
+    new_outcome = referral.outcome
+    detail: dict[str, Any] = {}
+    to_partner: list[Message] = []
+    if shares_on(target):
+        if sharing is None:
+            raise ValueError("sending a referral needs the consent service's sharing decision")
+        shared, withheld = sharing.shared, sharing.withheld
+        detail = {"shared": sorted(shared), "withheld": withheld}
+        to_partner.append(Message(partner.REFERRAL_REQUESTED, partner_reference(referral) | {
+            "requested_by": referral.requested_by, "service": referral.service,
+            "priority": referral.priority, "accept_by": referral.accept_by,
+            "shared": {category: referral.share[category] for category in shared}}))
+    elif target == S.COMPLETED:
+        new_outcome = dict(outcome or {})
+        detail = {"outcome": new_outcome}
+    if previous in OPEN and target == S.CANCELLED:
+        to_partner.append(Message(partner.REFERRAL_CANCELLED,
+                                  partner_reference(referral) | {"cancelled_at": now}))
+    if previous != S.DRAFT and target == S.ENTERED_IN_ERROR:
+        to_partner.append(Message(partner.REFERRAL_ENTERED_IN_ERROR,
+                                  partner_reference(referral) | {"marked_at": now}))
+    told = Message(contracts.REFERRAL_STATUS_CHANGED, referral_reference(referral) | {
+        "from_status": previous, "to_status": target, "changed_by": professional_id,
+        "changed_by_organisation": organisation,
+        "shared_categories": sorted(shared) if shares_on(target) else [],
+        "withheld_categories": sorted(withheld) if shares_on(target) else []})
+    entry = HistoryEntry(StepKind.STATUS, previous, target, professional_id, organisation, reason, detail)
+    return StatusChange(previous, target, shared, withheld, new_outcome, entry, (told,), tuple(to_partner))
+
+
+# -- deadlines ---------------------------------------------------------------------------
+
+
 def is_overdue(status: str, now: datetime, accept_by: datetime, reminded: bool) -> bool:
-    return status == "requested" and not reminded and now >= accept_by
+    return status == S.REQUESTED and not reminded and now >= accept_by
 
 
 def is_due_for_escalation(status: str, now: datetime, escalate_by: datetime, escalated: bool) -> bool:
-    return status == "requested" and not escalated and now >= escalate_by
+    return status == S.REQUESTED and not escalated and now >= escalate_by
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A step tiimi itself adds to a referral's history, and the events that tell of it."""
+
+    entry: HistoryEntry
+    events: tuple[Message, ...] = ()
+    partner_messages: tuple[Message, ...] = ()
+
+
+def notice(referral: ReferralState, kind: StepKind, detail: dict[str, Any] | None = None) -> HistoryEntry:
+    """A step that is not a status change: made by tiimi itself."""
+    return HistoryEntry(kind, referral.status, referral.status, TIIMI, None, None, detail or {})
+
+
+@dataclass(frozen=True)
+class Chase:
+    """What the deadline sweep does to one referral: when it reminded and escalated, and the notices."""
+
+    reminded_at: datetime | None
+    escalated_at: datetime | None
+    notices: tuple[Notice, ...]
+
+
+def chase(referral: ReferralState, now: datetime, key_worker_id: str | None) -> Chase:
+    """Remind the requester of a referral not accepted in time; then tell the key worker. Once each."""
+    reminded_at, escalated_at = referral.reminded_at, referral.escalated_at
+    notices = []
+    if is_overdue(referral.status, now, referral.accept_by, reminded_at is not None):
+        reminded_at = now
+        overdue = Message(contracts.REFERRAL_OVERDUE,
+                          referral_reference(referral) | {"accept_by": referral.accept_by})
+        notices.append(Notice(notice(referral, StepKind.OVERDUE), (overdue,)))
+    if is_due_for_escalation(referral.status, now, referral.escalate_by, escalated_at is not None):
+        escalated_at = now
+        escalated = Message(contracts.REFERRAL_ESCALATED, referral_reference(referral) | {
+            "escalate_by": referral.escalate_by, "key_worker_id": key_worker_id})
+        notices.append(Notice(notice(referral, StepKind.ESCALATED, {"key_worker_id": key_worker_id}),
+                              (escalated,)))
+    return Chase(reminded_at, escalated_at, tuple(notices))
+
+
+# -- consent lost: tell partners to stop -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentLoss:
+    """Categories of a client that an organisation (None: every one) may no longer receive."""
+
+    client_id: str
+    organisation: str | None
+    categories: frozenset[str]
+    because: ConsentLost
+
+
+def consent_loss(because: ConsentLost, data: Mapping[str, Any]) -> ConsentLoss | None:
+    """What a withdrawn or expired consent, or a recorded denial, takes away from referrals.
+
+    None when it takes nothing: a consent that never covered the purpose
+    ``referral`` let nothing go out with a referral. A denial covers every purpose.
+    """
+    if because != ConsentLost.DENIED and SHARE_PURPOSE not in data["purposes"]:
+        return None
+    organisation = data.get("recipient_organisation", data.get("organisation"))
+    return ConsentLoss(str(data["client_id"]), organisation, frozenset(data["categories"]), because)
+
+
+def categories_at_stake(referral: ReferralState, loss: ConsentLoss) -> list[str]:
+    """The lost categories that were shared with this referral's target."""
+    return sorted(loss.categories & set(referral.shared))
+
+
+def not_permitted_still(categories: list[str], decisions: list[dict[str, Any]] | None) -> list[str]:
+    """The categories the consent service does not permit any more; no answer stops them all."""
+    answers: list[dict[str, Any] | None] = list(decisions) if decisions is not None else [None] * len(
+        categories)
+    return [category for category, decision in zip(categories, answers, strict=True)
+            if decision is None or decision["decision"] != "permit"]
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A partner told to stop processing categories shared with a referral."""
+
+    shared: dict[str, Any]
+    withheld: dict[str, Any]
+    notice: Notice
+
+
+def stop_processing(referral: ReferralState, categories: Iterable[str], because: ConsentLost,
+                    now: datetime, key_worker_id: str | None) -> Stop | None:
+    """Stop the partner processing ``categories`` of an open referral; None if nothing is left to stop."""
+    stopping = [category for category in categories if category in referral.shared]
+    if not stopping or referral.status not in OPEN:
+        return None
+    shared = {c: v for c, v in referral.shared.items() if c not in stopping}
+    withheld = referral.withheld | {category: because.value for category in stopping}
+    entry = notice(referral, StepKind.STOP_REQUESTED, {"categories": stopping, "because": because})
+    to_partner = Message(partner.REFERRAL_STOP_PROCESSING, partner_reference(referral) | {
+        "categories": stopping, "because": because, "at": now})
+    told = Message(contracts.REFERRAL_STOP_REQUESTED, referral_reference(referral) | {
+        "categories": stopping, "because": because, "key_worker_id": key_worker_id})
+    return Stop(shared, withheld, Notice(entry, (told,), (to_partner,)))
+
+
+# -- what events say of a referral -------------------------------------------------------
+
+
+def referral_reference(referral: ReferralState) -> dict[str, Any]:
+    """How tiimi's own events name a referral."""
+    return {"referral_id": referral.id, "client_id": referral.client_id,
+            "requesting_organisation": referral.requesting_organisation,
+            "requested_by": referral.requested_by, "target_organisation": referral.target_organisation,
+            "service": referral.service}
+
+
+def partner_reference(referral: ReferralState) -> dict[str, Any]:
+    """How the partner's messages name a referral: no professional, no service of the requester's."""
+    return {"referral_id": referral.id, "client_id": referral.client_id,
+            "requesting_organisation": referral.requesting_organisation,
+            "target_organisation": referral.target_organisation}

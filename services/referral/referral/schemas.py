@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from referral.rules import OUTCOMES, PRIORITIES, SERVICES, STATUSES
-from tiimi_shared.contracts import CATEGORIES
+from referral import rules
+from referral.rules import OUTCOMES, PRIORITIES, SERVICES
+from tiimi_shared.contracts import CATEGORIES, REFERRAL_STATUSES
 from tiimi_shared.logging import has_identity_code
 from tiimi_shared.schemas import Strict, identifier, reason
+
+if TYPE_CHECKING:
+    from referral.use_cases import ReferralView, Seen
 
 MAX_SHARE_BYTES = 64 * 1024
 
@@ -35,7 +40,7 @@ class CreateReferral(Strict):
     escalate_by = fields.AwareDateTime(load_default=None)
 
     @validates("share")
-    def _share_is_fit_to_send(self, value, **_):
+    def _share_is_fit_to_send(self, value: dict[str, Any], **_: Any) -> None:
         if len(json.dumps(value, default=str)) > MAX_SHARE_BYTES:
             raise ValidationError(f"at most {MAX_SHARE_BYTES // 1024} KiB of shared data")
         # The personal identity code never leaves the team service.
@@ -51,7 +56,7 @@ class Outcome(Strict):
 
 class ChangeStatus(Strict):
     referral_id = fields.UUID(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES))
     by = fields.Nested(Actor, required=True)
     reason = reason(load_default=None)
     outcome = fields.Nested(Outcome, load_default=None)
@@ -98,3 +103,17 @@ class ReferralOut(Schema):
     reminded_at = fields.AwareDateTime(allow_none=True)
     escalated_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+def summary(seen: Seen) -> dict[str, Any]:
+    """A referral without its content or history, with the asker's sides and next moves."""
+    answer: dict[str, Any] = ReferralOut().dump(seen.referral)
+    return answer | {"as": sorted(side.value for side in seen.sides),
+                     "allowed_next": [status.value for status in
+                                      rules.allowed_next(seen.referral.status, seen.sides)]}
+
+
+def view(view: ReferralView) -> dict[str, Any]:
+    """A referral with its history, holding only what the asking side may see."""
+    history: list[dict[str, Any]] = StepOut(many=True).dump(view.history)
+    return rules.disclosed(view.referral, view.sides, view.organisation, summary(view), history)

@@ -91,12 +91,12 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def test_deadlines_must_lie_ahead_and_in_order():
-    assert rules.check_deadlines(NOW, NOW + timedelta(days=3), None) == NOW + timedelta(days=5)
+    assert rules.escalation_deadline(NOW, NOW + timedelta(days=3), None) == NOW + timedelta(days=5)
     with pytest.raises(ValidationError) as past:
-        rules.check_deadlines(NOW, NOW, None)
+        rules.escalation_deadline(NOW, NOW, None)
     assert "accept_by" in past.value.errors
     with pytest.raises(ValidationError) as order:
-        rules.check_deadlines(NOW, NOW + timedelta(days=3), NOW + timedelta(days=2))
+        rules.escalation_deadline(NOW, NOW + timedelta(days=3), NOW + timedelta(days=2))
     assert "escalate_by" in order.value.errors
 
 

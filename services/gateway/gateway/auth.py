@@ -8,14 +8,26 @@ organisation (``org``) and what it is (``kind``: professional or partner).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeGuard
 
 import jwt
 
 from tiimi_shared.contracts import IDENTIFIER
+from tiimi_shared.vocabulary import values
 
-KINDS = ("professional", "partner")
+
+class Kind(StrEnum):
+    """Who a token speaks for."""
+
+    PROFESSIONAL = "professional"
+    PARTNER = "partner"
+
+
+KINDS = values(Kind)
 ASYMMETRIC = ("RS256", "ES256")
 DEFAULT_ISSUER = "tiimi-local"
 DEFAULT_AUDIENCE = "tiimi-gateway"
@@ -33,16 +45,17 @@ class Principal:
 
     @property
     def is_partner(self) -> bool:
-        return self.kind == "partner"
+        return self.kind == Kind.PARTNER
 
 
 class TokenVerifier:
-    def __init__(self, config: dict):
-        self.issuer = config.get("JWT_ISSUER") or DEFAULT_ISSUER
-        self.audience = config.get("JWT_AUDIENCE") or DEFAULT_AUDIENCE
+    def __init__(self, config: Mapping[str, Any]):
+        self.issuer: str = config.get("JWT_ISSUER") or DEFAULT_ISSUER
+        self.audience: str = config.get("JWT_AUDIENCE") or DEFAULT_AUDIENCE
         self.jwks = jwt.PyJWKClient(config["JWT_JWKS_URL"]) if config.get("JWT_JWKS_URL") else None
-        self.public_key = config.get("JWT_PUBLIC_KEY")
-        self.secret = config.get("JWT_SECRET")
+        self.public_key: str | None = config.get("JWT_PUBLIC_KEY")
+        self.secret: str | None = config.get("JWT_SECRET")
+        self.algorithms: list[str]
         if self.jwks or self.public_key:
             self.algorithms = list(ASYMMETRIC)
         elif self.secret:
@@ -57,6 +70,7 @@ class TokenVerifier:
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("a bearer token is required")
         try:
+            key: Any
             if self.jwks:
                 key = self.jwks.get_signing_key_from_jwt(token).key
             else:
@@ -74,7 +88,7 @@ class TokenVerifier:
         return Principal(subject, organisation, kind)
 
 
-def _identifier(value) -> bool:
+def _identifier(value: object) -> TypeGuard[str]:
     if not isinstance(value, str):
         return False
     try:

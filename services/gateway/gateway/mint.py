@@ -23,7 +23,8 @@ def secret() -> str | None:
         return os.environ["TIIMI_JWT_SECRET"]
     path = var_dir() / "local-keys.json"
     if path.exists():
-        return json.loads(path.read_text()).get("TIIMI_JWT_SECRET")
+        local: str | None = json.loads(path.read_text()).get("TIIMI_JWT_SECRET")
+        return local
     return None
 
 

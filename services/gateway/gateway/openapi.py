@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema
 
 from gateway import schemas
+from gateway.auth import Kind
 
 PROBLEM = {"description": "Problem details (RFC 9457)",
            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -18,12 +23,26 @@ ERRORS = {"401": "No valid bearer token", "403": "Not yours to see or change",
           "503": "A part of tiimi did not answer; nothing was changed"}
 
 
+@dataclass(frozen=True)
+class Route:
+    """One HTTP route of the gateway, as the document describes it."""
+
+    method: str
+    path: str
+    summary: str
+    tag: str
+    who: Kind | None          # the kind of token it takes, or None (no token)
+    body: type[Schema] | None
+    status: int
+    params: tuple[str, ...]
+
+
 def _openapi_path(path: str) -> str:
     return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", path)
 
 
 @lru_cache(maxsize=1)
-def _document(routes: tuple) -> dict:
+def _document(routes: tuple[Route, ...]) -> dict[str, Any]:
     spec = APISpec(title="tiimi gateway", version="1.0.0", openapi_version="3.0.3",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "HTTP for key workers and partner organisations. Every route but "
@@ -31,9 +50,9 @@ def _document(routes: tuple) -> dict:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for schema in (schemas.Problem, schemas.Thing, schemas.Health):
         spec.components.schema(schema.__name__, schema=schema)
-    paths: dict[str, dict] = {}
+    paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        operation = {"summary": route.summary, "tags": [route.tag],
+        operation: dict[str, Any] = {"summary": route.summary, "tags": [route.tag],
                      "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.path.lower())}"
                                     .rstrip("_"),
                      "responses": {str(route.status): {
@@ -57,8 +76,9 @@ def _document(routes: tuple) -> dict:
         paths.setdefault(_openapi_path(route.path), {})[route.method.lower()] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    document: dict[str, Any] = spec.to_dict()
+    return document
 
 
-def document(routes: list) -> dict:
+def document(routes: Iterable[Route]) -> dict[str, Any]:
     return _document(tuple(routes))

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from gateway.auth import Unauthorized
 from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
@@ -15,13 +16,31 @@ TYPE_BASE = "https://tiimi.example/problems/"
 
 
 class Problem(Exception):
-    def __init__(self, status: int, title: str, detail: str, **extra):
+    def __init__(self, status: int, title: str, detail: str, **extra: Any):
         super().__init__(detail)
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
 
 
 def too_large(limit: int) -> Problem:
     return Problem(413, "Content too large", f"the body may be at most {limit} bytes")
+
+
+def json_object(request: Request, limit: int) -> dict[str, Any]:
+    """The request's body as a JSON object (an empty body is ``{}``); a problem if too large or not one."""
+    if (request.content_length or 0) > limit:
+        raise too_large(limit)
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise too_large(limit)
+    if not raw.strip():
+        raw = b"{}"
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise Problem(400, "Invalid request", "the body is not JSON") from None
+    if not isinstance(data, dict):
+        raise Problem(400, "Invalid request", "the body must be a JSON object")
+    return data
 
 
 def problem_for(error: Exception) -> Problem:

@@ -1,0 +1,179 @@
+"""Who may do what to which object: the gateway's access policy, with no I/O.
+
+Each rule is a function of the caller (a verified ``Principal``) and what the
+services behind the gateway answered (plain dicts), and returns a decision or
+raises the domain error the caller is shown:
+
+- a token works only on the routes for its kind (professional or partner);
+- a professional sees a client's data only while an active member of the
+  client's open team, and outside the team's own organisation only what
+  consent allows that organisation; each read is logged, at home as an
+  access and elsewhere as a disclosure;
+- a team is made by the professional who registered the client, and changed,
+  like the client's consents, only by its key worker;
+- a consent or denial is changed only through the client it belongs to;
+- a client looked up by identity code is unknown to anyone not on its team
+  (NotFound, not Forbidden, so the code cannot be used to learn who is a client).
+
+Partners see only referrals addressed to them: the referral service answers
+that itself, from the organisation the gateway passes on.
+"""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from gateway.auth import Kind, Principal
+from tiimi_shared.errors import Forbidden, NotFound
+from tiimi_shared.vocabulary import Category, MemberKind, MemberStatus, Purpose, ReferralStatus, TeamStatus
+
+NOT_A_MEMBER = "only an active member of the client's team may see or change this"
+NOT_THE_CLIENTS_KEY_WORKER = "only the client's key worker may do this"
+NOT_THE_TEAMS_KEY_WORKER = "only the team's key worker may do this"
+NOT_THE_REGISTRAR = "a team is made by the professional who registered the client"
+PERMIT = "permit"  # the consent service's decision that allows a request
+
+# What a client's own page, and their team's, show of them.
+CLIENT_PAGE: tuple[Category, ...] = (Category.BASIC,)
+TEAM_PAGE: tuple[Category, ...] = (Category.BASIC, Category.TEAM)
+
+# A partner's answer, as it is named in the path, and the referral status it asks for.
+ANSWERS: Mapping[str, ReferralStatus] = {
+    "accept": ReferralStatus.ACCEPTED, "reject": ReferralStatus.REJECTED,
+    "start": ReferralStatus.IN_PROGRESS, "hold": ReferralStatus.ON_HOLD,
+    "resume": ReferralStatus.IN_PROGRESS, "complete": ReferralStatus.COMPLETED,
+    "fail": ReferralStatus.FAILED,
+}
+
+
+class Standing(StrEnum):
+    """A professional's place in a client's team."""
+
+    KEY_WORKER = "key_worker"
+    MEMBER = "member"
+
+
+# -- tokens -------------------------------------------------------------------------------
+
+
+def require_kind(principal: Principal, kind: Kind) -> None:
+    """A route is for one kind of token; the other kind is refused."""
+    if principal.kind != kind:
+        raise Forbidden(f"this route is for a {kind}'s token")
+
+
+# -- teams --------------------------------------------------------------------------------
+
+
+def standing(principal: Principal, team: Mapping[str, Any]) -> Standing:
+    """The caller's place in an open team; Forbidden unless its key worker or an active member."""
+    if team["status"] != TeamStatus.CLOSED:
+        if team["key_worker"]["professional_id"] == principal.subject:
+            return Standing.KEY_WORKER
+        if any(member["kind"] == MemberKind.PROFESSIONAL and member["professional_id"] == principal.subject
+               and member["organisation"] == principal.organisation
+               and member["status"] == MemberStatus.ACTIVE for member in team["members"]):
+            return Standing.MEMBER
+    raise Forbidden(NOT_A_MEMBER)
+
+
+def require_key_worker_of_client(principal: Principal, team: Mapping[str, Any]) -> None:
+    """The client's consents, denials and disclosure log are their key worker's to see and change."""
+    if standing(principal, team) is not Standing.KEY_WORKER:
+        raise Forbidden(NOT_THE_CLIENTS_KEY_WORKER)
+
+
+def require_key_worker_of_team(principal: Principal, team: Mapping[str, Any]) -> None:
+    """Members, the key worker's role and the team's status are changed by its key worker only."""
+    if standing(principal, team) is not Standing.KEY_WORKER:
+        raise Forbidden(NOT_THE_TEAMS_KEY_WORKER)
+
+
+def require_registrar(principal: Principal, client: Mapping[str, Any]) -> None:
+    """A team is made by the professional who registered the client."""
+    if client["registered_by"] != principal.subject:
+        raise Forbidden(NOT_THE_REGISTRAR)
+
+
+def founding_key_worker(principal: Principal, name: str, role: str) -> dict[str, str]:
+    """Who makes a team becomes its key worker, in their own organisation."""
+    return {"professional_id": principal.subject, "name": name, "organisation": principal.organisation,
+            "role": role}
+
+
+# -- reading client data ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Read:
+    """A permitted read of client data, and how it is logged.
+
+    ``at_home``: the caller works for the team's own organisation, so the read
+    needs no consent and is logged as an access; otherwise consent must permit
+    every request and each is logged as a disclosure.
+    """
+
+    at_home: bool
+    requests: tuple[dict[str, str], ...]
+
+
+def read(principal: Principal, team: Mapping[str, Any], categories: Collection[Category]) -> Read:
+    """A read of these categories by a member of the client's team; Forbidden for anyone else."""
+    standing(principal, team)
+    requests = tuple({"organisation": principal.organisation, "professional": principal.subject,
+                      "category": str(category), "purpose": str(Purpose.TEAM_COORDINATION)}
+                     for category in categories)
+    return Read(at_home=principal.organisation == team["organisation"], requests=requests)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One request consent permits, and the consent that permits it."""
+
+    request: dict[str, str]
+    consent_id: str
+
+
+def disclosures(read: Read, decisions: Sequence[Mapping[str, Any]]) -> list[Disclosure]:
+    """The disclosures consent permits, one per request; Forbidden naming every category refused."""
+    refused = [decision["request"]["category"] for decision in decisions if decision["decision"] != PERMIT]
+    if refused:
+        raise Forbidden(f"consent does not allow your organisation to see: {', '.join(refused)}")
+    return [Disclosure(request, decision["consent_id"])
+            for request, decision in zip(read.requests, decisions, strict=True)]
+
+
+@contextmanager
+def unknown_unless_yours() -> Iterator[None]:
+    """A client the caller may not see is answered as if there were no such client."""
+    try:
+        yield
+    except (Forbidden, NotFound):
+        raise NotFound("client", "with that personal identity code") from None
+
+
+# -- consents and denials -----------------------------------------------------------------
+
+
+def require_listed(records: Sequence[Mapping[str, Any]], record_id: str, kind: str) -> None:
+    """A consent or denial is reached only through its own client: one of another is not found."""
+    if not any(record["id"] == record_id for record in records):
+        raise NotFound(kind, record_id)
+
+
+# -- referrals ----------------------------------------------------------------------------
+
+
+def answer_status(answer: str) -> ReferralStatus:
+    """The status a partner's answer asks for; an answer with no meaning is not found."""
+    if answer not in ANSWERS:
+        raise NotFound("answer", answer)
+    return ANSWERS[answer]
+
+
+def acting_party(principal: Principal) -> dict[str, str]:
+    """Who changes a referral, as the referral service records it."""
+    return {"organisation": principal.organisation, "professional_id": principal.subject}

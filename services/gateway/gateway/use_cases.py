@@ -1,0 +1,181 @@
+"""What the gateway does for a request the access policy governs: ask the services, let the rules decide.
+
+Each function takes the services behind the gateway as ports: objects whose
+methods are that service's RPC methods (in the service, proxies that wait a
+limited time; in tests, ``tiimi_shared.testing.fakes.FakeService``). The rules
+raise Forbidden or NotFound before anything is changed or shown.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from gateway import rules
+from gateway.auth import Principal
+from tiimi_shared.vocabulary import Category, ReferralStatus
+
+# What a service answered, passed on as it came: JSON-like data the gateway does not reshape.
+Answer = Any
+
+
+class Remote(Protocol):
+    """A service behind the gateway: each attribute is one of its RPC methods, called with keywords."""
+
+    def __getattr__(self, method: str) -> Callable[..., Any]: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    team: Remote
+    consent: Remote
+    referral: Remote
+    notify: Remote
+
+
+# -- reading client data ------------------------------------------------------------------
+
+
+def read_client_data(services: Services, principal: Principal, client_id: str,
+                     categories: Collection[Category]) -> Answer:
+    """The client's team, once the read is allowed and logged.
+
+    At home the read is logged as an access; elsewhere consent must permit it, and it is logged as a
+    disclosure.
+    """
+    team = services.team.get_team(client_id=client_id)
+    read = rules.read(principal, team, categories)
+    if read.at_home:
+        for request in read.requests:
+            services.consent.record_access(client_id=client_id, **request)
+        return team
+    decisions = services.consent.check_many(client_id=client_id, requests=list(read.requests))["decisions"]
+    for disclosure in rules.disclosures(read, decisions):
+        services.consent.record_disclosure(client_id=client_id, consent_id=disclosure.consent_id,
+                                           **disclosure.request)
+    return team
+
+
+def find_client(services: Services, principal: Principal, query: dict[str, Any]) -> Answer:
+    client = services.team.find_client(**query)
+    with rules.unknown_unless_yours():
+        read_client_data(services, principal, client["id"], rules.CLIENT_PAGE)
+    return client
+
+
+def get_client(services: Services, principal: Principal, client_id: str) -> Answer:
+    read_client_data(services, principal, client_id, rules.CLIENT_PAGE)
+    return services.team.get_client(client_id=client_id)
+
+
+def get_team(services: Services, principal: Principal, client_id: str) -> Answer:
+    return read_client_data(services, principal, client_id, rules.TEAM_PAGE)
+
+
+def client_referrals(services: Services, principal: Principal, client_id: str) -> Answer:
+    read_client_data(services, principal, client_id, rules.CLIENT_PAGE)
+    return services.referral.referrals_of_client(client_id=client_id, organisation=principal.organisation)
+
+
+# -- consents and denials: the client's key worker's --------------------------------------
+
+
+def _as_key_worker_of_client(services: Services, principal: Principal, client_id: str) -> None:
+    rules.require_key_worker_of_client(principal, services.team.get_team(client_id=client_id))
+
+
+def list_consents(services: Services, principal: Principal, client_id: str) -> Answer:
+    _as_key_worker_of_client(services, principal, client_id)
+    return services.consent.list_consents(client_id=client_id)
+
+
+def grant(services: Services, principal: Principal, client_id: str, consent: dict[str, Any]) -> Answer:
+    _as_key_worker_of_client(services, principal, client_id)
+    return services.consent.grant(client_id=client_id, **consent, recorded_by=principal.subject)
+
+
+def withdraw(services: Services, principal: Principal, client_id: str, consent_id: str,
+             because: dict[str, Any]) -> Answer:
+    _as_key_worker_of_client(services, principal, client_id)
+    consents = services.consent.list_consents(client_id=client_id)["consents"]
+    rules.require_listed(consents, consent_id, "consent")
+    return services.consent.withdraw(consent_id=consent_id, withdrawn_by=principal.subject, **because)
+
+
+def deny(services: Services, principal: Principal, client_id: str, denial: dict[str, Any]) -> Answer:
+    _as_key_worker_of_client(services, principal, client_id)
+    return services.consent.deny(client_id=client_id, **denial, recorded_by=principal.subject)
+
+
+def lift_denial(services: Services, principal: Principal, client_id: str, denial_id: str) -> Answer:
+    _as_key_worker_of_client(services, principal, client_id)
+    denials = services.consent.list_consents(client_id=client_id)["denials"]
+    rules.require_listed(denials, denial_id, "denial")
+    return services.consent.lift_denial(denial_id=denial_id, lifted_by=principal.subject)
+
+
+def disclosure_report(services: Services, principal: Principal, client_id: str) -> Answer:
+    _as_key_worker_of_client(services, principal, client_id)
+    return services.consent.disclosure_report(client_id=client_id)
+
+
+# -- teams: made by the client's registrar, changed by the key worker ---------------------
+
+
+def create_team(services: Services, principal: Principal, request: dict[str, Any]) -> Answer:
+    client = services.team.get_client(client_id=str(request["client_id"]))
+    rules.require_registrar(principal, client)
+    return services.team.create_team(
+        client_id=client["id"], organisation=principal.organisation, created_by=principal.subject,
+        key_worker=rules.founding_key_worker(principal, request["name"], request["role"]))
+
+
+def _as_key_worker_of_team(services: Services, principal: Principal, team_id: str) -> None:
+    rules.require_key_worker_of_team(principal, services.team.get_team(team_id=team_id))
+
+
+def add_member(services: Services, principal: Principal, team_id: str, member: dict[str, Any]) -> Answer:
+    _as_key_worker_of_team(services, principal, team_id)
+    return services.team.add_member(team_id=team_id, added_by=principal.subject, **member)
+
+
+def remove_member(services: Services, principal: Principal, team_id: str, member_id: str,
+                  because: dict[str, Any]) -> Answer:
+    _as_key_worker_of_team(services, principal, team_id)
+    return services.team.remove_member(team_id=team_id, member_id=member_id, removed_by=principal.subject,
+                                       **because)
+
+
+def hand_over(services: Services, principal: Principal, team_id: str, handover: dict[str, Any]) -> Answer:
+    _as_key_worker_of_team(services, principal, team_id)
+    return services.team.hand_over(team_id=team_id, changed_by=principal.subject, **handover)
+
+
+def change_team_status(services: Services, principal: Principal, team_id: str,
+                       change: dict[str, Any]) -> Answer:
+    _as_key_worker_of_team(services, principal, team_id)
+    return services.team.change_team_status(team_id=team_id, changed_by=principal.subject, **change)
+
+
+# -- referrals ----------------------------------------------------------------------------
+
+
+def create_referral(services: Services, principal: Principal, draft: dict[str, Any]) -> Answer:
+    """A referral is drafted by a member of the client's team, on behalf of their organisation."""
+    client_id = str(draft["client_id"])
+    rules.standing(principal, services.team.get_team(client_id=client_id))
+    return services.referral.create_referral(**draft | {
+        "client_id": client_id, "requesting_organisation": principal.organisation,
+        "requested_by": principal.subject})
+
+
+def change_referral(services: Services, principal: Principal, referral_id: str, status: ReferralStatus,
+                    **details: Any) -> Answer:
+    """The referral service decides whether the caller's organisation may make this change."""
+    return services.referral.change_status(referral_id=referral_id, status=status,
+                                           by=rules.acting_party(principal), **details)
+
+
+def answer_referral(services: Services, principal: Principal, referral_id: str, answer: str,
+                    details: dict[str, Any]) -> Answer:
+    return change_referral(services, principal, referral_id, rules.answer_status(answer), **details)

@@ -1,0 +1,165 @@
+"""The gateway's requests on fake services: what is asked, logged and changed, with no broker."""
+import pytest
+
+from gateway import use_cases
+from gateway.auth import Principal
+from gateway.use_cases import Services
+from tiimi_shared.errors import Forbidden, NotFound
+from tiimi_shared.testing.fakes import FakeService
+
+COUNTY, NGO = "1234567-8", "0123456-7"
+KEY_WORKER = Principal("sw-1001", COUNTY, "professional")
+NGO_WORKER = Principal("ngo-7", NGO, "professional")
+OUTSIDER = Principal("sw-9999", COUNTY, "professional")
+TEAM = {"id": "t-1", "client_id": "c-1", "status": "active", "organisation": COUNTY,
+        "key_worker": {"professional_id": "sw-1001", "organisation": COUNTY},
+        "members": [{"kind": "professional", "professional_id": "ngo-7", "organisation": NGO,
+                     "status": "active"}]}
+CLIENT = {"id": "c-1", "name": "Maija", "registered_by": "sw-1001"}
+
+
+def check_many(verdict):
+    def answer(client_id, requests):
+        return {"decisions": [{"request": request, "decision": verdict,
+                               "consent_id": "consent-1" if verdict == "permit" else None}
+                              for request in requests]}
+    return answer
+
+
+def echo(**kwargs):
+    return kwargs
+
+
+def services(verdict="permit", consents=(), denials=()):
+    return Services(
+        team=FakeService(get_team=TEAM, get_client=CLIENT, find_client=CLIENT, create_team=echo,
+                         change_team_status=echo),
+        consent=FakeService(record_access={}, record_disclosure={}, check_many=check_many(verdict),
+                            list_consents={"consents": list(consents), "denials": list(denials)},
+                            withdraw=echo, lift_denial=echo, grant=echo),
+        referral=FakeService(create_referral=echo, change_status=echo, referrals_of_client=[]),
+        notify=FakeService())
+
+
+def methods(service):
+    return [method for method, _ in service.calls]
+
+
+def test_the_key_worker_reads_the_client_and_the_read_is_logged_as_access():
+    ports = services()
+    assert use_cases.get_client(ports, KEY_WORKER, "c-1") == CLIENT
+    assert methods(ports.consent) == ["record_access"]
+    assert ports.consent.calls[0][1] == {"client_id": "c-1", "organisation": COUNTY,
+                                         "professional": "sw-1001", "category": "basic",
+                                         "purpose": "team_coordination"}
+
+
+def test_a_member_from_another_organisation_reads_with_consent_and_it_is_logged_as_disclosure():
+    ports = services("permit")
+    team = use_cases.get_team(ports, NGO_WORKER, "c-1")
+    assert team == TEAM
+    assert methods(ports.consent) == ["check_many", "record_disclosure", "record_disclosure"]
+    assert [(kw["category"], kw["consent_id"]) for _, kw in ports.consent.calls[1:]] == [
+        ("basic", "consent-1"), ("team", "consent-1")]
+
+
+def test_a_member_from_another_organisation_without_consent_sees_nothing_and_nothing_is_logged():
+    ports = services("deny")
+    with pytest.raises(Forbidden, match="consent does not allow"):
+        use_cases.get_client(ports, NGO_WORKER, "c-1")
+    assert methods(ports.consent) == ["check_many"]
+    assert "get_client" not in methods(ports.team)
+
+
+def test_an_outsider_searching_by_identity_code_is_told_there_is_no_such_client():
+    ports = services()
+    with pytest.raises(NotFound, match="client with that personal identity code not found"):
+        use_cases.find_client(ports, OUTSIDER, {"personal_identity_code": "131052-308T"})
+    assert ports.consent.calls == []
+
+
+def test_the_key_worker_finds_their_client_by_identity_code():
+    assert use_cases.find_client(services(), KEY_WORKER, {"personal_identity_code": "131052-308T"}) == CLIENT
+
+
+def test_a_team_member_who_is_not_the_key_worker_records_no_consent():
+    ports = services()
+    with pytest.raises(Forbidden, match="only the client's key worker"):
+        use_cases.grant(ports, NGO_WORKER, "c-1", {"categories": ["basic"]})
+    assert "grant" not in methods(ports.consent)
+
+
+def test_the_key_worker_records_a_consent_in_their_own_name():
+    ports = services()
+    assert use_cases.grant(ports, KEY_WORKER, "c-1", {"categories": ["basic"]}) == {
+        "client_id": "c-1", "categories": ["basic"], "recorded_by": "sw-1001"}
+
+
+def test_a_consent_of_another_client_is_not_withdrawn_through_this_one():
+    ports = services(consents=[{"id": "consent-1"}])
+    with pytest.raises(NotFound, match="consent consent-2 not found"):
+        use_cases.withdraw(ports, KEY_WORKER, "c-1", "consent-2", {"reason": "x"})
+    assert "withdraw" not in methods(ports.consent)
+
+
+def test_the_key_worker_withdraws_a_consent_of_their_client():
+    ports = services(consents=[{"id": "consent-1"}])
+    assert use_cases.withdraw(ports, KEY_WORKER, "c-1", "consent-1", {"reason": "asked"}) == {
+        "consent_id": "consent-1", "withdrawn_by": "sw-1001", "reason": "asked"}
+
+
+def test_a_denial_of_another_client_is_not_lifted_through_this_one():
+    ports = services(denials=[{"id": "d-1"}])
+    with pytest.raises(NotFound, match="denial d-2 not found"):
+        use_cases.lift_denial(ports, KEY_WORKER, "c-1", "d-2")
+    assert "lift_denial" not in methods(ports.consent)
+
+
+def test_only_the_professional_who_registered_the_client_makes_their_team():
+    ports = services()
+    with pytest.raises(Forbidden, match="registered the client"):
+        use_cases.create_team(ports, OUTSIDER, {"client_id": "c-1", "name": "X", "role": "social_worker"})
+    assert "create_team" not in methods(ports.team)
+
+
+def test_the_registrar_makes_the_team_and_becomes_its_key_worker():
+    made = use_cases.create_team(services(), KEY_WORKER, {"client_id": "c-1", "name": "S. Social",
+                                                          "role": "social_worker"})
+    assert made == {"client_id": "c-1", "organisation": COUNTY, "created_by": "sw-1001", "key_worker": {
+        "professional_id": "sw-1001", "name": "S. Social", "organisation": COUNTY, "role": "social_worker"}}
+
+
+def test_a_member_may_not_change_the_teams_status():
+    ports = services()
+    with pytest.raises(Forbidden, match="only the team's key worker"):
+        use_cases.change_team_status(ports, NGO_WORKER, "t-1", {"status": "closed"})
+    assert ports.team.calls == [("get_team", {"team_id": "t-1"})]
+
+
+def test_an_outsider_drafts_no_referral_for_the_client():
+    ports = services()
+    with pytest.raises(Forbidden):
+        use_cases.create_referral(ports, OUTSIDER, {"client_id": "c-1", "service": "s"})
+    assert ports.referral.calls == []
+
+
+def test_a_member_drafts_a_referral_on_behalf_of_their_organisation():
+    drafted = use_cases.create_referral(services(), NGO_WORKER, {"client_id": "c-1", "service": "s"})
+    assert drafted == {"client_id": "c-1", "service": "s", "requesting_organisation": NGO,
+                       "requested_by": "ngo-7"}
+
+
+def test_a_partners_answer_asks_the_referral_service_for_its_status():
+    ports = services()
+    partner = Principal("desk-1", NGO, "partner")
+    answered = use_cases.answer_referral(ports, partner, "r-1", "complete", {"outcome": {"code": "goal_met"}})
+    assert answered == {
+        "referral_id": "r-1", "status": "completed", "by": {"organisation": NGO, "professional_id": "desk-1"},
+        "outcome": {"code": "goal_met"}}
+
+
+def test_an_answer_with_no_meaning_changes_no_referral():
+    ports = services()
+    with pytest.raises(NotFound):
+        use_cases.answer_referral(ports, Principal("desk-1", NGO, "partner"), "r-1", "cancel", {})
+    assert ports.referral.calls == []

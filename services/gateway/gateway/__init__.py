@@ -1,4 +1,6 @@
 """The gateway service: the HTTP door for key workers and partners.
 
-A skeleton for now: it starts and answers its health RPC.
+``service`` takes each request and answers it; ``rules`` decides who may do
+what to which object; ``use_cases`` asks the services behind the gateway and
+applies the rules; ``schemas`` and ``openapi`` describe the bodies and the API.
 """

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from tiimi_shared.contracts import CATEGORIES, PURPOSES
+from tiimi_shared import vocabulary
 from tiimi_shared.schemas import Strict, identifier, reason
+from tiimi_shared.vocabulary import values
 
-LANGUAGES = ("fi", "sv", "en")
-ANSWERS = {"accept": "accepted", "reject": "rejected", "start": "in_progress", "hold": "on_hold",
-           "resume": "in_progress", "complete": "completed", "fail": "failed"}
+CATEGORIES = values(vocabulary.Category)
+PURPOSES = values(vocabulary.Purpose)
+KEY_WORKER_ROLES = tuple(str(role) for role in vocabulary.KEY_WORKER_ROLES)
+# A team is proposed when made; from there it is only set active, suspended or closed.
+SETTABLE_TEAM_STATUSES = tuple(str(status) for status in vocabulary.TeamStatus
+                               if status is not vocabulary.TeamStatus.PROPOSED)
 
 
 class Contact(Strict):
@@ -24,7 +28,7 @@ class Contact(Strict):
 class RegisterClient(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     personal_identity_code = fields.String(required=True, validate=validate.Length(max=20))
-    preferred_language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    preferred_language = fields.String(required=True, validate=validate.OneOf(values(vocabulary.Language)))
     municipality = fields.String(required=True, validate=validate.Regexp(r"^\d{3}$"))
     contact = fields.Nested(Contact)
 
@@ -34,8 +38,8 @@ class FindClient(Strict):
 
 
 class GivenBy(Strict):
-    kind = fields.String(required=True, validate=validate.OneOf(("client", "legal_representative")))
-    relation = fields.String(validate=validate.OneOf(("guardian", "trustee", "continuing_power_of_attorney")))
+    kind = fields.String(required=True, validate=validate.OneOf(values(vocabulary.GivenBy)))
+    relation = fields.String(validate=validate.OneOf(values(vocabulary.RepresentativeRelation)))
 
 
 class Grant(Strict):
@@ -48,7 +52,7 @@ class Grant(Strict):
                            validate=validate.Length(min=1))
     valid_from = fields.AwareDateTime()
     valid_until = fields.AwareDateTime()
-    method = fields.String(required=True, validate=validate.OneOf(("written", "oral", "electronic")))
+    method = fields.String(required=True, validate=validate.OneOf(values(vocabulary.ConsentMethod)))
 
 
 class Because(Strict):
@@ -72,11 +76,11 @@ class CreateTeam(Strict):
     client_id = fields.UUID(required=True)
     # The caller becomes the key worker; these describe them.
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    role = fields.String(required=True, validate=validate.OneOf(("social_worker", "social_counsellor")))
+    role = fields.String(required=True, validate=validate.OneOf(KEY_WORKER_ROLES))
 
 
 class AddMember(Strict):
-    kind = fields.String(required=True, validate=validate.OneOf(("professional", "close_one", "client")))
+    kind = fields.String(required=True, validate=validate.OneOf(values(vocabulary.MemberKind)))
     professional = fields.Nested(Professional)
     name = fields.String(validate=validate.Length(min=1, max=200))
     relation = fields.String(validate=validate.Length(min=1, max=40))
@@ -91,7 +95,7 @@ class HandOver(Strict):
 
 
 class TeamStatus(Strict):
-    status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "closed")))
+    status = fields.String(required=True, validate=validate.OneOf(SETTABLE_TEAM_STATUSES))
     reason = reason()
 
 
@@ -100,7 +104,7 @@ class CreateReferral(Strict):
     target_organisation = identifier(required=True)
     service = fields.String(required=True, validate=validate.Length(min=1, max=60))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    priority = fields.String(validate=validate.OneOf(("routine", "urgent", "asap", "stat")))
+    priority = fields.String(validate=validate.OneOf(values(vocabulary.ReferralPriority)))
     share = fields.Dict(keys=fields.String(validate=validate.OneOf(CATEGORIES)), values=fields.Dict(),
                         required=True)
     accept_by = fields.AwareDateTime(required=True)

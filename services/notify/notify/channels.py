@@ -3,6 +3,8 @@
 Each channel's ``send`` returns on success and raises ``DeliveryFailed`` with
 a short reason (no message content, no address) on failure. They run in a
 worker outside any database transaction; eventlet makes their sockets green.
+``ChannelSender`` is the use cases' ``Sender``: it hands each message to its
+channel.
 """
 from __future__ import annotations
 
@@ -12,24 +14,26 @@ import smtplib
 import socket
 import ssl
 from abc import ABC, abstractmethod
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from email.message import EmailMessage
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from standardwebhooks import Webhook
 
-from notify.rules import is_public
+from notify.ports import DeliveryFailed, Outgoing
+from notify.rules import Channel, is_public
+from tiimi_shared.clock import wall_clock
 
+__all__ = ["ChannelSender", "DeliveryFailed", "Email", "SmsGateway", "Webhooks", "sms_gateway"]
 
-class DeliveryFailed(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason[:500]
+Config = Mapping[str, Any]
 
 
 class Email:
-    def __init__(self, config: dict):
+    def __init__(self, config: Config):
         self.host = config.get("SMTP_HOST", "127.0.0.1")
         self.port = int(config.get("SMTP_PORT", 25))
         self.security = config.get("SMTP_SECURITY", "none")  # none, starttls or tls
@@ -63,21 +67,23 @@ class Email:
 class Webhooks:
     """POSTs signed to the Standard Webhooks scheme, with every secret in force."""
 
-    def __init__(self, config: dict):
+    def __init__(self, config: Config):
         self.allow_private = str(config.get("WEBHOOK_ALLOW_PRIVATE", "")).lower() in ("1", "true", "yes")
         self.timeout = float(config.get("WEBHOOK_TIMEOUT", 10))
 
-    def headers(self, message_id: str, body: str, secrets: list[str], at: datetime) -> dict:
+    def headers(self, message_id: str, body: str, secrets: list[str], at: datetime) -> dict[str, str]:
         # During a rotation both the new and the old secret sign: a partner
         # verifying with either accepts the message.
         signatures = " ".join(Webhook(secret).sign(message_id, at, body) for secret in secrets)
         return {"content-type": "application/json", "webhook-id": message_id,
                 "webhook-timestamp": str(int(at.timestamp())), "webhook-signature": signatures}
 
-    def send(self, url: str, payload: dict, message_id: str, secrets: list[str]) -> None:
+    def send(self, url: str, payload: dict[str, Any], message_id: str, secrets: list[str],
+             at: datetime) -> None:
+        """``at`` is the signing time, which the partner checks against its own clock."""
         self._check_target(url)
         body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
-        headers = self.headers(message_id, body, secrets, datetime.now(UTC))
+        headers = self.headers(message_id, body, secrets, at)
         try:
             response = requests.post(url, data=body.encode(), headers=headers, timeout=self.timeout,
                                      allow_redirects=False)
@@ -129,8 +135,43 @@ class NoSmsGateway(SmsGateway):
         raise DeliveryFailed("sms: no gateway configured (SMS_GATEWAY_URL)")
 
 
-def sms_gateway(config: dict) -> SmsGateway:
+def sms_gateway(config: Config) -> SmsGateway:
     url = config.get("SMS_GATEWAY_URL")
     if not url:
         return NoSmsGateway()
     return HttpSmsGateway(url, config.get("SMS_GATEWAY_TOKEN"), float(config.get("SMS_TIMEOUT", 10)))
+
+
+class ChannelSender:
+    """Sends each message on its own channel.
+
+    A webhook is signed with the machine's time, not the injected clock: the
+    partner checks the timestamp against its own clock to refuse replays, so a
+    service whose clock is moved (a local run, a test) must still sign with
+    the real one.
+    """
+
+    def __init__(self, email: Email, sms: SmsGateway, webhooks: Webhooks,
+                 signing_clock: Callable[[], datetime] = wall_clock):
+        self.email, self.sms, self.webhooks = email, sms, webhooks
+        self.signing_clock = signing_clock
+
+    def send(self, message: Outgoing) -> None:
+        if message.channel == Channel.EMAIL:
+            self.email.send(_address(message), message.subject, message.body, message.delivery_id,
+                            message.language)
+        elif message.channel == Channel.SMS:
+            self.sms.send(_address(message), message.body, message.delivery_id)
+        elif message.channel == Channel.WEBHOOK:
+            if not message.url:
+                raise DeliveryFailed("webhook: the partner has no webhook registered")
+            self.webhooks.send(message.url, message.payload, message.delivery_id, list(message.secrets),
+                               self.signing_clock())
+        else:
+            raise DeliveryFailed(f"unknown channel {message.channel}")
+
+
+def _address(message: Outgoing) -> str:
+    if not message.address:
+        raise DeliveryFailed(f"{message.channel}: no address")
+    return message.address

@@ -1,7 +1,8 @@
-"""What notify asks other services, always with a timeout and never fatally."""
+"""What notify asks other services, always with a timeout and never fatally, and its ways out."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
@@ -17,14 +18,14 @@ log = get_logger(__name__)
 class ClientDetails(RpcProxy):
     """The client's name from the team service, when a message may show it."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any):
         super().__init__("team", **kwargs)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> Any:
         team = super().get_dependency(worker_ctx)
         timeout = float(self.container.config.get("TEAM_TIMEOUT", 3))
 
-        def details(client_id: str) -> dict | None:
+        def details(client_id: str) -> dict[str, Any] | None:
             try:
                 client = call(team, "get_client", timeout, client_id=client_id)
             except Exception as error:
@@ -42,18 +43,24 @@ class Channels(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        self.public_url = config.get("PUBLIC_URL") or "http://localhost:8000"
-        self.email = channels.Email(config)
+        self.public_url: str = config.get("PUBLIC_URL") or "http://localhost:8000"
         self.webhooks = channels.Webhooks(config)
-        self.sms = config.get("SMS_GATEWAY") or channels.sms_gateway(config)
+        self.sender = channels.ChannelSender(
+            email=channels.Email(config),
+            sms=config.get("SMS_GATEWAY") or channels.sms_gateway(config),
+            webhooks=self.webhooks)
         self.policy = RetryPolicy(
             max_attempts=int(config.get("DELIVERY_MAX_ATTEMPTS", 6)),
             base=_seconds(config.get("DELIVERY_BACKOFF_BASE", 30)),
             cap=_seconds(config.get("DELIVERY_BACKOFF_CAP", 3600)))
 
-    def get_dependency(self, worker_ctx):
+    @property
+    def allow_private_webhooks(self) -> bool:
+        return self.webhooks.allow_private
+
+    def get_dependency(self, worker_ctx: Any) -> Channels:
         return self
 
 
-def _seconds(value) -> timedelta:
+def _seconds(value: Any) -> timedelta:
     return timedelta(seconds=float(value))

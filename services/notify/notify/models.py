@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from notify import rules
 from tiimi_shared.database import UTCDateTime, kernel_tables
 
 
@@ -26,8 +28,11 @@ class Recipient(Base):
     language: Mapped[str] = mapped_column(sa.String(2))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(30))
-    channels: Mapped[list] = mapped_column(sa.JSON)
+    channels: Mapped[list[str]] = mapped_column(sa.JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def preferences(self) -> rules.Preferences:
+        return rules.Preferences(self.language, self.email, self.phone, tuple(self.channels))
 
 
 class PartnerWebhook(Base):
@@ -42,6 +47,13 @@ class PartnerWebhook(Base):
     previous_secret: Mapped[str | None] = mapped_column(sa.String(200))
     previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def signing_secrets(self) -> rules.SigningSecrets:
+        return rules.SigningSecrets(self.secret, self.previous_secret, self.previous_until)
+
+    def apply(self, secrets: rules.SigningSecrets) -> None:
+        self.secret, self.previous_secret, self.previous_until = (
+            secrets.secret, secrets.previous_secret, secrets.previous_until)
 
 
 class Delivery(Base):
@@ -63,7 +75,7 @@ class Delivery(Base):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     link: Mapped[str] = mapped_column(sa.String(500))
-    context: Mapped[dict] = mapped_column(sa.JSON)
+    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(10), index=True)
     attempts: Mapped[int] = mapped_column(sa.Integer)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -73,13 +85,25 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the inbox channel only
 
+    def state(self) -> rules.DeliveryState:
+        return rules.DeliveryState(rules.DeliveryStatus(self.status), self.attempts, self.next_attempt_at,
+                                   self.lease_until, self.sent_at, self.last_error)
+
+    def apply(self, state: rules.DeliveryState) -> None:
+        self.status = state.status.value
+        self.attempts, self.next_attempt_at, self.lease_until = (
+            state.attempts, state.next_attempt_at, state.lease_until)
+        self.sent_at, self.last_error = state.sent_at, state.last_error
+
 
 class Attempt(Base):
+    """One line of a delivery's history: an attempt and its outcome, or a request to try again."""
+
     __tablename__ = "delivery_attempts"
 
     position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     delivery_id: Mapped[str] = mapped_column(sa.ForeignKey("deliveries.id"), index=True)
     number: Mapped[int] = mapped_column(sa.Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    outcome: Mapped[str] = mapped_column(sa.String(10))  # sent, failed, dead, redelivery
+    outcome: Mapped[str] = mapped_column(sa.String(10))  # a rules.AttemptOutcome
     error: Mapped[str | None] = mapped_column(sa.String(500))

@@ -9,10 +9,11 @@ written that way and rendered with no client.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from notify.rules import LANGUAGES, Notice
+from notify.rules import DEFAULT_LANGUAGE, LANGUAGES, Notice
 
 _ENVIRONMENT = Environment(loader=PackageLoader("notify", "templates"), undefined=StrictUndefined,
                            autoescape=False, keep_trailing_newline=True)
@@ -26,9 +27,9 @@ class Rendered:
     with_details: bool
 
 
-def render(notice: Notice, language: str, link: str, client: dict | None) -> Rendered:
+def render(notice: Notice, language: str, link: str, client: dict[str, Any] | None) -> Rendered:
     """``client`` is the client's details when they may be shown, else None."""
-    language = language if language in LANGUAGES else "fi"
+    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     if client is None and not notice.never_details:
         name = "_minimal"
     else:

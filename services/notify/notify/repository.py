@@ -1,17 +1,22 @@
-"""The notify service's unit of work and its repositories."""
+"""The notify service's unit of work and its repositories, on SQLAlchemy."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from notify.models import Attempt, Delivery, PartnerWebhook, Recipient
+from notify.ports import StoredConcurrently
+from notify.rules import WAITING, Channel, DeliveryStatus
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
 
 
 class Recipients:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def get(self, recipient_id: str) -> Recipient | None:
@@ -22,7 +27,7 @@ class Recipients:
 
 
 class Webhooks:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def get(self, organisation: str, *, for_update: bool = False) -> PartnerWebhook | None:
@@ -36,7 +41,7 @@ class Webhooks:
 
 
 class Deliveries:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def add(self, delivery: Delivery) -> None:
@@ -52,14 +57,15 @@ class Deliveries:
         return delivery
 
     def due(self, now: datetime, limit: int) -> list[Delivery]:
-        """Waiting and due, or taken by a sender whose lease ran out (it crashed)."""
+        """As ``rules.is_due`` decides, oldest first; rows another sender has locked are skipped."""
         return list(self.session.scalars(sa.select(Delivery).where(sa.or_(
-            sa.and_(Delivery.status.in_(("queued", "failed")), Delivery.next_attempt_at <= now),
-            sa.and_(Delivery.status == "sending", Delivery.lease_until <= now),
+            sa.and_(Delivery.status.in_([s.value for s in WAITING]), Delivery.next_attempt_at <= now),
+            sa.and_(Delivery.status == DeliveryStatus.SENDING.value, Delivery.lease_until <= now),
         )).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True)))
 
     def inbox(self, recipient_id: str, unread_only: bool, limit: int) -> list[Delivery]:
-        query = sa.select(Delivery).where(Delivery.recipient_id == recipient_id, Delivery.channel == "inbox")
+        query = sa.select(Delivery).where(Delivery.recipient_id == recipient_id,
+                                          Delivery.channel == Channel.INBOX.value)
         if unread_only:
             query = query.where(Delivery.read_at.is_(None))
         query = query.order_by(Delivery.created_at.desc(), Delivery.id).limit(limit)
@@ -85,9 +91,20 @@ class Deliveries:
 
 
 class NotifyUnitOfWork(UnitOfWork):
-    def __enter__(self):
+    recipients: Recipients
+    webhooks: Webhooks
+    deliveries: Deliveries
+
+    def __enter__(self) -> Self:
         super().__enter__()
         self.recipients = Recipients(self.session)
         self.webhooks = Webhooks(self.session)
         self.deliveries = Deliveries(self.session)
         return self
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except IntegrityError as error:
+            # Two deliveries of one event racing: the loser finds the winner's rows.
+            raise StoredConcurrently(str(error.orig)) from error

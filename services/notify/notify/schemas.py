@@ -1,25 +1,28 @@
 """What comes into and goes out of the notify service."""
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from notify.rules import LANGUAGES, ORGANISATION, PROFESSIONAL, STATUSES
+from notify.rules import LANGUAGES, OPT_IN_CHANNELS, DeliveryStatus, RecipientKind
 from tiimi_shared.schemas import Strict, identifier
-
-OPT_IN = ("email", "sms")
+from tiimi_shared.vocabulary import values
 
 
 class SetPreferences(Strict):
     recipient_id = identifier(required=True)
-    kind = fields.String(load_default=PROFESSIONAL, validate=validate.OneOf((PROFESSIONAL, ORGANISATION)))
+    kind = fields.String(load_default=RecipientKind.PROFESSIONAL.value,
+                         validate=validate.OneOf(values(RecipientKind)))
     language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
     email = fields.Email(load_default=None)
     phone = fields.String(load_default=None, validate=validate.Regexp(
         r"^\+?[0-9 ()-]{5,20}$", error="not a phone number"))
-    channels = fields.List(fields.String(validate=validate.OneOf(OPT_IN)), load_default=list)
+    channels = fields.List(fields.String(validate=validate.OneOf([c.value for c in OPT_IN_CHANNELS])),
+                           load_default=list)
 
     @validates_schema
-    def _addresses_for_channels(self, data, **_):
+    def _addresses_for_channels(self, data: dict[str, Any], **_: Any) -> None:
         errors = {}
         if "email" in data["channels"] and not data["email"]:
             errors["email"] = ["required to opt into e-mail"]
@@ -58,11 +61,11 @@ class MarkRead(Strict):
 class DeliveryQuery(Strict):
     recipient_id = identifier(load_default=None)
     event_id = fields.UUID(load_default=None)
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    status = fields.String(load_default=None, validate=validate.OneOf(values(DeliveryStatus)))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
     @validates_schema
-    def _something_to_look_for(self, data, **_):
+    def _something_to_look_for(self, data: dict[str, Any], **_: Any) -> None:
         if not any(data[k] is not None for k in ("recipient_id", "event_id", "status")):
             raise ValidationError(["give recipient_id, event_id or status"], "_schema")
 
@@ -70,6 +73,12 @@ class DeliveryQuery(Strict):
 class Redeliver(Strict):
     delivery_id = fields.UUID(required=True)
     requested_by = identifier(required=True)
+
+
+class WebhookOut(Schema):
+    organisation = fields.String()
+    url = fields.String()
+    secret = fields.String(allow_none=True)
 
 
 class PreferencesOut(Schema):

@@ -9,6 +9,7 @@ from standardwebhooks import Webhook
 
 from tiimi_shared.contracts import registry
 from tiimi_shared.errors import Conflict, ValidationError
+from tiimi_shared.handlers import ReceivedEvent, consumer_key
 
 pytestmark = pytest.mark.integration
 
@@ -32,8 +33,9 @@ def member_added(professional_id="nurse-5", organisation=COUNTY):
 
 
 def handle(container, handler, envelope):
+    """Hand the handler the event as the kernel's event handler does: checked, with its consumer key."""
     with entrypoint_hook(container, handler) as hook:
-        hook(envelope)
+        hook(ReceivedEvent(envelope, consumer_key("notify", handler)))
 
 
 def deliver(container) -> int:

@@ -107,8 +107,8 @@ CONTEXT = {"team_id": "t-1", "referral_id": "r-1", "service": "housing_guidance"
 @pytest.mark.parametrize("language", rules.LANGUAGES)
 @pytest.mark.parametrize("message", MESSAGES)
 def test_every_message_renders_in_every_language_and_without_details_names_nobody(language, message):
-    notice = rules.Notice("r", rules.PROFESSIONAL, message, CLIENT, home=True, organisation=COUNTY,
-                          purpose="referral", context=CONTEXT)
+    notice = rules.Notice("r", rules.RecipientKind.PROFESSIONAL, message, CLIENT, home=True,
+                          organisation=COUNTY, purpose="referral", context=CONTEXT)
     full = render.render(notice, language, "https://tiimi.example/x", {"name": "Maija Meikäläinen"})
     assert full.subject and full.body and full.with_details
     bare = render.render(notice, language, "https://tiimi.example/x", None)
@@ -117,8 +117,8 @@ def test_every_message_renders_in_every_language_and_without_details_names_nobod
 
 
 def test_the_languages_differ_and_an_unknown_one_falls_back_to_finnish():
-    notice = rules.Notice("r", rules.PROFESSIONAL, "referral_overdue", CLIENT, home=True, organisation=COUNTY,
-                          purpose="referral", context=CONTEXT)
+    notice = rules.Notice("r", rules.RecipientKind.PROFESSIONAL, "referral_overdue", CLIENT, home=True,
+                          organisation=COUNTY, purpose="referral", context=CONTEXT)
     texts = {lang: render.render(notice, lang, "l", {"name": "M"}).body for lang in ("fi", "sv", "en", "de")}
     assert len({texts["fi"], texts["sv"], texts["en"]}) == 3
     assert texts["de"] == texts["fi"]
@@ -128,7 +128,7 @@ def test_the_languages_differ_and_an_unknown_one_falls_back_to_finnish():
 def test_each_language_has_the_same_messages():
     names = {lang: sorted(p.name for p in (TEMPLATES / lang).iterdir()) for lang in rules.LANGUAGES}
     assert names["fi"] == names["sv"] == names["en"]
-    assert set(MESSAGES) == {n for kind in rules.HANDLED for n in _messages_of(kind)}
+    assert set(MESSAGES) == {n for kind in rules.NOTIFIED_EVENT_TYPES for n in _messages_of(kind)}
 
 
 def _messages_of(kind):

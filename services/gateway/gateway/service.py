@@ -35,7 +35,6 @@ DEFAULT_MAX_BODY = 64 * 1024
 # An entrypoint as written below: (service, caller, checked body, path parameters) -> answer.
 Entrypoint = Callable[..., Any]
 
-
 ROUTES: list[Route] = []
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -25,7 +26,7 @@ class Client(Base):
     identity_lookup: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     preferred_language: Mapped[str] = mapped_column(sa.String(2))
-    contact: Mapped[dict] = mapped_column(sa.JSON)
+    contact: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     municipality: Mapped[str] = mapped_column(sa.String(3))
     registered_by: Mapped[str] = mapped_column(sa.String(64))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -80,7 +81,7 @@ class Member(Base):
     organisation: Mapped[str | None] = mapped_column(sa.String(64))
     role: Mapped[str | None] = mapped_column(sa.String(40))
     relation: Mapped[str | None] = mapped_column(sa.String(40))
-    contact: Mapped[dict] = mapped_column(sa.JSON)
+    contact: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(20))
     starts_on: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_on: Mapped[datetime | None] = mapped_column(UTCDateTime())

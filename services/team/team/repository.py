@@ -1,16 +1,21 @@
 """The team service's unit of work and its repositories."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from team.models import Client, KeyWorkerPeriod, Member, Team, TeamStatusChange
 from team.rules import OPEN_MEMBER_STATUSES
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
+from tiimi_shared.vocabulary import MemberKind, MemberStatus, TeamStatus
 
 
 class Clients:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def add(self, client: Client) -> None:
@@ -27,7 +32,7 @@ class Clients:
 
 
 class Teams:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def add(self, team: Team) -> None:
@@ -45,7 +50,8 @@ class Teams:
     def of_client(self, client_id: str) -> Team | None:
         return self.session.scalars(sa.select(Team).where(Team.client_id == str(client_id))).first()
 
-    def record_status(self, team: Team, status: str, at, by: str, reason: str | None = None) -> None:
+    def record_status(self, team: Team, status: str, at: datetime, by: str,
+                      reason: str | None = None) -> None:
         team.status = status
         self.session.add(TeamStatusChange(team_id=team.id, status=status, at=at, by=by, reason=reason))
 
@@ -69,14 +75,15 @@ class Teams:
         key_worker_of = set(self.session.scalars(sa.select(KeyWorkerPeriod.team_id).where(
             KeyWorkerPeriod.professional_id == professional_id, KeyWorkerPeriod.ended_at.is_(None))))
         member_of = set(self.session.scalars(sa.select(Member.team_id).where(
-            Member.professional_id == professional_id, Member.status == "active")))
+            Member.professional_id == professional_id, Member.status == MemberStatus.ACTIVE)))
         teams = self.session.scalars(sa.select(Team).where(
-            Team.id.in_(key_worker_of | member_of), Team.status != "closed").order_by(Team.created_at))
+            Team.id.in_(key_worker_of | member_of), Team.status != TeamStatus.CLOSED
+        ).order_by(Team.created_at))
         return [(team, "key_worker" if team.id in key_worker_of else "member") for team in teams]
 
 
 class Members:
-    def __init__(self, session):
+    def __init__(self, session: Session):
         self.session = session
 
     def add(self, member: Member) -> None:
@@ -96,16 +103,20 @@ class Members:
 
     def awaiting_consent(self, *, client_id: str | None = None, organisation: str | None = None
                          ) -> list[tuple[Team, Member]]:
-        """Members pending or suspended for consent, on open teams."""
-        return self._with_status(("pending_consent", "suspended"), client_id, organisation)
+        """Members of other organisations pending or suspended for consent, on open teams."""
+        return self._by_consent((MemberStatus.PENDING_CONSENT, MemberStatus.SUSPENDED), client_id,
+                                organisation)
 
-    def active_from(self, client_id: str, organisation: str) -> list[tuple[Team, Member]]:
-        return self._with_status(("active",), client_id, organisation)
+    def active_by_consent(self, client_id: str, organisation: str | None) -> list[tuple[Team, Member]]:
+        """Members of other organisations active on open teams, by consent; None: of any organisation."""
+        return self._by_consent((MemberStatus.ACTIVE,), client_id, organisation)
 
-    def _with_status(self, statuses, client_id, organisation) -> list[tuple[Team, Member]]:
+    def _by_consent(self, statuses: Iterable[str], client_id: str | None, organisation: str | None
+                    ) -> list[tuple[Team, Member]]:
+        """Professional members whose membership rests on consent: of another organisation."""
         query = (sa.select(Team, Member).join(Member, Member.team_id == Team.id)
-                 .where(Member.status.in_(statuses), Member.kind == "professional",
-                        Member.organisation != Team.organisation, Team.status != "closed"))
+                 .where(Member.status.in_(statuses), Member.kind == MemberKind.PROFESSIONAL,
+                        Member.organisation != Team.organisation, Team.status != TeamStatus.CLOSED))
         if client_id is not None:
             query = query.where(Team.client_id == str(client_id))
         if organisation is not None:
@@ -114,9 +125,17 @@ class Members:
 
 
 class TeamUnitOfWork(UnitOfWork):
-    def __enter__(self):
+    clients: Clients
+    teams: Teams
+    members: Members
+
+    def __enter__(self) -> TeamUnitOfWork:
         super().__enter__()
         self.clients = Clients(self.session)
         self.teams = Teams(self.session)
         self.members = Members(self.session)
         return self
+
+    def flush(self) -> None:
+        """Write what was added so far, so later rows may refer to it; commits nothing."""
+        self.session.flush()

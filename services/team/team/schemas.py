@@ -1,13 +1,16 @@
 """What comes into and goes out of the team service."""
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as MarshmallowError
 
-from team.rules import ROLES
 from tiimi_shared.schemas import Strict, identifier, reason
+from tiimi_shared.vocabulary import CloseOneRelation, Language, MemberKind, Role, TeamStatus, values
 
-LANGUAGES = ("fi", "sv", "en")
+# The statuses a team may be moved to; it starts proposed.
+TEAM_STATUS_CHANGES = tuple(s for s in values(TeamStatus) if s != TeamStatus.PROPOSED)
 
 
 class Contact(Strict):
@@ -21,7 +24,7 @@ class RegisterClient(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     # Checked by team.identity, which never echoes the value in an error.
     personal_identity_code = fields.Raw(required=True)
-    preferred_language = fields.String(required=True, validate=validate.OneOf(LANGUAGES))
+    preferred_language = fields.String(required=True, validate=validate.OneOf(values(Language)))
     contact = fields.Nested(Contact, load_default=dict)
     # The municipality's three-digit code in Statistics Finland's classification (837 Tampere).
     municipality = fields.String(required=True, validate=validate.Regexp(
@@ -53,15 +56,11 @@ class ClientOut(Schema):
     registered_at = fields.AwareDateTime()
 
 
-RELATIONS = ("spouse", "partner", "parent", "child", "sibling", "grandparent", "grandchild",
-             "relative", "friend", "neighbour", "other")
-
-
 class Professional(Strict):
     professional_id = identifier(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     organisation = identifier(required=True)
-    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    role = fields.String(required=True, validate=validate.OneOf(values(Role)))
 
 
 class CreateTeam(Strict):
@@ -73,25 +72,25 @@ class CreateTeam(Strict):
 
 class AddMember(Strict):
     team_id = fields.UUID(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(("professional", "close_one", "client")))
+    kind = fields.String(required=True, validate=validate.OneOf(values(MemberKind)))
     professional = fields.Nested(Professional, load_default=None)
     name = fields.String(validate=validate.Length(min=1, max=200), load_default=None)
-    relation = fields.String(validate=validate.OneOf(RELATIONS), load_default=None)
+    relation = fields.String(validate=validate.OneOf(values(CloseOneRelation)), load_default=None)
     contact = fields.Nested(Contact, load_default=dict)
     starts_on = fields.AwareDateTime(load_default=None)
     ends_on = fields.AwareDateTime(load_default=None)
     added_by = identifier(required=True)
 
     @validates_schema
-    def _fits_its_kind(self, data, **_kwargs):
+    def _fits_its_kind(self, data: dict[str, Any], **_kwargs: Any) -> None:
         kind = data.get("kind")
-        if kind == "professional" and data.get("professional") is None:
+        if kind == MemberKind.PROFESSIONAL and data.get("professional") is None:
             raise MarshmallowError({"professional": ["required for a professional member"]})
-        if kind == "close_one":
+        if kind == MemberKind.CLOSE_ONE:
             missing = {f: ["required for a close one"] for f in ("name", "relation") if not data.get(f)}
             if missing:
                 raise MarshmallowError(missing)
-        if kind != "professional" and data.get("professional") is not None:
+        if kind != MemberKind.PROFESSIONAL and data.get("professional") is not None:
             raise MarshmallowError({"professional": ["only for a professional member"]})
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
             raise MarshmallowError({"ends_on": ["must be after starts_on"]})
@@ -113,13 +112,13 @@ class HandOver(Strict):
 
 class ChangeTeamStatus(Strict):
     team_id = fields.UUID(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(("active", "suspended", "closed")))
+    status = fields.String(required=True, validate=validate.OneOf(TEAM_STATUS_CHANGES))
     reason = reason(load_default=None)
     changed_by = identifier(required=True)
 
     @validates_schema
-    def _closing_needs_areason(self, data, **_kwargs):
-        if data.get("status") == "closed" and not data.get("reason"):
+    def _closing_needs_a_reason(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("status") == TeamStatus.CLOSED and not data.get("reason"):
             raise MarshmallowError({"reason": ["required to close a team"]})
 
 
@@ -128,7 +127,7 @@ class TeamQuery(Strict):
     client_id = fields.UUID(load_default=None)
 
     @validates_schema
-    def _one_of(self, data, **_kwargs):
+    def _team_or_client(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if (data.get("team_id") is None) == (data.get("client_id") is None):
             raise MarshmallowError({"team_id": ["give team_id or client_id, not both"]})
 
@@ -165,3 +164,31 @@ class StatusChangeOut(Schema):
     at = fields.AwareDateTime()
     by = fields.String()
     reason = fields.String()
+
+
+class TeamOut(Schema):
+    """A team with its members and both histories (a use_cases.TeamView)."""
+
+    id = fields.String(attribute="team.id")
+    client_id = fields.String(attribute="team.client_id")
+    organisation = fields.String(attribute="team.organisation")
+    status = fields.String(attribute="team.status")
+    closed_reason = fields.String(attribute="team.closed_reason")
+    key_worker = fields.Nested(KeyWorkerPeriodOut)
+    key_worker_history = fields.Nested(KeyWorkerPeriodOut, many=True)
+    status_history = fields.Nested(StatusChangeOut, many=True)
+    members = fields.Nested(MemberOut, many=True)
+
+
+class InvolvementOut(Schema):
+    """A team a professional works in (a use_cases.Involvement)."""
+
+    team_id = fields.String(attribute="team.id")
+    client_id = fields.String(attribute="team.client_id")
+    team_status = fields.String(attribute="team.status")
+    as_ = fields.String(attribute="role", data_key="as")
+
+
+class RevealedCodeOut(Schema):
+    client_id = fields.String()
+    personal_identity_code = fields.String()

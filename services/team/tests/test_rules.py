@@ -3,6 +3,7 @@ import pytest
 
 from team import rules
 from tiimi_shared.errors import Conflict, ValidationError
+from tiimi_shared.vocabulary import Role, values
 
 COUNTY = "1234567-8"
 NGO = "0123456-7"
@@ -13,7 +14,7 @@ def test_social_welfare_professionals_of_the_team_may_be_key_workers(role):
     rules.check_key_worker(role, COUNTY, COUNTY)
 
 
-@pytest.mark.parametrize("role", sorted(set(rules.ROLES) - set(rules.KEY_WORKER_ROLES)))
+@pytest.mark.parametrize("role", sorted(set(values(Role)) - set(rules.KEY_WORKER_ROLES)))
 def test_other_professionals_may_not_be_key_workers(role):
     with pytest.raises(ValidationError) as refused:
         rules.check_key_worker(role, COUNTY, COUNTY)

@@ -39,13 +39,11 @@ class Unauthorized(Exception):
 
 @dataclass(frozen=True)
 class Principal:
+    """The caller a verified token names: a professional or a partner desk, and their organisation."""
+
     subject: str
     organisation: str
     kind: str
-
-    @property
-    def is_partner(self) -> bool:
-        return self.kind == Kind.PARTNER
 
 
 class TokenVerifier:

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 
-from gateway.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, mint
+from gateway.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, Kind, mint
 from tiimi_shared.config import var_dir
 
 
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     print(mint(key, subject=args.professional or args.partner, organisation=args.organisation,
-               kind="professional" if args.professional else "partner", hours=args.hours,
+               kind=Kind.PROFESSIONAL if args.professional else Kind.PARTNER, hours=args.hours,
                issuer=os.environ.get("TIIMI_JWT_ISSUER", DEFAULT_ISSUER),
                audience=os.environ.get("TIIMI_JWT_AUDIENCE", DEFAULT_AUDIENCE)))
     return 0

@@ -1,0 +1,93 @@
+"""In-memory repositories of the referral service, for use-case tests with no database.
+
+Each has the methods of its SQL twin in referral/repository.py and answers in
+the same order; ``FakeReferralUnitOfWork`` puts them in the kernel's in-memory
+unit of work, which validates every event (tiimi's and the partners') against
+its catalogue.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from referral import partner
+from referral.models import Referral, Step
+from referral.rules import OPEN
+from tiimi_shared.errors import NotFound
+from tiimi_shared.testing.fakes import FIXED_NOW, InMemoryUnitOfWork
+from tiimi_shared.vocabulary import ReferralStatus
+
+
+class Referrals:
+    def __init__(self) -> None:
+        self.rows: dict[str, Referral] = {}
+        self.steps: list[Step] = []
+
+    def add(self, referral: Referral) -> None:
+        self.rows[referral.id] = referral
+
+    def get(self, referral_id: str, *, for_update: bool = False) -> Referral:
+        referral = self.rows.get(str(referral_id))
+        if referral is None:
+            raise NotFound("referral", str(referral_id))
+        return referral
+
+    def of_client(self, client_id: str, organisation: str) -> list[Referral]:
+        return sorted((r for r in self.rows.values() if r.client_id == str(client_id)
+                       and organisation in (r.requesting_organisation, r.target_organisation)),
+                      key=lambda r: (r.created_at, r.id))
+
+    def open_of(self, organisation: str, direction: str) -> list[Referral]:
+        def on_side(r: Referral) -> bool:
+            incoming = r.target_organisation == organisation
+            outgoing = r.requesting_organisation == organisation
+            return {"incoming": incoming, "outgoing": outgoing}.get(direction, incoming or outgoing)
+
+        return sorted((r for r in self.rows.values() if r.status in OPEN and on_side(r)),
+                      key=lambda r: (r.accept_by, r.id))
+
+    def waiting_past(self, now: datetime) -> list[Referral]:
+        def waiting(r: Referral) -> bool:
+            return r.status == ReferralStatus.REQUESTED and (
+                (r.accept_by <= now and r.reminded_at is None)
+                or (r.escalate_by <= now and r.escalated_at is None))
+
+        return sorted(filter(waiting, self.rows.values()), key=lambda r: (r.accept_by, r.id))
+
+    def open_to(self, client_id: str, organisation: str | None) -> list[Referral]:
+        return sorted((r for r in self.rows.values() if r.client_id == str(client_id) and r.status in OPEN
+                       and organisation in (None, r.target_organisation)), key=lambda r: r.id)
+
+    def record(self, step: Step) -> None:
+        step.position = len(self.steps) + 1
+        self.steps.append(step)
+
+    def history(self, referral_id: str) -> list[Step]:
+        return [step for step in self.steps if step.referral_id == referral_id]
+
+
+class KeyWorkers:
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[str, datetime]] = {}
+
+    def of(self, client_id: str) -> str | None:
+        row = self.rows.get(str(client_id))
+        return row[0] if row else None
+
+    def set(self, client_id: str, key_worker_id: str, at: datetime) -> None:
+        row = self.rows.get(str(client_id))
+        if row is None or row[1] <= at:
+            self.rows[str(client_id)] = (key_worker_id, at)
+
+
+class FakeReferralUnitOfWork(InMemoryUnitOfWork):
+    """The referral service's unit of work in memory: referrals, steps, key workers, both outboxes."""
+
+    def __init__(self, now: Callable[[], datetime] = lambda: FIXED_NOW):
+        super().__init__(source="referral", now=now, extra_outboxes={"partner_outbox": partner.registry})
+        self.referrals = Referrals()
+        self.key_workers = KeyWorkers()
+
+    def told_partner(self) -> list[tuple[str, dict]]:
+        """Each message published to a partner: its type and payload, in order."""
+        return [(envelope["type"], envelope["data"]) for envelope in self.published_to["partner_outbox"]]

@@ -7,6 +7,7 @@ import pytest
 
 from consent import rules
 from consent.rules import AccessRequest, ConsentTerms, Decision, DenialTerms, Reason
+from tiimi_shared.errors import Conflict, NotFound, ValidationError
 from tiimi_shared.vocabulary import RepresentativeRelation
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -646,3 +647,104 @@ def test_a_consent_is_due_to_expire_exactly_when_decide_starts_calling_it_expire
     for now, due in ((NOW - TICK, False), (NOW, True)):
         assert rules.is_due_to_expire(given, now) is due
         assert (rules.decide([given], [], request(), now).reason == Reason.EXPIRED) is due
+
+
+# -- transitions: grant, withdraw, expire, lift ----------------------------------------------
+
+
+def test_a_grant_without_a_start_is_valid_from_now_and_active():
+    granted = rules.grant(given_by="client", relation=None, valid_from=None, valid_until=None, now=NOW)
+
+    assert (granted.valid_from, granted.valid_until) == (NOW, None)
+    assert granted.status == rules.ConsentStatus.ACTIVE
+
+
+def test_a_grant_that_has_already_ended_is_refused_naming_the_field():
+    with pytest.raises(ValidationError) as refused:
+        rules.grant(given_by="client", relation=None, valid_from=None, valid_until=NOW, now=NOW)
+
+    assert list(refused.value.errors) == ["valid_until"]
+
+
+def test_withdrawing_an_active_consent_takes_effect_now():
+    withdrawal = rules.withdraw("active", by="anna", reason="asked", now=NOW)
+
+    assert withdrawal == rules.Withdrawal(withdrawn_at=NOW, withdrawn_by="anna", reason="asked")
+    assert withdrawal.status == rules.ConsentStatus.WITHDRAWN
+
+
+@pytest.mark.parametrize("status", [rules.ConsentStatus.WITHDRAWN, rules.ConsentStatus.EXPIRED])
+def test_only_an_active_consent_can_be_withdrawn(status):
+    with pytest.raises(Conflict) as conflict:
+        rules.withdraw(status, by="anna", reason="asked", now=NOW)
+
+    assert (conflict.value.current_state, conflict.value.allowed) == (status, [])
+
+
+def test_an_active_consent_past_its_end_expires_now():
+    expiry = rules.expire("active", consent(valid_until=NOW), NOW)
+
+    assert expiry == rules.Expiry(expired_at=NOW)
+    assert expiry.status == rules.ConsentStatus.EXPIRED
+
+
+@pytest.mark.parametrize(("status", "given"), [
+    pytest.param("active", consent(valid_until=NOW + TICK), id="not-ended"),
+    pytest.param("withdrawn", consent(valid_until=NOW - DAY), id="withdrawn-status"),
+    pytest.param("expired", consent(valid_until=NOW - DAY), id="already-expired"),
+])
+def test_a_consent_not_active_or_not_ended_does_not_expire(status, given):
+    assert rules.expire(status, given, NOW) is None
+
+
+def test_lifting_a_denial_in_force_takes_effect_now():
+    assert rules.lift_denial(None, by="anna", reason="ok", now=NOW) == rules.Lifting(
+        lifted_at=NOW, lifted_by="anna", reason="ok")
+
+
+def test_a_denial_is_lifted_only_once():
+    with pytest.raises(Conflict) as conflict:
+        rules.lift_denial(NOW - DAY, by="anna", reason="again", now=NOW)
+
+    assert conflict.value.current_state == rules.DenialStatus.LIFTED
+
+
+def test_a_denial_is_in_force_until_lifted():
+    assert [rules.denial_status(None), rules.denial_status(NOW)] == [
+        rules.DenialStatus.IN_FORCE, rules.DenialStatus.LIFTED]
+
+
+# -- permit_disclosure: the guard before a disclosure is logged ------------------------------
+
+
+def test_a_permitted_disclosure_returns_its_permit():
+    decision = rules.permit_disclosure(consent("c1"), consent_client_id="k1", client_id="k1",
+                                       denials=[], request=request(), now=NOW)
+
+    assert decision == permit("c1")
+
+
+def test_a_disclosure_under_another_clients_consent_is_not_found():
+    with pytest.raises(NotFound):
+        rules.permit_disclosure(consent("c1"), consent_client_id="k1", client_id="k2",
+                                denials=[], request=request(), now=NOW)
+
+
+def test_a_disclosure_that_is_not_permitted_is_a_conflict_naming_the_reason():
+    with pytest.raises(Conflict) as conflict:
+        rules.permit_disclosure(consent("c1"), consent_client_id="k1", client_id="k1",
+                                denials=[denial("d1")], request=request(), now=NOW)
+
+    assert conflict.value.current_state == Reason.DENIED_BY_CLIENT
+
+
+# -- the answers that need no consent --------------------------------------------------------
+
+
+def test_a_malformed_request_and_an_undecided_check_are_denies():
+    assert rules.malformed_request() == deny(Reason.MALFORMED_REQUEST)
+    assert rules.undecided() == deny(Reason.INTERNAL_ERROR)
+
+
+def test_a_read_by_the_data_holding_organisation_is_a_permit_of_its_own_kind():
+    assert rules.own_organisation_read() == Decision(True, Reason.OWN_ORGANISATION)

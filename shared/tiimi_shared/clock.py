@@ -6,11 +6,12 @@ the system clock; a test passes any object with ``now()`` as the container's
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
 
@@ -88,14 +89,16 @@ class Clock(DependencyProvider):
     def setup(self) -> None:
         self.source = configured_source(self.container.config)
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: WorkerContext) -> Callable[[], datetime]:
         return self.source.now
 
 
 class ConfiguredTimer(Timer):
     """A nameko timer whose interval comes from the service's config at start-up."""
 
-    def __init__(self, config_key: str, default: float, **kwargs):
+    interval: float
+
+    def __init__(self, config_key: str, default: float, **kwargs: Any):
         self.config_key = config_key
         super().__init__(interval=default, **kwargs)
 

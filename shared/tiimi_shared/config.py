@@ -30,6 +30,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -63,10 +64,10 @@ class Settings:
     max_workers: int
     identity_key: str | None = None
     lookup_key: str | None = None
-    passed_through: tuple = ()
+    passed_through: tuple[tuple[str, str], ...] = ()
     http_address: str = "0.0.0.0:8000"
 
-    def nameko_config(self) -> dict:
+    def nameko_config(self) -> dict[str, Any]:
         """The config dict a nameko container of this service runs with."""
         return {
             "AMQP_URI": self.amqp_uri,

@@ -6,6 +6,9 @@ the caller must treat it as a deny and may ask again later.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from nameko.containers import WorkerContext
 from nameko.exceptions import RpcTimeout
 from nameko.rpc import RpcProxy
 
@@ -18,20 +21,21 @@ DEFAULT_TIMEOUT = 3.0
 
 
 class ConsentGate(RpcProxy):
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any):
         super().__init__("consent", **kwargs)
 
-    def get_dependency(self, worker_ctx) -> Gate:
+    def get_dependency(self, worker_ctx: WorkerContext) -> Gate:
         timeout = float(self.container.config.get("CONSENT_TIMEOUT", DEFAULT_TIMEOUT))
         return Gate(super().get_dependency(worker_ctx), timeout)
 
 
 class Gate:
-    def __init__(self, consent, timeout: float):
+    def __init__(self, consent: Any, timeout: float):
+        # ``consent`` is nameko's proxy of the consent service.
         self._consent = consent
         self._timeout = timeout
 
-    def _ask(self, method: str, **arguments):
+    def _ask(self, method: str, **arguments: Any) -> Any:
         """The answer, or None if there was none in time or the call failed."""
         try:
             return call(self._consent, method, self._timeout, **arguments)
@@ -43,21 +47,22 @@ class Gate:
                         method=method, error=type(error).__name__)
         return None
 
-    def decide(self, client_id: str, requests: list[dict]) -> list[dict] | None:
+    def decide(self, client_id: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """The consent service's decisions, in order; None if it could not answer."""
         answer = self._ask("check_many", client_id=client_id, requests=requests)
         if answer is None or "errors" in answer:
             return None
-        return answer["decisions"]
+        decisions: list[dict[str, Any]] = answer["decisions"]
+        return decisions
 
-    def permits_all(self, client_id: str, requests: list[dict]) -> bool | None:
+    def permits_all(self, client_id: str, requests: list[dict[str, Any]]) -> bool | None:
         """True if every request is permitted, False if any is denied, None if unknown."""
         decisions = self.decide(client_id, requests)
         if decisions is None:
             return None
         return all(d["decision"] == "permit" for d in decisions)
 
-    def record_disclosure(self, client_id: str, consent_id: str, request: dict) -> bool:
+    def record_disclosure(self, client_id: str, consent_id: str, request: dict[str, Any]) -> bool:
         """Log a disclosure about to happen; False if it is no longer permitted or cannot be logged.
 
         The consent service decides again when it logs, so a consent withdrawn

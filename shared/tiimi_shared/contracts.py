@@ -6,6 +6,8 @@ codes, never names, contact details or personal identity codes.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields, validate
 
 from tiimi_shared.events import EventRegistry, payload_schema
@@ -41,7 +43,7 @@ FOR_OUTSIDE: dict[str, str] = {
 }
 
 
-def _organisation(**kw):
+def _organisation(**kw: Any) -> fields.String:
     return fields.String(validate=IDENTIFIER, **kw)
 
 

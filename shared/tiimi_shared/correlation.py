@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 
 from tiimi_shared import logging as tiimi_logging
@@ -17,9 +18,9 @@ KEY = "correlation_id"
 HEADER = "nameko." + KEY
 
 
-def ensure(worker_ctx) -> str:
+def ensure(worker_ctx: WorkerContext) -> str:
     """The worker's correlation id, made here if the request brought none."""
-    correlation_id = worker_ctx.data.get(KEY)
+    correlation_id: str | None = worker_ctx.data.get(KEY)
     if not correlation_id:
         correlation_id = str(uuid.uuid4())
         worker_ctx.data[KEY] = correlation_id
@@ -29,11 +30,11 @@ def ensure(worker_ctx) -> str:
 class Correlation(DependencyProvider):
     """Binds the correlation id to every log line a worker writes."""
 
-    def get_dependency(self, worker_ctx) -> str:
+    def get_dependency(self, worker_ctx: WorkerContext) -> str:
         return ensure(worker_ctx)
 
-    def worker_setup(self, worker_ctx) -> None:
+    def worker_setup(self, worker_ctx: WorkerContext) -> None:
         tiimi_logging.bind_correlation_id(ensure(worker_ctx))
 
-    def worker_teardown(self, worker_ctx) -> None:
+    def worker_teardown(self, worker_ctx: WorkerContext) -> None:
         tiimi_logging.clear_context()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
 import eventlet.semaphore
 import sqlalchemy as sa
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,7 +38,7 @@ def make_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa_event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -54,9 +55,9 @@ class UnitOfWork:
     Services subclass it to add their repositories in ``__enter__``.
     """
 
-    def __init__(self, sessions: sessionmaker, *, source: str, registry: EventRegistry,
+    def __init__(self, sessions: sessionmaker[Session], *, source: str, registry: EventRegistry,
                  correlation_id: str | None = None, lock: Any = None,
-                 on_commit: Callable[[], None] | None = None, extra_outboxes: tuple = (),
+                 on_commit: Callable[[], None] | None = None, extra_outboxes: tuple[ExtraOutbox, ...] = (),
                  now: Callable[[], datetime] | None = None):
         self._sessions = sessions
         self._now = now
@@ -68,7 +69,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self.session: Session
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         if self._lock is not None:
             self._lock.acquire()
         self.session = self._sessions()
@@ -81,7 +82,7 @@ class UnitOfWork:
             self._outboxes.append(outbox)
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         try:
             # close() rolls back whatever was not committed; unlike rollback() it
             # leaves loaded objects readable after the block.
@@ -178,10 +179,10 @@ class Database(DependencyProvider):
             extra_outboxes=self.extra_outboxes, now=self.now,
         )
 
-    def get_dependency(self, worker_ctx) -> WorkerDatabase:
+    def get_dependency(self, worker_ctx: WorkerContext) -> WorkerDatabase:
         return WorkerDatabase(self, worker_ctx)
 
-    def health(self) -> dict:
+    def health(self) -> dict[str, Any]:
         tables = [OUTBOX] + [extra.table for extra in self.extra_outboxes]
         with self.new_unit_of_work() as uow:
             backlog = sum(uow.session.execute(
@@ -193,13 +194,13 @@ class Database(DependencyProvider):
 class WorkerDatabase:
     """What a worker sees: call it for a unit of work carrying the worker's correlation id."""
 
-    def __init__(self, database: Database, worker_ctx):
+    def __init__(self, database: Database, worker_ctx: WorkerContext):
         self._database = database
         self._worker_ctx = worker_ctx
 
     def __call__(self) -> UnitOfWork:
         return self._database.new_unit_of_work(correlation.ensure(self._worker_ctx))
 
-    def health(self) -> dict:
+    def health(self) -> dict[str, Any]:
         return self._database.health()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from tiimi_shared.clock import OffsetFileClock
 from tiimi_shared.config import var_dir
@@ -15,7 +16,7 @@ from tiimi_shared.config import var_dir
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
-def offset_file():
+def offset_file() -> Path:
     return var_dir() / "clock-offset"
 
 

@@ -88,8 +88,8 @@ class EventRegistry:
     def __iter__(self) -> Iterator[EventType]:
         return iter(self._types.values())
 
-    def make(self, name: str, data: dict, *, source: str, correlation_id: str | None = None,
-             version: int = 1, occurred_at: datetime | None = None) -> dict:
+    def make(self, name: str, data: dict[str, Any], *, source: str, correlation_id: str | None = None,
+             version: int = 1, occurred_at: datetime | None = None) -> dict[str, Any]:
         """Build a validated envelope; raises ValidationError naming the bad field."""
         event_type = self.get(name, version)
         if event_type.source != source:
@@ -108,7 +108,7 @@ class EventRegistry:
             "data": payload,
         }
 
-    def validate(self, envelope: dict) -> dict:
+    def validate(self, envelope: dict[str, Any]) -> dict[str, Any]:
         """Check an envelope and its payload as a consumer receives it."""
         try:
             EnvelopeSchema().load(envelope)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from kombu import Connection, Exchange, Queue
+from kombu.connection import Connection
+from kombu.entity import Exchange, Queue
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
 
@@ -69,6 +70,8 @@ class ReceivedEvent:
 
 
 class ReliableEventHandler(EventHandler):
+    queue: Queue
+
     def __init__(self, event: EventType, **kwargs: Any):
         self.event = event
         super().__init__(event.source, event.name, **kwargs)
@@ -81,16 +84,19 @@ class ReliableEventHandler(EventHandler):
         queue_type = self.container.config.get("QUEUE_TYPE")
         if queue_type and queue_type != "classic":
             arguments["x-queue-type"] = queue_type
-        self.queue = Queue(
+        # The ignores on kombu calls: kombu's API is unannotated.
+        self.queue = Queue(  # type: ignore[no-untyped-call]
             name, exchange=self.queue.exchange, routing_key=self.event_type, durable=True,
             auto_delete=False, queue_arguments=arguments,
         )
-        dead_letters = Exchange(DEAD_LETTER_EXCHANGE, type="direct", durable=True)
-        with Connection(self.container.config["AMQP_URI"]) as connection:
+        dead_letters = Exchange(  # type: ignore[no-untyped-call]
+            DEAD_LETTER_EXCHANGE, type="direct", durable=True)
+        with Connection(self.container.config["AMQP_URI"]) as connection:  # type: ignore[no-untyped-call]
             channel = connection.default_channel
-            Queue(dead_letter_queue_name(name), exchange=dead_letters, routing_key=name, durable=True,
-                  queue_arguments={"x-queue-type": queue_type} if "x-queue-type" in arguments else None,
-                  )(channel).declare()
+            Queue(  # type: ignore[no-untyped-call]
+                dead_letter_queue_name(name), exchange=dead_letters, routing_key=name, durable=True,
+                queue_arguments={"x-queue-type": queue_type} if "x-queue-type" in arguments else None,
+            )(channel).declare()
 
     @property
     def consumer(self) -> str:

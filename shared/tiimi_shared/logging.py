@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 from structlog.tracebacks import ExceptionDictTransformer
+from structlog.typing import EventDict, Processor
 
 REDACTED = "[redacted]"
 
@@ -63,20 +64,20 @@ def _redact(value: Any, key: str | None = None) -> Any:
     return value
 
 
-def redact_personal_data(_logger: Any, _method: str, event_dict: dict) -> dict:
+def redact_personal_data(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
     """structlog processor: remove personal data from every field."""
     return {key: _redact(value, key) for key, value in event_dict.items()}
 
 
-def _add_service(service: str):
-    def processor(_logger: Any, _method: str, event_dict: dict) -> dict:
+def _add_service(service: str) -> Processor:
+    def processor(_logger: Any, _method: str, event_dict: EventDict) -> EventDict:
         event_dict.setdefault("service", service)
         return event_dict
 
     return processor
 
 
-def _shared_processors(service: str) -> list:
+def _shared_processors(service: str) -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,

@@ -31,6 +31,8 @@ def upgrade(script_location: str | Path, url: str, revision: str = "head") -> No
 def run_env(target_metadata: sa.MetaData) -> None:
     """The body of every service's ``env.py``: online migrations on one connection."""
     url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("the alembic config names no sqlalchemy.url (see alembic_config)")
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,

@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 import eventlet
 import eventlet.wsgi
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
 from tiimi_shared.broker import broker_problem
+
+if TYPE_CHECKING:
+    from tiimi_shared.database import Database
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType]
 
 HANDLED = Counter("tiimi_messages_handled_total", "Messages handled (RPC calls, events, timers, requests)",
                   ["service", "entrypoint"])
@@ -34,7 +44,7 @@ CONSENT_DECISIONS = Counter("tiimi_consent_decisions_total", "Consent decisions 
 class Operations(DependencyProvider):
     def setup(self) -> None:
         self.address = self.container.config.get("OPS_ADDRESS")
-        self.started: dict = {}
+        self.started: dict[WorkerContext, float] = {}
         self.stopping = False
 
     def start(self) -> None:
@@ -56,10 +66,11 @@ class Operations(DependencyProvider):
     def kill(self) -> None:
         self.stopping = True
 
-    def worker_setup(self, worker_ctx) -> None:
+    def worker_setup(self, worker_ctx: WorkerContext) -> None:
         self.started[worker_ctx] = time.monotonic()
 
-    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+    def worker_result(self, worker_ctx: WorkerContext, result: Any = None,
+                      exc_info: ExcInfo | None = None) -> None:
         labels = (self.container.service_name, worker_ctx.entrypoint.method_name)
         HANDLED.labels(*labels).inc()
         if exc_info is not None:
@@ -70,13 +81,13 @@ class Operations(DependencyProvider):
 
     # -- the HTTP side ------------------------------------------------------------
 
-    def _database(self):
+    def _database(self) -> Database | None:
         from tiimi_shared.database import Database
 
         return next((e for e in self.container.dependencies if isinstance(e, Database)), None)
 
-    def ready(self) -> tuple[bool, dict]:
-        checks = {}
+    def ready(self) -> tuple[bool, dict[str, str | bool]]:
+        checks: dict[str, str | bool] = {}
         if self.stopping:
             return False, {"stopping": True}
         unreachable = broker_problem(self.container.config["AMQP_URI"], timeout=2)
@@ -91,7 +102,7 @@ class Operations(DependencyProvider):
                 checks["database"] = type(error).__name__
         return all(value == "ok" for value in checks.values()), checks
 
-    def _app(self, environ, start_response):
+    def _app(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/health/live":
             return _reply(start_response, 200, {"status": "ok", "service": self.container.service_name})
@@ -106,7 +117,7 @@ class Operations(DependencyProvider):
         return _reply(start_response, 404, {"status": "not found"})
 
 
-def _reply(start_response, status: int, body: dict):
+def _reply(start_response: StartResponse, status: int, body: dict[str, Any]) -> list[bytes]:
     reason = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
     start_response(f"{status} {reason}", [("Content-Type", "application/json")])
     return [json.dumps(body).encode()]

@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from kombu import Connection, Producer
+from kombu.connection import Connection
+from kombu.messaging import Producer
 from nameko.standalone.events import get_event_exchange
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,7 @@ class Route:
 
     exchange: Any
     routing_key: str
-    declare: tuple = ()
+    declare: tuple[Any, ...] = ()  # kombu exchanges and queues
 
 
 class Outbox:
@@ -84,16 +85,16 @@ class ExtraOutbox:
     route: Callable[[dict[str, Any], dict[str, Any]], Route]
 
 
-def event_route(envelope: dict, config: dict) -> Route:
+def event_route(envelope: dict[str, Any], config: dict[str, Any]) -> Route:
     """The default: the source's nameko event exchange, routing key = event type."""
     exchange = get_event_exchange(envelope["source"], config)
     return Route(exchange, envelope["type"], (exchange,))
 
 
 class OutboxRelay:
-    def __init__(self, unit_of_work: Callable[[], Any], *, amqp_uri: str, config: dict,
+    def __init__(self, unit_of_work: Callable[[], Any], *, amqp_uri: str, config: dict[str, Any],
                  interval: float = 0.5, table: sa.Table = OUTBOX,
-                 route: Callable[[dict, dict], Route] = event_route):
+                 route: Callable[[dict[str, Any], dict[str, Any]], Route] = event_route):
         self._unit_of_work = unit_of_work
         self.table = table
         self._route = route
@@ -143,18 +144,19 @@ class OutboxRelay:
 
     def _producer(self) -> Producer:
         if self._connection is None:
-            connection = Connection(
+            # The ignores on kombu calls: kombu's API is unannotated.
+            connection = Connection(  # type: ignore[no-untyped-call]
                 self._amqp_uri, connect_timeout=3,
                 transport_options={"confirm_publish": True},
             )
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=1)  # type: ignore[no-untyped-call]
             self._connection = connection
-        return Producer(self._connection.default_channel)
+        return Producer(self._connection.default_channel)  # type: ignore[no-untyped-call]
 
     def _close(self) -> None:
         if self._connection is not None:
             try:
-                self._connection.release()
+                self._connection.release()  # type: ignore[no-untyped-call]
             except Exception:  # already gone with the broker
                 pass
             self._connection = None
@@ -195,12 +197,12 @@ class OutboxRelay:
             if len(rows) < BATCH:
                 return published
 
-    def _publish(self, producer: Producer, envelope: dict) -> None:
+    def _publish(self, producer: Producer, envelope: dict[str, Any]) -> None:
         route = self._route(envelope, self._config)
-        headers = {}
+        headers: dict[str, str] = {}
         if envelope.get("correlation_id"):
             headers[CORRELATION_HEADER] = envelope["correlation_id"]
-        producer.publish(
+        producer.publish(  # type: ignore[no-untyped-call]
             envelope,
             exchange=route.exchange,
             routing_key=route.routing_key,

@@ -1,7 +1,9 @@
 """pytest fixtures shared by every service's tests (loaded by the root conftest)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -9,7 +11,7 @@ from tiimi_shared import migrations
 from tiimi_shared.clock import MovableClock
 from tiimi_shared.testing.infrastructure import Infrastructure, InfrastructureMissing, discover
 
-_state: dict = {}
+_state: dict[str, Any] = {}
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +23,7 @@ def _fast_tests_touch_no_infrastructure(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def infrastructure() -> Infrastructure:
+def infrastructure() -> Iterator[Infrastructure]:
     if "error" in _state:
         pytest.fail(_state["error"], pytrace=False)
     if "infra" not in _state:
@@ -33,13 +35,13 @@ def infrastructure() -> Infrastructure:
     yield _state["infra"]
 
 
-def pytest_sessionfinish(session, exitstatus):
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitCode) -> None:
     if "infra" in _state:
         _state.pop("infra").close()
 
 
 @pytest.fixture
-def rabbit_config(infrastructure):
+def rabbit_config(infrastructure: Infrastructure) -> Iterator[dict[str, str]]:
     """A fresh RabbitMQ vhost for one test (replaces nameko's fixture of the same name)."""
     vhost = infrastructure.create_vhost()
     yield {"AMQP_URI": infrastructure.amqp_uri_for(vhost), "vhost": vhost}
@@ -50,12 +52,12 @@ def rabbit_config(infrastructure):
 
 
 @pytest.fixture
-def amqp_uri(rabbit_config) -> str:
+def amqp_uri(rabbit_config: dict[str, str]) -> str:
     return rabbit_config["AMQP_URI"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each kind in turn."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
@@ -67,7 +69,7 @@ def database_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def postgres_url(infrastructure) -> str:
+def postgres_url(infrastructure: Infrastructure) -> Iterator[str]:
     url = infrastructure.create_database()
     yield url
     infrastructure.drop_database(url)

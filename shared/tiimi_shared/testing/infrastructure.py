@@ -19,11 +19,12 @@ import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 import requests
 import sqlalchemy as sa
-from kombu import Connection
+from kombu.connection import Connection
 
 from tiimi_shared.config import database_url
 
@@ -45,20 +46,20 @@ class Infrastructure:
     rabbit_api: str
     postgres_url: str
     rabbitmqctl: list[str] | None = None
-    _containers: list = field(default_factory=list)
+    _containers: list[Any] = field(default_factory=list)  # testcontainers' containers, to stop
 
     # -- RabbitMQ ---------------------------------------------------------
 
-    def _api(self, method: str, path: str, **kw) -> requests.Response:
+    def _api(self, method: str, path: str, **kw: Any) -> requests.Response:
         parts = urlsplit(self.rabbit_api)
-        base = urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else "")))
+        base = urlunsplit(parts._replace(netloc=_host(parts)))
         response = requests.request(method, base + "/api" + path,
                                     auth=(parts.username or "guest", parts.password or "guest"),
                                     timeout=10, **kw)
         response.raise_for_status()
         return response
 
-    def api(self, method: str, path: str, **kw) -> requests.Response:
+    def api(self, method: str, path: str, **kw: Any) -> requests.Response:
         """A call to RabbitMQ's management API (``path`` after ``/api``); raises on an error status."""
         return self._api(method, path, **kw)
 
@@ -76,8 +77,7 @@ class Infrastructure:
     def amqp_uri_for(self, vhost: str, user: str | None = None, password: str | None = None) -> str:
         parts = urlsplit(self.amqp_uri)
         if user is not None:
-            host = parts.hostname + (f":{parts.port}" if parts.port else "")
-            parts = parts._replace(netloc=f"{user}:{password}@{host}")
+            parts = parts._replace(netloc=f"{user}:{password}@{_host(parts)}")
         return urlunsplit(parts._replace(path="/" + vhost))
 
     def create_user(self, vhost: str, user: str, password: str, *, configure: str, write: str,
@@ -121,6 +121,13 @@ class Infrastructure:
     def close(self) -> None:
         for container in self._containers:
             container.stop()
+
+
+def _host(parts: SplitResult) -> str:
+    """``host[:port]`` of a URL, without the user and password."""
+    if parts.hostname is None:
+        raise InfrastructureMissing(f"a {parts.scheme} URL without a host")
+    return parts.hostname + (f":{parts.port}" if parts.port else "")
 
 
 def _docker_engine_answers() -> bool:
@@ -169,7 +176,8 @@ def check(infra: Infrastructure) -> list[str]:
     """What does not answer, one line each; empty when all is well."""
     problems = []
     try:
-        with Connection(infra.amqp_uri, connect_timeout=3) as connection:
+        # The ignore: kombu's API is unannotated.
+        with Connection(infra.amqp_uri, connect_timeout=3) as connection:  # type: ignore[no-untyped-call]
             connection.ensure_connection(max_retries=1)
     except Exception as error:
         problems.append(f"RabbitMQ does not answer at {infra.amqp_uri} ({type(error).__name__})")

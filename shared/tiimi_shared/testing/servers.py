@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 import eventlet
 import eventlet.wsgi
@@ -23,14 +24,15 @@ import eventlet.wsgi
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class SmtpServer:
     def __init__(self, directory: Path):
         self.directory = directory
         self.port = free_port()
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> SmtpServer:
         self.process = subprocess.Popen(
@@ -67,7 +69,7 @@ def _parse(raw: bytes) -> EmailMessage:
 @dataclass
 class Received:
     path: str
-    headers: dict
+    headers: dict[str, str]
     body: bytes
 
 
@@ -93,7 +95,7 @@ class HttpReceiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def _app(self, environ, start_response):
+    def _app(self, environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length)
         headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items()

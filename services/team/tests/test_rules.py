@@ -2,8 +2,9 @@
 import pytest
 
 from team import rules
+from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, ValidationError
-from tiimi_shared.vocabulary import Role, values
+from tiimi_shared.vocabulary import ConsentLost, MemberStatus, Role, TeamStatus, values
 
 COUNTY = "1234567-8"
 NGO = "0123456-7"
@@ -81,3 +82,74 @@ def test_the_same_person_is_recognised_as_a_member_already():
             rules.check_not_member_already(again, current)
     rules.check_not_member_already(rules.MemberKey.of("close_one", None, "Liisa Virtanen", "friend"), current)
     rules.check_not_member_already(rules.MemberKey.of("professional", "n-2", None, None), current)
+
+
+def test_a_second_registration_is_refused_without_the_code():
+    rules.check_not_registered(False)
+    with pytest.raises(Conflict) as refused:
+        rules.check_not_registered(True)
+    assert refused.value.current_state == "registered"
+
+
+def test_a_client_gets_one_team():
+    rules.check_no_team_yet(False)
+    with pytest.raises(Conflict) as refused:
+        rules.check_no_team_yet(True)
+    assert refused.value.current_state == "exists"
+
+
+def test_a_status_change_returns_the_new_status_and_only_closing_closes():
+    assert rules.change_team_status("proposed", "active") is TeamStatus.ACTIVE
+    assert rules.closes_the_team(rules.change_team_status("active", "closed"))
+    assert not rules.closes_the_team(rules.change_team_status("active", "suspended"))
+
+
+def test_a_member_is_removed_once_and_never_the_key_worker():
+    assert rules.remove_member("active", is_key_worker=False) is MemberStatus.REMOVED
+    assert rules.remove_member("pending_consent", is_key_worker=False) is MemberStatus.REMOVED
+    with pytest.raises(Conflict) as refused:
+        rules.remove_member("active", is_key_worker=True)
+    assert refused.value.allowed == ["hand_over"]
+    with pytest.raises(Conflict) as refused:
+        rules.remove_member("removed", is_key_worker=False)
+    assert refused.value.current_state == "removed"
+
+
+def test_a_handover_goes_to_another_social_welfare_professional_of_an_open_team():
+    rules.check_handover("active", COUNTY, current_key_worker="sw-1", new_key_worker="sc-2",
+                         role="social_counsellor", organisation=COUNTY)
+    with pytest.raises(Conflict) as refused:
+        rules.check_handover("active", COUNTY, current_key_worker="sw-1", new_key_worker="sw-1",
+                             role="social_worker", organisation=COUNTY)
+    assert refused.value.current_state == "key_worker"
+    with pytest.raises(ValidationError):
+        rules.check_handover("active", COUNTY, current_key_worker="sw-1", new_key_worker="n-2",
+                             role="nurse", organisation=COUNTY)
+    with pytest.raises(Conflict) as refused:
+        rules.check_handover("closed", COUNTY, current_key_worker="sw-1", new_key_worker="sc-2",
+                             role="social_counsellor", organisation=COUNTY)
+    assert refused.value.current_state == "closed"
+
+
+GAINED = rules.ConsentChange("client-1", NGO)
+WITHDRAWN = rules.ConsentChange("client-1", NGO, ConsentLost.WITHDRAWN)
+
+
+@pytest.mark.parametrize("change, permitted, expected", [
+    (GAINED, True, (MemberStatus.ACTIVE, contracts.MEMBER_ACTIVATED, None)),
+    (GAINED, False, None),
+    (GAINED, None, None),  # no answer: no permit
+    (WITHDRAWN, True, None),  # permitted still, by another consent
+    (WITHDRAWN, False, (MemberStatus.SUSPENDED, contracts.MEMBER_SUSPENDED, ConsentLost.WITHDRAWN)),
+    (WITHDRAWN, None, (MemberStatus.SUSPENDED, contracts.MEMBER_SUSPENDED, ConsentLost.WITHDRAWN)),
+])
+def test_after_a_consent_change_members_activate_only_when_permitted_and_suspend_unless_permitted(
+        change, permitted, expected):
+    decided = rules.after_consent_change(change, permitted)
+    assert (None if decided is None else (decided.status, decided.event, decided.because)) == expected
+
+
+def test_only_pending_members_are_asked_again_by_the_recheck():
+    assert rules.asked_again_by_recheck("pending_consent")
+    assert not rules.asked_again_by_recheck("suspended")
+    assert not rules.asked_again_by_recheck("active")

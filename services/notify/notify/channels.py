@@ -49,6 +49,7 @@ class Email:
         message.set_content(body)
         message["Content-Language"] = language  # after set_content, which clears Content-* headers
         try:
+            smtp: smtplib.SMTP
             if self.security == "tls":
                 smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
                                         context=ssl.create_default_context())
@@ -102,7 +103,7 @@ class Webhooks:
             addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
         except OSError:
             raise DeliveryFailed("webhook: host not found") from None
-        if any(not is_public(ipaddress.ip_address(a.split("%")[0])) for a in addresses):
+        if any(not is_public(ipaddress.ip_address(str(a).split("%")[0])) for a in addresses):
             raise DeliveryFailed("webhook: resolves to a private or loopback address")
 
 

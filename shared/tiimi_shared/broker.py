@@ -23,8 +23,7 @@ def masked(uri: str) -> str:
 def broker_problem(amqp_uri: str, timeout: float = 3.0) -> str | None:
     """None if the broker answers, else one line saying what to do."""
     try:
-        # The ignores on kombu calls: kombu's API is unannotated.
-        with Connection(amqp_uri, connect_timeout=timeout) as connection:  # type: ignore[no-untyped-call]
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
             connection.ensure_connection(max_retries=1)
     except Exception as error:
         return (f"tiimi: RabbitMQ is not reachable at {masked(amqp_uri)} "

@@ -59,8 +59,7 @@ def list_queues(amqp_uri: str, api: str) -> list[tuple[str, int]]:
     response.raise_for_status()
     names = sorted(q["name"] for q in response.json() if q["name"].endswith(SUFFIX))
     # The management API's counts lag by seconds; the broker's own answer does not.
-    # (The ignores on kombu calls, here and below: kombu's API is unannotated.)
-    with Connection(amqp_uri) as connection:  # type: ignore[no-untyped-call]
+    with Connection(amqp_uri) as connection:
         channel = connection.default_channel
         return [(name, channel.queue_declare(name, passive=True).message_count) for name in names]
 
@@ -75,7 +74,7 @@ def _read(message: Message) -> DeadLetter:
 
 def browse(amqp_uri: str, queue: str, limit: int = 1000) -> list[DeadLetter]:
     """The first ``limit`` dead letters, left where they are."""
-    with Connection(amqp_uri) as connection:  # type: ignore[no-untyped-call]
+    with Connection(amqp_uri) as connection:
         channel = connection.channel()
         seen: list[DeadLetter] = []
         try:
@@ -95,7 +94,7 @@ def _take(amqp_uri: str, queue: str, message_id: str | None,
           act: Callable[[Any, Message, DeadLetter], None]) -> int:
     """Find the dead letter(s) and act on each; the rest stay. Returns how many were acted on."""
     done = 0
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:  # type: ignore[no-untyped-call]
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
         try:
             while (raw := channel.basic_get(queue, no_ack=False)) is not None:
@@ -103,7 +102,7 @@ def _take(amqp_uri: str, queue: str, message_id: str | None,
                 letter = _read(message)
                 if message_id is None or letter.id == message_id:
                     act(channel, message, letter)
-                    message.ack()  # type: ignore[no-untyped-call]
+                    message.ack()
                     done += 1
                     if message_id is not None:
                         break

@@ -84,16 +84,15 @@ class ReliableEventHandler(EventHandler):
         queue_type = self.container.config.get("QUEUE_TYPE")
         if queue_type and queue_type != "classic":
             arguments["x-queue-type"] = queue_type
-        # The ignores on kombu calls: kombu's API is unannotated.
-        self.queue = Queue(  # type: ignore[no-untyped-call]
+        self.queue = Queue(
             name, exchange=self.queue.exchange, routing_key=self.event_type, durable=True,
             auto_delete=False, queue_arguments=arguments,
         )
-        dead_letters = Exchange(  # type: ignore[no-untyped-call]
+        dead_letters = Exchange(
             DEAD_LETTER_EXCHANGE, type="direct", durable=True)
-        with Connection(self.container.config["AMQP_URI"]) as connection:  # type: ignore[no-untyped-call]
+        with Connection(self.container.config["AMQP_URI"]) as connection:
             channel = connection.default_channel
-            Queue(  # type: ignore[no-untyped-call]
+            Queue(
                 dead_letter_queue_name(name), exchange=dead_letters, routing_key=name, durable=True,
                 queue_arguments={"x-queue-type": queue_type} if "x-queue-type" in arguments else None,
             )(channel).declare()

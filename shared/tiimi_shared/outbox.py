@@ -144,19 +144,18 @@ class OutboxRelay:
 
     def _producer(self) -> Producer:
         if self._connection is None:
-            # The ignores on kombu calls: kombu's API is unannotated.
-            connection = Connection(  # type: ignore[no-untyped-call]
+            connection = Connection(
                 self._amqp_uri, connect_timeout=3,
                 transport_options={"confirm_publish": True},
             )
-            connection.ensure_connection(max_retries=1)  # type: ignore[no-untyped-call]
+            connection.ensure_connection(max_retries=1)
             self._connection = connection
-        return Producer(self._connection.default_channel)  # type: ignore[no-untyped-call]
+        return Producer(self._connection.default_channel)
 
     def _close(self) -> None:
         if self._connection is not None:
             try:
-                self._connection.release()  # type: ignore[no-untyped-call]
+                self._connection.release()
             except Exception:  # already gone with the broker
                 pass
             self._connection = None
@@ -202,7 +201,7 @@ class OutboxRelay:
         headers: dict[str, str] = {}
         if envelope.get("correlation_id"):
             headers[CORRELATION_HEADER] = envelope["correlation_id"]
-        producer.publish(  # type: ignore[no-untyped-call]
+        producer.publish(
             envelope,
             exchange=route.exchange,
             routing_key=route.routing_key,

@@ -176,8 +176,7 @@ def check(infra: Infrastructure) -> list[str]:
     """What does not answer, one line each; empty when all is well."""
     problems = []
     try:
-        # The ignore: kombu's API is unannotated.
-        with Connection(infra.amqp_uri, connect_timeout=3) as connection:  # type: ignore[no-untyped-call]
+        with Connection(infra.amqp_uri, connect_timeout=3) as connection:
             connection.ensure_connection(max_retries=1)
     except Exception as error:
         problems.append(f"RabbitMQ does not answer at {infra.amqp_uri} ({type(error).__name__})")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Self
 
@@ -45,8 +46,8 @@ class Consents:
                    Consent.valid_until <= now)
             .with_for_update(skip_locked=True)))
 
-    def record(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
-               reason: str | None = None) -> None:
+    def record_history(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
+                       reason: str | None = None) -> None:
         self.session.add(ConsentHistory(consent_id=consent.id, action=action, at=at, by=by,
                                         reason=reason))
 
@@ -79,7 +80,7 @@ class DisclosureLog:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: dict[str, Any],
+    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any],
                client_id: str | None, correlation_id: str | None) -> DisclosureEntry:
         # Taking the head row for update makes appends take turns, so the
         # chain has one order even with many workers and replicas.

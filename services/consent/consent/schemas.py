@@ -74,20 +74,22 @@ class LiftDenial(Strict):
     reason = reason(required=True)
 
 
-class AccessRequest(Strict):
+class Request(Strict):
+    """One access request: who would be given what, for which purpose."""
+
     organisation = identifier(required=True)
     professional = identifier(load_default=None, allow_none=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     purpose = fields.String(required=True, validate=validate.OneOf(PURPOSES))
 
 
-class CheckAccess(AccessRequest):
+class CheckAccess(Request):
     client_id = fields.UUID(required=True)
 
 
 class CheckMany(Strict):
     client_id = fields.UUID(required=True)
-    requests = fields.List(fields.Nested(AccessRequest), required=True,
+    requests = fields.List(fields.Nested(Request), required=True,
                            validate=validate.Length(min=1, max=200))
 
 

@@ -21,7 +21,7 @@ from tiimi_shared.errors import EXPECTED
 from tiimi_shared.operations import CONSENT_DECISIONS, Operations
 from tiimi_shared.schemas import load
 
-Answer = dict[str, Any]
+Reply = dict[str, Any]
 
 
 class ConsentService:
@@ -33,17 +33,17 @@ class ConsentService:
     correlation_id = Correlation()
 
     @rpc
-    def health(self) -> Answer:
+    def health(self) -> Reply:
         return {"service": self.name, "status": "ok", **self.db.health()}
 
     @rpc(expected_exceptions=EXPECTED)
-    def grant(self, **consent: Any) -> Answer:
+    def grant(self, **consent: Any) -> Reply:
         command = load(schemas.GrantConsent, consent)
         granted = use_cases.grant(self.db, command, now=self.clock())
         return schemas.ConsentOut().dump(granted)
 
     @rpc(expected_exceptions=EXPECTED)
-    def withdraw(self, **withdrawal: Any) -> Answer:
+    def withdraw(self, **withdrawal: Any) -> Reply:
         command = load(schemas.WithdrawConsent, withdrawal)
         withdrawn = use_cases.withdraw(self.db, command, now=self.clock())
         return schemas.ConsentOut().dump(withdrawn)
@@ -54,19 +54,19 @@ class ConsentService:
         return use_cases.expire_consents(self.db, now=self.clock())
 
     @rpc(expected_exceptions=EXPECTED)
-    def deny(self, **denial: Any) -> Answer:
+    def deny(self, **denial: Any) -> Reply:
         command = load(schemas.RecordDenial, denial)
         recorded = use_cases.deny(self.db, command, now=self.clock())
         return schemas.DenialOut().dump(recorded)
 
     @rpc(expected_exceptions=EXPECTED)
-    def lift_denial(self, **lifting: Any) -> Answer:
+    def lift_denial(self, **lifting: Any) -> Reply:
         command = load(schemas.LiftDenial, lifting)
         lifted = use_cases.lift_denial(self.db, command, now=self.clock())
         return schemas.DenialOut().dump(lifted)
 
     @rpc
-    def check(self, **request: Any) -> Answer:
+    def check(self, **request: Any) -> Reply:
         """Permit or deny one disclosure. Never raises: anything unclear is a deny."""
         try:
             command = schemas.CheckAccess().load(request)
@@ -77,7 +77,7 @@ class ConsentService:
         return _answer(use_cases.check(self.db, command, now=self.clock()))
 
     @rpc
-    def check_many(self, **batch: Any) -> Answer:
+    def check_many(self, **batch: Any) -> Reply:
         """Decide many (organisation, professional, category, purpose) requests in one call."""
         try:
             command = schemas.CheckMany().load(batch)
@@ -89,21 +89,21 @@ class ConsentService:
         return {"decisions": [_answer(answer) for answer in answers]}
 
     @rpc(expected_exceptions=EXPECTED)
-    def record_disclosure(self, **disclosure: Any) -> Answer:
+    def record_disclosure(self, **disclosure: Any) -> Reply:
         """Log that data was actually given out under a consent that still permits it."""
         command = load(schemas.RecordDisclosure, disclosure)
         entry = use_cases.record_disclosure(self.db, command, now=self.clock())
         return schemas.DisclosureOut().dump(entry)
 
     @rpc(expected_exceptions=EXPECTED)
-    def record_access(self, **access: Any) -> Answer:
+    def record_access(self, **access: Any) -> Reply:
         """Log a read of client data by its own organisation, so the client's report shows it too."""
         command = load(schemas.RecordAccess, access)
         entry = use_cases.record_access(self.db, command, now=self.clock())
         return schemas.DisclosureOut().dump(entry)
 
     @rpc(expected_exceptions=EXPECTED)
-    def list_consents(self, **query: Any) -> Answer:
+    def list_consents(self, **query: Any) -> Reply:
         record = use_cases.list_consents(self.db, load(schemas.ClientQuery, query))
         return {
             "client_id": record.client_id,
@@ -112,7 +112,7 @@ class ConsentService:
         }
 
     @rpc(expected_exceptions=EXPECTED)
-    def disclosure_report(self, **query: Any) -> Answer:
+    def disclosure_report(self, **query: Any) -> Reply:
         """Who was given what about one client, when, for which purpose, under which consent."""
         command = load(schemas.ReportQuery, query)
         entries = use_cases.disclosure_report(self.db, command)
@@ -120,13 +120,13 @@ class ConsentService:
                 "entries": schemas.DisclosureOut(many=True).dump(entries)}
 
     @rpc
-    def verify_log(self) -> Answer:
+    def verify_log(self) -> Reply:
         checked = use_cases.verify_log(self.db)
         return {"intact": checked.intact, "entries": checked.entries,
                 "problems": [p.as_dict() for p in checked.problems]}
 
 
-def _answer(answer: use_cases.Answer) -> Answer:
+def _answer(answer: use_cases.Answer) -> Reply:
     """A decision as the caller reads it; each one is counted by outcome and reason."""
     decision: Decision = answer.decision
     CONSENT_DECISIONS.labels(decision.outcome, decision.reason).inc()

@@ -11,7 +11,8 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
+from uuid import UUID
 
 from consent import rules
 from consent.ledger import Problem
@@ -23,9 +24,77 @@ from tiimi_shared.logging import get_logger
 
 log = get_logger(__name__)
 
-Command = Mapping[str, Any]
-# The fields of one access request as the disclosure log and the answer show them.
-Request = dict[str, Any]
+
+
+# -- what each use case is given: the command as its schema (consent/schemas.py) loaded it ---
+
+
+class Giver(TypedDict):
+    kind: str
+    relation: str | None
+
+
+class GrantConsent(TypedDict):
+    client_id: UUID
+    given_by: Giver
+    recipient_organisation: str
+    professionals: list[str]
+    categories: list[str]
+    purposes: list[str]
+    valid_from: datetime | None
+    valid_until: datetime | None
+    method: str
+    recorded_by: str
+
+
+class WithdrawConsent(TypedDict):
+    consent_id: UUID
+    withdrawn_by: str
+    reason: str
+
+
+class RecordDenial(TypedDict):
+    client_id: UUID
+    organisation: str | None  # None: every organisation
+    categories: list[str]
+    reason: str | None
+    recorded_by: str
+
+
+class LiftDenial(TypedDict):
+    denial_id: UUID
+    lifted_by: str
+    reason: str
+
+
+class Request(TypedDict):
+    """One access request: who would be given what, for which purpose."""
+
+    organisation: str
+    professional: str | None
+    category: str
+    purpose: str
+
+
+class CheckAccess(Request):
+    client_id: UUID
+
+
+class CheckMany(TypedDict):
+    client_id: UUID
+    requests: list[Request]
+
+
+class RecordDisclosure(CheckAccess):
+    consent_id: UUID
+
+
+class ClientQuery(TypedDict):
+    client_id: UUID
+
+
+class ReportQuery(ClientQuery):
+    include_denied: bool
 
 
 # -- what the use cases need of the unit of work ---------------------------------------------
@@ -36,8 +105,8 @@ class ConsentRepository(Protocol):
     def get(self, consent_id: str, *, for_update: bool = False) -> Consent: ...
     def of_client(self, client_id: str, *, with_history: bool = False) -> list[Consent]: ...
     def due_to_expire(self, now: datetime) -> list[Consent]: ...
-    def record(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
-               reason: str | None = None) -> None: ...
+    def record_history(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
+                       reason: str | None = None) -> None: ...
 
 
 class DenialRepository(Protocol):
@@ -47,7 +116,7 @@ class DenialRepository(Protocol):
 
 
 class DisclosureLog(Protocol):
-    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Request,
+    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any],
                client_id: str | None, correlation_id: str | None) -> DisclosureEntry: ...
     def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]: ...
     def verify(self) -> list[Problem]: ...
@@ -85,7 +154,7 @@ def _new_id() -> str:
 # -- consents --------------------------------------------------------------------------------
 
 
-def grant(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Consent:
+def grant(uow: UnitOfWorkFactory, command: GrantConsent, *, now: datetime) -> Consent:
     """Record a consent the client (or their legal representative) gave, active at once."""
     given_by = command["given_by"]
     granted = rules.grant(given_by=given_by["kind"], relation=given_by["relation"],
@@ -101,7 +170,7 @@ def grant(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Consent
             recorded_by=command["recorded_by"], recorded_at=now, status=granted.status,
         )
         work.consents.add(consent)
-        work.consents.record(consent, ConsentAction.GRANTED, now, command["recorded_by"])
+        work.consents.record_history(consent, ConsentAction.GRANTED, now, command["recorded_by"])
         work.outbox.add(contracts.CONSENT_GRANTED, consent.event_data() | {
             "given_by": consent.given_by, "valid_from": consent.valid_from,
             "valid_until": consent.valid_until, "recorded_by": consent.recorded_by,
@@ -112,7 +181,7 @@ def grant(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Consent
         return work.consents.get(consent.id)
 
 
-def withdraw(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Consent:
+def withdraw(uow: UnitOfWorkFactory, command: WithdrawConsent, *, now: datetime) -> Consent:
     """End an active consent from now on; checks deny under it at once."""
     with uow() as work:
         consent = work.consents.get(str(command["consent_id"]), for_update=True)
@@ -122,7 +191,7 @@ def withdraw(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Cons
         consent.withdrawn_at = withdrawal.withdrawn_at
         consent.withdrawn_by = withdrawal.withdrawn_by
         consent.withdrawal_reason = withdrawal.reason
-        work.consents.record(consent, ConsentAction.WITHDRAWN, now, withdrawal.withdrawn_by,
+        work.consents.record_history(consent, ConsentAction.WITHDRAWN, now, withdrawal.withdrawn_by,
                              withdrawal.reason)
         work.outbox.add(contracts.CONSENT_WITHDRAWN, consent.event_data() | {
             "withdrawn_at": withdrawal.withdrawn_at, "withdrawn_by": withdrawal.withdrawn_by})
@@ -141,7 +210,7 @@ def expire_consents(uow: UnitOfWorkFactory, *, now: datetime) -> int:
                 continue
             consent.status = expiry.status
             consent.expired_at = expiry.expired_at
-            work.consents.record(consent, ConsentAction.EXPIRED, now, None)
+            work.consents.record_history(consent, ConsentAction.EXPIRED, now, None)
             work.outbox.add(contracts.CONSENT_EXPIRED,
                             consent.event_data() | {"expired_at": expiry.expired_at})
             expired += 1
@@ -160,7 +229,7 @@ class ClientRecord:
     denials: list[Denial]
 
 
-def list_consents(uow: UnitOfWorkFactory, command: Command) -> ClientRecord:
+def list_consents(uow: UnitOfWorkFactory, command: ClientQuery) -> ClientRecord:
     client_id = str(command["client_id"])
     with uow() as work:
         return ClientRecord(client_id=client_id,
@@ -171,7 +240,7 @@ def list_consents(uow: UnitOfWorkFactory, command: Command) -> ClientRecord:
 # -- denials ---------------------------------------------------------------------------------
 
 
-def deny(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Denial:
+def deny(uow: UnitOfWorkFactory, command: RecordDenial, *, now: datetime) -> Denial:
     """Record the client's denial: it overrides any consent until it is lifted."""
     with uow() as work:
         denial = Denial(
@@ -186,7 +255,7 @@ def deny(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Denial:
         return denial
 
 
-def lift_denial(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Denial:
+def lift_denial(uow: UnitOfWorkFactory, command: LiftDenial, *, now: datetime) -> Denial:
     with uow() as work:
         denial = work.denials.get(str(command["denial_id"]), for_update=True)
         lifting = rules.lift_denial(denial.lifted_at, by=command["lifted_by"],
@@ -208,23 +277,22 @@ class Answer:
     """A decision as given: with the request it answers and its log entry (None if unlogged)."""
 
     decision: Decision
-    request: Request
+    request: Mapping[str, Any]  # a Request; of a malformed check, its well-formed fields
     entry_id: str | None
 
 
-def check(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> Answer:
+def check(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> Answer:
     """Permit or deny one disclosure, and log the decision."""
-    request = dict(command)
-    client_id = str(request.pop("client_id"))
-    return _decide(uow, client_id, [request], now)[0]
+    return _decide(uow, str(command["client_id"]), [_request(command)], now)[0]
 
 
-def check_many(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> list[Answer]:
+def check_many(uow: UnitOfWorkFactory, command: CheckMany, *, now: datetime) -> list[Answer]:
     """Decide many requests about one client, in order, against one reading of the record."""
-    return _decide(uow, str(command["client_id"]), [dict(r) for r in command["requests"]], now)
+    return _decide(uow, str(command["client_id"]), [_request(r) for r in command["requests"]], now)
 
 
-def refuse_malformed(uow: UnitOfWorkFactory, well_formed: Request, *, now: datetime) -> Answer:
+def refuse_malformed(uow: UnitOfWorkFactory, well_formed: Mapping[str, str], *,
+                     now: datetime) -> Answer:
     """Deny a check that could not be read, logging only the fields that were well formed."""
     decision = rules.malformed_request()
     entry_id = None
@@ -237,7 +305,18 @@ def refuse_malformed(uow: UnitOfWorkFactory, well_formed: Request, *, now: datet
             entry_id = entry.entry_id
     except Exception:
         log.exception("could not log a malformed consent check")
-    return Answer(decision, well_formed, entry_id)
+    return Answer(decision, dict(well_formed), entry_id)
+
+
+def _request(command: Request) -> Request:
+    """Only the request's own fields: the client and consent ids are logged apart."""
+    return Request(organisation=command["organisation"], professional=command["professional"],
+                   category=command["category"], purpose=command["purpose"])
+
+
+def _access(request: Request) -> rules.AccessRequest:
+    return rules.AccessRequest(organisation=request["organisation"], category=request["category"],
+                               purpose=request["purpose"], professional=request["professional"])
 
 
 def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
@@ -248,7 +327,7 @@ def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
             denials = [d.terms() for d in work.denials.of_client(client_id)]
             answers = []
             for request in requests:
-                decision = rules.decide(consents, denials, rules.AccessRequest(**request), now)
+                decision = rules.decide(consents, denials, _access(request), now)
                 entry = work.disclosure_log.append(
                     kind=EntryKind.DECISION, at=now, decision=decision, request=request,
                     client_id=client_id, correlation_id=work.correlation_id)
@@ -264,17 +343,16 @@ def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
 # -- the disclosure log ----------------------------------------------------------------------
 
 
-def record_disclosure(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> DisclosureEntry:
+def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now: datetime) -> DisclosureEntry:
     """Log that data was given out under a named consent, if that consent still permits it."""
-    request = dict(command)
-    client_id = str(request.pop("client_id"))
-    consent_id = str(request.pop("consent_id"))
+    client_id = str(command["client_id"])
+    request = _request(command)
     with uow() as work:
-        consent = work.consents.get(consent_id)
+        consent = work.consents.get(str(command["consent_id"]))
         decision = rules.permit_disclosure(
             consent.terms(), consent_client_id=consent.client_id, client_id=client_id,
             denials=[d.terms() for d in work.denials.of_client(client_id)],
-            request=rules.AccessRequest(**request), now=now)
+            request=_access(request), now=now)
         entry = work.disclosure_log.append(
             kind=EntryKind.DISCLOSURE, at=now, decision=decision,
             request=request, client_id=client_id, correlation_id=work.correlation_id)
@@ -282,19 +360,18 @@ def record_disclosure(uow: UnitOfWorkFactory, command: Command, *, now: datetime
         return entry
 
 
-def record_access(uow: UnitOfWorkFactory, command: Command, *, now: datetime) -> DisclosureEntry:
+def record_access(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> DisclosureEntry:
     """Log a read by the organisation that holds the data, so the client's report shows it too."""
-    request = dict(command)
-    client_id = str(request.pop("client_id"))
     with uow() as work:
         entry = work.disclosure_log.append(
             kind=EntryKind.ACCESS, at=now, decision=rules.own_organisation_read(),
-            request=request, client_id=client_id, correlation_id=work.correlation_id)
+            request=_request(command), client_id=str(command["client_id"]),
+            correlation_id=work.correlation_id)
         work.commit()
         return entry
 
 
-def disclosure_report(uow: UnitOfWorkFactory, command: Command) -> list[DisclosureEntry]:
+def disclosure_report(uow: UnitOfWorkFactory, command: ReportQuery) -> list[DisclosureEntry]:
     """Who was given what about one client, when, for which purpose, under which consent."""
     with uow() as work:
         return work.disclosure_log.of_client(str(command["client_id"]), command["include_denied"])

@@ -7,6 +7,7 @@ changed or removed entry here as it does in the database.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -38,8 +39,8 @@ class InMemoryConsents:
         return [c for c in self.rows.values()
                 if c.status == ConsentStatus.ACTIVE and c.valid_until is not None and c.valid_until <= now]
 
-    def record(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
-               reason: str | None = None) -> None:
+    def record_history(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
+                       reason: str | None = None) -> None:
         consent.history.append(ConsentHistory(consent_id=consent.id, action=action, at=at, by=by,
                                               reason=reason))
 
@@ -71,7 +72,7 @@ class InMemoryDisclosureLog:
         self.head_hash = ledger.GENESIS
         self.broken = False
 
-    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: dict[str, Any],
+    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any],
                client_id: str | None, correlation_id: str | None) -> DisclosureEntry:
         if self.broken:
             raise RuntimeError("the disclosure log cannot be written")

@@ -26,7 +26,15 @@ from urllib.parse import urlsplit
 
 from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
-from tiimi_shared.vocabulary import Category, Language, Purpose, ReferralStatus, values
+from tiimi_shared.vocabulary import (
+    Category,
+    Language,
+    MemberKind,
+    MemberStatus,
+    Purpose,
+    ReferralStatus,
+    values,
+)
 
 LANGUAGES = values(Language)
 DEFAULT_LANGUAGE: str = Language.FI.value
@@ -111,13 +119,14 @@ def notices_for(event_type: str, data: dict[str, Any]) -> list[Notice]:
 
 
 def _member_added(data: dict[str, Any]) -> list[Notice]:
-    if data["kind"] != RecipientKind.PROFESSIONAL or data["professional_id"] == data["key_worker_id"]:
+    if data["kind"] != MemberKind.PROFESSIONAL or data["professional_id"] == data["key_worker_id"]:
         return []  # close ones are not reached through tiimi; the key worker made the team
     return [Notice(data["professional_id"], RecipientKind.PROFESSIONAL, Message.MEMBER_ADDED,
                    data["client_id"], home=data["organisation"] == data["team_organisation"],
                    organisation=data["organisation"],
                    purpose=Purpose.TEAM_COORDINATION,
-                   context={"team_id": data["team_id"], "pending": data.get("status") == "pending_consent"})]
+                   context={"team_id": data["team_id"],
+                            "pending": data.get("status") == MemberStatus.PENDING_CONSENT})]
 
 
 def _member_suspended(data: dict[str, Any]) -> list[Notice]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from notify.rules import LANGUAGES, OPT_IN_CHANNELS, DeliveryStatus, RecipientKind
+from notify.rules import LANGUAGES, OPT_IN_CHANNELS, Channel, DeliveryStatus, RecipientKind
 from tiimi_shared.schemas import Strict, identifier
 from tiimi_shared.vocabulary import values
 
@@ -25,9 +25,9 @@ class SetPreferences(Strict):
     @validates_schema
     def _addresses_for_channels(self, data: dict[str, Any], **_: Any) -> None:
         errors = {}
-        if "email" in data["channels"] and not data["email"]:
+        if Channel.EMAIL in data["channels"] and not data["email"]:
             errors["email"] = ["required to opt into e-mail"]
-        if "sms" in data["channels"] and not data["phone"]:
+        if Channel.SMS in data["channels"] and not data["phone"]:
             errors["phone"] = ["required to opt into SMS"]
         if errors:
             raise ValidationError(errors)

@@ -8,7 +8,8 @@ import pytest
 
 import notify
 from notify import render, rules
-from tiimi_shared.errors import ValidationError
+from tiimi_shared.errors import Conflict, NotFound, ValidationError
+from tiimi_shared.testing.fakes import FIXED_NOW as NOW
 
 CLIENT = "5b0d3b8e-6a34-4c39-9b53-8f0f1f0c0a11"
 COUNTY, NGO = "1234567-8", "0123456-7"
@@ -95,6 +96,89 @@ def test_private_targets_pass_only_where_configuration_allows_them():
     assert rules.check_webhook_url("http://127.0.0.1:8080/hook", allow_private=True)
     assert not rules.is_public(ipaddress.ip_address("192.168.1.1"))
     assert rules.is_public(ipaddress.ip_address("193.166.3.2"))
+
+
+def test_consent_is_asked_only_about_a_recipient_away_from_home_who_might_see_details():
+    (partner,) = rules.notices_for("referral_status_changed", status_changed("draft", "requested"))
+    assert rules.consent_request(partner) == {"organisation": NGO, "professional": None, "category": "basic",
+                                              "purpose": "referral"}
+    (outside_member,) = rules.notices_for("member_added", member("ngo-7", NGO))
+    assert rules.consent_request(outside_member)["professional"] == "ngo-7"
+    (at_home,) = rules.notices_for("member_added", member("nurse-5", COUNTY))
+    stop, _ = rules.notices_for("referral_stop_requested", REFERRAL | {
+        "categories": ["basic"], "because": "consent_withdrawn", "key_worker_id": "sw-2002"})
+    assert rules.consent_request(at_home) is None and rules.consent_request(stop) is None
+
+
+def test_sms_never_carries_client_details_and_other_channels_only_when_allowed():
+    assert not rules.carries_details(rules.Channel.SMS, details_allowed=True)
+    assert rules.carries_details(rules.Channel.EMAIL, details_allowed=True)
+    assert not rules.carries_details(rules.Channel.WEBHOOK, details_allowed=False)
+
+
+def test_a_recipient_who_never_chose_is_told_in_finnish_in_the_inbox_and_each_channel_has_its_address():
+    assert rules.Preferences() == rules.Preferences("fi", None, None, ())
+    chosen = rules.Preferences("sv", "a@example.org", "+358 40 1", ("email", "sms"))
+    assert [chosen.address_for(c) for c in rules.Channel] == [None, "a@example.org", "+358 40 1", None]
+
+
+def test_an_inbox_item_is_read_by_its_own_recipient_only_and_the_first_reading_counts():
+    item = {"item_id": "i-1", "channel": "inbox", "owner": "nurse-5"}
+    assert rules.read_inbox_item(**item, reader="nurse-5", read_at=None, now=NOW) == NOW
+    earlier = NOW - timedelta(days=1)
+    assert rules.read_inbox_item(**item, reader="nurse-5", read_at=earlier, now=NOW) == earlier
+    with pytest.raises(NotFound):
+        rules.read_inbox_item(**item, reader="sw-1001", read_at=None, now=NOW)
+    with pytest.raises(NotFound):
+        rules.read_inbox_item(**item | {"channel": "email"}, reader="nurse-5", read_at=None, now=NOW)
+
+
+def test_the_inbox_is_delivered_when_stored_and_other_channels_wait_due_at_once():
+    assert rules.new_delivery(rules.Channel.INBOX, NOW) == rules.DeliveryState(
+        rules.DeliveryStatus.SENT, 0, next_attempt_at=None, sent_at=NOW)
+    assert rules.new_delivery(rules.Channel.EMAIL, NOW) == rules.DeliveryState(
+        rules.DeliveryStatus.QUEUED, 0, next_attempt_at=NOW)
+
+
+def test_a_delivery_is_taken_when_due_and_then_by_nobody_else_until_its_lease_ends():
+    queued = rules.new_delivery(rules.Channel.EMAIL, NOW)
+    with pytest.raises(Conflict):
+        rules.take(queued, NOW - timedelta(seconds=1), timedelta(minutes=2))  # not due yet
+    taken = rules.take(queued, NOW, timedelta(minutes=2))
+    assert (taken.status, taken.lease_until) == ("sending", NOW + timedelta(minutes=2))
+    assert not rules.is_due(taken, NOW + timedelta(minutes=1))
+    assert rules.is_due(taken, NOW + timedelta(minutes=2))  # its sender crashed
+    assert not rules.is_due(rules.new_delivery(rules.Channel.INBOX, NOW), NOW + timedelta(days=1))
+
+
+def test_a_failed_attempt_backs_off_and_the_last_one_leaves_the_delivery_dead():
+    policy = rules.RetryPolicy(max_attempts=2, base=timedelta(seconds=10), cap=timedelta(minutes=1))
+    taken = rules.take(rules.new_delivery(rules.Channel.SMS, NOW), NOW, timedelta(minutes=2))
+    failed = rules.after_attempt(taken, "sms: HTTP 500", NOW, policy)
+    assert (failed.state.status, failed.state.next_attempt_at, failed.number, failed.outcome) == (
+        "failed", NOW + timedelta(seconds=10), 1, "failed")
+    assert (failed.state.lease_until, failed.state.last_error) == (None, "sms: HTTP 500")
+    dead = rules.after_attempt(failed.state, "sms: HTTP 500", NOW, policy)
+    assert (dead.state.status, dead.state.next_attempt_at, dead.outcome) == ("dead", None, "dead")
+    sent = rules.after_attempt(taken, None, NOW, policy)
+    assert (sent.state.status, sent.state.sent_at, sent.state.last_error) == ("sent", NOW, None)
+
+
+def test_only_a_dead_delivery_is_redelivered_and_it_starts_a_fresh_round():
+    with pytest.raises(Conflict) as refused:
+        rules.redeliver(rules.new_delivery(rules.Channel.INBOX, NOW), NOW)
+    assert refused.value.current_state == "sent"
+    dead = rules.DeliveryState(rules.DeliveryStatus.DEAD, 6, None, last_error="webhook: HTTP 502")
+    again = rules.redeliver(dead, NOW)
+    assert (again.state.status, again.state.attempts, again.state.next_attempt_at) == ("queued", 0, NOW)
+    assert (again.number, again.outcome) == (6, "redelivery")
+
+
+def test_the_old_secret_signs_beside_the_new_one_until_the_overlap_ends():
+    rotated = rules.rotate(rules.SigningSecrets("old"), "new", NOW, timedelta(hours=1))
+    assert rules.secrets_in_force(rotated, NOW) == ["new", "old"]
+    assert rules.secrets_in_force(rotated, NOW + timedelta(hours=1)) == ["new"]
+    assert rules.secrets_in_force(rules.rotate(rotated, "newest", NOW, timedelta(0)), NOW) == ["newest"]
 
 
 TEMPLATES = Path(notify.__file__).parent / "templates"

@@ -7,6 +7,10 @@ is a deny, with a reason code saying which.
 
 Time edges: a consent is valid from ``valid_from`` inclusive until
 ``valid_until`` exclusive. Withdrawal is effective from the moment recorded.
+
+The life of a consent and of a denial is here too: each transition (grant,
+withdraw, expire, lift) returns the change to make, or raises the domain error
+that says why it cannot be made.
 """
 from __future__ import annotations
 

@@ -25,7 +25,6 @@ from tiimi_shared.logging import get_logger
 log = get_logger(__name__)
 
 
-
 # -- what each use case is given: the command as its schema (consent/schemas.py) loaded it ---
 
 
@@ -124,7 +123,7 @@ class DisclosureLog(Protocol):
 
 
 class Outbox(Protocol):
-    def add(self, event: EventType, data: dict[str, Any]) -> Any: ...
+    def add(self, event: EventType, data: dict[str, Any]) -> dict[str, Any]: ...
 
 
 class UnitOfWork(Protocol):
@@ -192,7 +191,7 @@ def withdraw(uow: UnitOfWorkFactory, command: WithdrawConsent, *, now: datetime)
         consent.withdrawn_by = withdrawal.withdrawn_by
         consent.withdrawal_reason = withdrawal.reason
         work.consents.record_history(consent, ConsentAction.WITHDRAWN, now, withdrawal.withdrawn_by,
-                             withdrawal.reason)
+                                     withdrawal.reason)
         work.outbox.add(contracts.CONSENT_WITHDRAWN, consent.event_data() | {
             "withdrawn_at": withdrawal.withdrawn_at, "withdrawn_by": withdrawal.withdrawn_by})
         work.commit()
@@ -256,6 +255,7 @@ def deny(uow: UnitOfWorkFactory, command: RecordDenial, *, now: datetime) -> Den
 
 
 def lift_denial(uow: UnitOfWorkFactory, command: LiftDenial, *, now: datetime) -> Denial:
+    """End a denial from now on: consents it overrode permit again."""
     with uow() as work:
         denial = work.denials.get(str(command["denial_id"]), for_update=True)
         lifting = rules.lift_denial(denial.lifted_at, by=command["lifted_by"],

@@ -3,7 +3,16 @@
 # Start tiimi first (`make run`), then: bash examples/gateway_tour.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+missing=()
+for tool in curl jq; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if (( ${#missing[@]} )); then
+  echo "gateway_tour.sh needs curl and jq (not found: ${missing[*]}); install them:" \
+    "\`apt-get install -y curl jq\` (Debian, Ubuntu) or \`brew install curl jq\` (macOS)" >&2
+  exit 2
+fi
 API=${TIIMI_API:-http://127.0.0.1:8000}
+curl -sSf -o /dev/null "$API/openapi.json" 2>/dev/null \
+  || { echo "no gateway answers at $API: start tiimi first (make run), or set TIIMI_API" >&2; exit 2; }
 mint() { .venv/bin/python -m gateway.mint "$@"; }
 hetu() { .venv/bin/python -c 'import sys; sys.path.insert(0, "examples"); import tour; print(tour.made_up_identity_code())'; }
 step() { printf '\n== %s\n' "$*"; }

@@ -123,10 +123,12 @@ def test_ctrl_c_stops_every_service_within_seconds_and_without_a_traceback(rabbi
 
     assert stopped_in < 15, text
     assert run.returncode == 0, text
-    assert "killed" not in text, text  # each service stopped by itself
     assert not any(answers(address) for address in [*ops.values(), http_address])
     logs = {path.name: path.read_text() for path in (tmp_path / "var" / "log").glob("*.log")}
     assert sorted(logs) == sorted(f"{service}.log" for service in SERVICES)
+    for name, log in logs.items():  # each stopped by itself, once (a busy machine may kill its exit)
+        assert log.count('"event": "stopping",') == 1, f"{name}:\n{log[-3000:]}"
+        assert '"event": "stopped"' in log, f"{name}:\n{log[-3000:]}"
     for name, log in [("devrun", text), *logs.items()]:
         assert "Traceback" not in log, f"{name}:\n{log[-3000:]}"
     # What a person needs, and no more.

@@ -175,7 +175,7 @@ class Addressee:
 
 @dataclass(frozen=True)
 class Draft:
-    """A notice rendered as its recipient may see it, with what they may be shown."""
+    """A notice's recipient and the client details they may be shown (None: none at all)."""
 
     addressee: Addressee
     client: dict[str, Any] | None

@@ -36,11 +36,11 @@ def queue_name(organisation: str) -> str:
 
 
 def exchange() -> Exchange:
-    return Exchange(EXCHANGE, type="topic", durable=True)  # type: ignore[no-untyped-call]
+    return Exchange(EXCHANGE, type="topic", durable=True)
 
 
 def partner_queue(organisation: str) -> Queue:
-    return Queue(queue_name(organisation), exchange=exchange(),  # type: ignore[no-untyped-call]
+    return Queue(queue_name(organisation), exchange=exchange(),
                  routing_key=f"{routing_word(organisation)}.#", durable=True, auto_delete=False)
 
 

@@ -11,6 +11,7 @@ from referral.models import PARTNER_OUTBOX, KeyWorker, Referral, Step
 from referral.rules import OPEN
 from tiimi_shared.database import ExtraOutbox, UnitOfWork
 from tiimi_shared.errors import NotFound
+from tiimi_shared.outbox import Outbox
 from tiimi_shared.vocabulary import ReferralStatus
 
 _OPEN = [status.value for status in OPEN]
@@ -93,6 +94,7 @@ class KeyWorkers:
 class ReferralUnitOfWork(UnitOfWork):
     referrals: Referrals
     key_workers: KeyWorkers
+    partner_outbox: Outbox  # set by the kernel from PARTNER_STREAM
 
     def __enter__(self) -> ReferralUnitOfWork:
         super().__enter__()

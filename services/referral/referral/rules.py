@@ -20,6 +20,7 @@ error; the use cases store and publish it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -57,7 +58,7 @@ class StepKind(StrEnum):
 
 
 REQUESTER, TARGET = Side.REQUESTER, Side.TARGET
-S = ReferralStatus
+S = ReferralStatus  # short, for the tables below
 TRANSITIONS: dict[ReferralStatus, dict[ReferralStatus, tuple[Side, ...]]] = {
     S.DRAFT: {S.REQUESTED: (REQUESTER,)},
     S.REQUESTED: {S.ACCEPTED: (TARGET,), S.REJECTED: (TARGET,), S.CANCELLED: (REQUESTER,)},
@@ -238,7 +239,7 @@ def created(referral: ReferralState) -> tuple[HistoryEntry, Message]:
 # -- moving along the state machine ------------------------------------------------------
 
 
-def check_transition(status: str, wanted: str, sides: set[Side] | set[str], reason: str | None,
+def check_transition(status: str, wanted: str, sides: AbstractSet[str], reason: str | None,
                      outcome: Mapping[str, Any] | None) -> None:
     """Refuse a transition not in the machine, not this side's, or missing its reason or outcome."""
     if not sides:
@@ -380,7 +381,8 @@ class Notice:
     partner_messages: tuple[Message, ...] = ()
 
 
-def notice(referral: ReferralState, kind: StepKind, detail: dict[str, Any] | None = None) -> HistoryEntry:
+def step_by_tiimi(referral: ReferralState, kind: StepKind,
+                  detail: dict[str, Any] | None = None) -> HistoryEntry:
     """A step that is not a status change: made by tiimi itself."""
     return HistoryEntry(kind, referral.status, referral.status, TIIMI, None, None, detail or {})
 
@@ -402,12 +404,12 @@ def chase(referral: ReferralState, now: datetime, key_worker_id: str | None) -> 
         reminded_at = now
         overdue = Message(contracts.REFERRAL_OVERDUE,
                           referral_reference(referral) | {"accept_by": referral.accept_by})
-        notices.append(Notice(notice(referral, StepKind.OVERDUE), (overdue,)))
+        notices.append(Notice(step_by_tiimi(referral, StepKind.OVERDUE), (overdue,)))
     if is_due_for_escalation(referral.status, now, referral.escalate_by, escalated_at is not None):
         escalated_at = now
         escalated = Message(contracts.REFERRAL_ESCALATED, referral_reference(referral) | {
             "escalate_by": referral.escalate_by, "key_worker_id": key_worker_id})
-        notices.append(Notice(notice(referral, StepKind.ESCALATED, {"key_worker_id": key_worker_id}),
+        notices.append(Notice(step_by_tiimi(referral, StepKind.ESCALATED, {"key_worker_id": key_worker_id}),
                               (escalated,)))
     return Chase(reminded_at, escalated_at, tuple(notices))
 
@@ -467,7 +469,7 @@ def stop_processing(referral: ReferralState, categories: Iterable[str], because:
         return None
     shared = {c: v for c, v in referral.shared.items() if c not in stopping}
     withheld = referral.withheld | {category: because.value for category in stopping}
-    entry = notice(referral, StepKind.STOP_REQUESTED, {"categories": stopping, "because": because})
+    entry = step_by_tiimi(referral, StepKind.STOP_REQUESTED, {"categories": stopping, "because": because})
     to_partner = Message(partner.REFERRAL_STOP_PROCESSING, partner_reference(referral) | {
         "categories": stopping, "because": because, "at": now})
     told = Message(contracts.REFERRAL_STOP_REQUESTED, referral_reference(referral) | {

@@ -21,7 +21,7 @@ from tiimi_shared.consuming import consume
 from tiimi_shared.events import EventType
 from tiimi_shared.handlers import ReceivedEvent
 from tiimi_shared.logging import get_logger
-from tiimi_shared.vocabulary import ConsentLost
+from tiimi_shared.vocabulary import ConsentLost, ReferralStatus
 
 log = get_logger(__name__)
 
@@ -52,10 +52,14 @@ class Outbox(Protocol):
 class ReferralUnitOfWork(Protocol):
     """One transaction over referrals and key workers, with tiimi's and the partners' outboxes."""
 
-    referrals: ReferralRepository
-    key_workers: KeyWorkerRepository
-    outbox: Outbox
-    partner_outbox: Outbox
+    @property
+    def referrals(self) -> ReferralRepository: ...
+    @property
+    def key_workers(self) -> KeyWorkerRepository: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def partner_outbox(self) -> Outbox: ...
 
     def __enter__(self) -> ReferralUnitOfWork: ...
     def __exit__(self, *exc_info: object) -> None: ...
@@ -104,7 +108,7 @@ def create_referral(unit_of_work: UnitOfWork, command: dict[str, Any], *, now: d
         requesting_organisation=command["requesting_organisation"],
         requested_by=command["requested_by"], target_organisation=command["target_organisation"],
         service=command["service"], priority=command["priority"], reason=command["reason"],
-        share=command["share"], shared={}, withheld={}, status=rules.S.DRAFT.value, outcome=None,
+        share=command["share"], shared={}, withheld={}, status=ReferralStatus.DRAFT.value, outcome=None,
         accept_by=command["accept_by"], escalate_by=escalate_by, created_at=now)
     entry, told = rules.created(referral)
     with unit_of_work() as uow:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from referral import partner
 from referral.models import Referral, Step
 from referral.rules import OPEN
 from tiimi_shared.errors import NotFound
-from tiimi_shared.testing.fakes import FIXED_NOW, InMemoryUnitOfWork
+from tiimi_shared.testing.fakes import FIXED_NOW, InMemoryOutbox, InMemoryUnitOfWork
 from tiimi_shared.vocabulary import ReferralStatus
 
 
@@ -83,11 +84,16 @@ class KeyWorkers:
 class FakeReferralUnitOfWork(InMemoryUnitOfWork):
     """The referral service's unit of work in memory: referrals, steps, key workers, both outboxes."""
 
+    partner_outbox: InMemoryOutbox  # set by the kernel's fake from extra_outboxes
+
     def __init__(self, now: Callable[[], datetime] = lambda: FIXED_NOW):
         super().__init__(source="referral", now=now, extra_outboxes={"partner_outbox": partner.registry})
         self.referrals = Referrals()
         self.key_workers = KeyWorkers()
 
-    def told_partner(self) -> list[tuple[str, dict]]:
+    def __call__(self) -> FakeReferralUnitOfWork:
+        return self
+
+    def told_partner(self) -> list[tuple[str, dict[str, Any]]]:
         """Each message published to a partner: its type and payload, in order."""
         return [(envelope["type"], envelope["data"]) for envelope in self.published_to["partner_outbox"]]

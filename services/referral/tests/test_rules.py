@@ -1,5 +1,6 @@
 """The referral state machine and sharing rules, alone: no broker, no database."""
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ for status in STATUSES:
         ALLOWED[(status, "entered_in_error")] = {R, T}
 
 
-def _extras(wanted):
+def _extras(wanted: str) -> tuple[str | None, dict[str, str] | None]:
     needs_reason = ("rejected", "cancelled", "on_hold", "failed", "entered_in_error")
     reason = "because" if wanted in needs_reason else None
     outcome = {"code": "goal_met"} if wanted == "completed" else None
@@ -38,7 +39,7 @@ CASES = [(current, wanted, side) for current in STATUSES for wanted in STATUSES 
 
 
 @pytest.mark.parametrize(("current", "wanted", "side"), CASES)
-def test_each_transition_by_each_side(current, wanted, side):
+def test_each_transition_by_each_side(current: str, wanted: str, side: str) -> None:
     reason, outcome = _extras(wanted)
     if side in ALLOWED.get((current, wanted), set()):
         rules.check_transition(current, wanted, {side}, reason, outcome)
@@ -50,13 +51,13 @@ def test_each_transition_by_each_side(current, wanted, side):
     assert sorted(refused.value.allowed) == sorted(expected_next)
 
 
-def test_the_machine_has_exactly_the_transitions_of_the_brief():
+def test_the_machine_has_exactly_the_transitions_of_the_brief() -> None:
     declared = {(current, nxt): set(who) for current, nexts in rules.TRANSITIONS.items()
                 for nxt, who in nexts.items()}
     assert declared == ALLOWED
 
 
-def test_an_organisation_on_neither_side_is_forbidden():
+def test_an_organisation_on_neither_side_is_forbidden() -> None:
     with pytest.raises(Forbidden):
         rules.check_transition("requested", "accepted", set(), None, None)
 
@@ -65,14 +66,14 @@ def test_an_organisation_on_neither_side_is_forbidden():
     ("requested", "rejected"), ("requested", "cancelled"), ("accepted", "on_hold"),
     ("in_progress", "failed"), ("draft", "entered_in_error")])
 @pytest.mark.parametrize("blank", [None, "", "   "])
-def test_a_reason_is_required_where_the_brief_says(current, wanted, blank):
+def test_a_reason_is_required_where_the_brief_says(current: str, wanted: str, blank: str | None) -> None:
     side = R if wanted in ("cancelled", "entered_in_error") else T
     with pytest.raises(ValidationError) as refused:
         rules.check_transition(current, wanted, {side}, blank, None)
     assert "reason" in refused.value.errors
 
 
-def test_completion_needs_an_outcome_and_only_completion_has_one():
+def test_completion_needs_an_outcome_and_only_completion_has_one() -> None:
     with pytest.raises(ValidationError) as refused:
         rules.check_transition("in_progress", "completed", {T}, None, None)
     assert "outcome" in refused.value.errors
@@ -80,7 +81,7 @@ def test_completion_needs_an_outcome_and_only_completion_has_one():
         rules.check_transition("in_progress", "failed", {T}, "no show", {"code": "goal_met"})
 
 
-def test_both_sides_of_one_organisation_may_make_either_sides_moves():
+def test_both_sides_of_one_organisation_may_make_either_sides_moves() -> None:
     assert rules.sides_of("org-a", "org-a", "org-a") == {R, T}
     assert rules.allowed_next("requested", {R, T}) == ["accepted", "rejected", "cancelled",
                                                         "entered_in_error"]
@@ -90,7 +91,7 @@ def test_both_sides_of_one_organisation_may_make_either_sides_moves():
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def test_deadlines_must_lie_ahead_and_in_order():
+def test_deadlines_must_lie_ahead_and_in_order() -> None:
     assert rules.escalation_deadline(NOW, NOW + timedelta(days=3), None) == NOW + timedelta(days=5)
     with pytest.raises(ValidationError) as past:
         rules.escalation_deadline(NOW, NOW, None)
@@ -100,7 +101,7 @@ def test_deadlines_must_lie_ahead_and_in_order():
     assert "escalate_by" in order.value.errors
 
 
-def test_overdue_and_escalation_only_while_waiting_for_acceptance_and_only_once():
+def test_overdue_and_escalation_only_while_waiting_for_acceptance_and_only_once() -> None:
     due = NOW - timedelta(seconds=1)
     assert rules.is_overdue("requested", NOW, due, reminded=False)
     assert not rules.is_overdue("requested", NOW, due, reminded=True)
@@ -111,8 +112,8 @@ def test_overdue_and_escalation_only_while_waiting_for_acceptance_and_only_once(
     assert not rules.is_due_for_escalation("rejected", NOW, due, escalated=False)
 
 
-def test_sharing_keeps_permitted_categories_with_their_consent_and_names_the_rest():
-    decisions = [{"decision": "permit", "reason": "permitted", "consent_id": "c-1"},
+def test_sharing_keeps_permitted_categories_with_their_consent_and_names_the_rest() -> None:
+    decisions: list[dict[str, Any]] = [{"decision": "permit", "reason": "permitted", "consent_id": "c-1"},
                  {"decision": "deny", "reason": "no_consent", "consent_id": None},
                  {"decision": "deny", "reason": "denied", "consent_id": None}]
     sharing = rules.sharing(["basic", "health", "financial"], decisions)

@@ -15,6 +15,7 @@ from tiimi_shared.events import EventType
 from tiimi_shared.handlers import ReceivedEvent
 from tiimi_shared.schemas import load
 from tiimi_shared.testing.fakes import FakeClock, FakeConsentGate
+from tiimi_shared.vocabulary import ConsentLost
 
 from .fakes import FakeReferralUnitOfWork
 
@@ -110,7 +111,8 @@ def key_worker_changed(client_id: str, clock: FakeClock, key_worker_id: str) -> 
 # -- creating ----------------------------------------------------------------------------
 
 
-def test_a_new_referral_is_a_draft_that_tiimi_hears_of_and_no_partner_does(uow, clock, client_id):
+def test_a_new_referral_is_a_draft_that_tiimi_hears_of_and_no_partner_does(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, client_id: str) -> None:
     view = schemas.view(create(uow, clock, client_id))
     assert view["status"] == "draft" and view["allowed_next"] == ["requested", "entered_in_error"]
     assert view["as"] == ["requester"] and view["share"] == SHARE
@@ -120,7 +122,8 @@ def test_a_new_referral_is_a_draft_that_tiimi_hears_of_and_no_partner_does(uow, 
     assert uow.told_partner() == []
 
 
-def test_the_escalation_deadline_defaults_to_two_days_after_the_acceptance_deadline(uow, clock, client_id):
+def test_the_escalation_deadline_defaults_to_two_days_after_the_acceptance_deadline(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, client_id: str) -> None:
     referral = create(uow, clock, client_id).referral
     assert referral.escalate_by == referral.accept_by + timedelta(days=2)
 
@@ -129,7 +132,9 @@ def test_the_escalation_deadline_defaults_to_two_days_after_the_acceptance_deadl
     ("accept_by", {"accept_by": "2020-01-01T00:00:00+00:00"}),
     ("escalate_by", {"escalate_by": "2020-01-01T00:00:00+00:00"}),
 ])
-def test_deadlines_in_the_past_or_out_of_order_create_nothing(uow, clock, client_id, field, overrides):
+def test_deadlines_in_the_past_or_out_of_order_create_nothing(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, client_id: str, field: str,
+        overrides: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as refused:
         create(uow, clock, client_id, **overrides)
     assert field in refused.value.errors
@@ -139,7 +144,8 @@ def test_deadlines_in_the_past_or_out_of_order_create_nothing(uow, clock, client
 # -- sending -----------------------------------------------------------------------------
 
 
-def test_sending_shares_only_what_consent_permits_and_logs_each_disclosure(uow, clock, gate, client_id):
+def test_sending_shares_only_what_consent_permits_and_logs_each_disclosure(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     gate.permit(client_id, NGO, ["basic"], "referral")
     referral_id = create(uow, clock, client_id).referral.id
     view = schemas.view(send(uow, clock, gate, referral_id))
@@ -153,7 +159,8 @@ def test_sending_shares_only_what_consent_permits_and_logs_each_disclosure(uow, 
     assert (sent["shared_categories"], sent["withheld_categories"]) == (["basic"], ["health"])
 
 
-def test_without_an_answer_from_consent_nothing_is_sent(uow, clock, gate, client_id):
+def test_without_an_answer_from_consent_nothing_is_sent(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = create(uow, clock, client_id).referral.id
     gate.available = False
     with pytest.raises(Unavailable) as refused:
@@ -163,25 +170,31 @@ def test_without_an_answer_from_consent_nothing_is_sent(uow, clock, gate, client
     assert uow.published_types() == ["referral_created"] and uow.told_partner() == []
 
 
-def test_a_disclosure_the_consent_service_will_not_log_is_withheld(uow, clock, gate, client_id):
+def test_a_disclosure_the_consent_service_will_not_log_is_withheld(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     gate.permit(client_id, NGO, ["basic"], "referral")
-    gate.record_disclosure = lambda *_: False  # withdrawn between the decision and the log
+    # Withdrawn between the decision and the log.
+    monkeypatch.setattr(gate, "record_disclosure", lambda *_: False)
     referral_id = create(uow, clock, client_id).referral.id
     view = schemas.view(send(uow, clock, gate, referral_id))
     assert view["shared_categories"] == [] and view["withheld"]["basic"] == NOT_RECORDED
     assert uow.told_partner()[0][1]["shared"] == {}
 
 
-def test_the_transition_is_decided_again_after_consent_was_asked(uow, clock, gate, client_id):
+def test_the_transition_is_decided_again_after_consent_was_asked(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     gate.permit(client_id, NGO, ["basic"], "referral")
     referral_id = create(uow, clock, client_id).referral.id
     decide = gate.decide
 
-    def decide_while_someone_marks_it_in_error(client: str, requests: list[dict]) -> list[dict] | None:
+    def decide_while_someone_marks_it_in_error(client: str, requests: list[dict[str, Any]]
+                                               ) -> list[dict[str, Any]] | None:
         uow.referrals.get(referral_id).status = "entered_in_error"
         return decide(client, requests)
 
-    gate.decide = decide_while_someone_marks_it_in_error
+    monkeypatch.setattr(gate, "decide", decide_while_someone_marks_it_in_error)
     with pytest.raises(Conflict) as refused:
         send(uow, clock, gate, referral_id)
     assert refused.value.current_state == "entered_in_error"
@@ -191,7 +204,8 @@ def test_the_transition_is_decided_again_after_consent_was_asked(uow, clock, gat
 # -- answering, cancelling, marking in error ---------------------------------------------
 
 
-def test_each_side_may_make_only_its_own_moves(uow, clock, gate, client_id):
+def test_each_side_may_make_only_its_own_moves(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = create(uow, clock, client_id).referral.id
     with pytest.raises(Conflict) as early:
         change(uow, clock, gate, referral_id, "accepted", NGO_DESK)
@@ -203,13 +217,15 @@ def test_each_side_may_make_only_its_own_moves(uow, clock, gate, client_id):
     assert uow.referrals.get(referral_id).status == "requested"
 
 
-def test_an_organisation_with_no_part_in_the_referral_may_not_change_it(uow, clock, gate, client_id):
+def test_an_organisation_with_no_part_in_the_referral_may_not_change_it(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     with pytest.raises(Forbidden):
         change(uow, clock, gate, referral_id, "accepted", {"organisation": OTHER, "professional_id": "x-1"})
 
 
-def test_rejecting_needs_a_reason(uow, clock, gate, client_id):
+def test_rejecting_needs_a_reason(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     with pytest.raises(ValidationError) as refused:
         change(uow, clock, gate, referral_id, "rejected", NGO_DESK)
@@ -217,7 +233,8 @@ def test_rejecting_needs_a_reason(uow, clock, gate, client_id):
     assert uow.referrals.get(referral_id).status == "requested"
 
 
-def test_answers_go_back_to_the_requester_and_completion_keeps_its_outcome(uow, clock, gate, client_id):
+def test_answers_go_back_to_the_requester_and_completion_keeps_its_outcome(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     change(uow, clock, gate, referral_id, "accepted", NGO_DESK)
     change(uow, clock, gate, referral_id, "in_progress", NGO_DESK)
@@ -235,7 +252,8 @@ def test_answers_go_back_to_the_requester_and_completion_keeps_its_outcome(uow, 
     assert [kind for kind, _ in uow.told_partner()] == ["referral_requested"]
 
 
-def test_cancelling_a_sent_referral_tells_the_partner_and_hides_what_was_shared(uow, clock, gate, client_id):
+def test_cancelling_a_sent_referral_tells_the_partner_and_hides_what_was_shared(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     change(uow, clock, gate, referral_id, "cancelled", COUNTY_WORKER, reason="the client moved away")
     assert [kind for kind, _ in uow.told_partner()] == ["referral_requested", "referral_cancelled"]
@@ -243,7 +261,8 @@ def test_cancelling_a_sent_referral_tells_the_partner_and_hides_what_was_shared(
     assert seen_by(uow, referral_id, NGO)["shared"] == {}
 
 
-def test_marking_a_draft_in_error_tells_no_partner_but_marking_a_sent_one_does(uow, clock, gate, client_id):
+def test_marking_a_draft_in_error_tells_no_partner_but_marking_a_sent_one_does(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     draft_id = create(uow, clock, client_id).referral.id
     change(uow, clock, gate, draft_id, "entered_in_error", COUNTY_WORKER, reason="wrong client")
     assert uow.told_partner() == []
@@ -257,7 +276,7 @@ def test_marking_a_draft_in_error_tells_no_partner_but_marking_a_sent_one_does(u
 
 
 def test_the_target_sees_what_consent_let_through_and_none_of_the_requesters_notes(
-        uow, clock, gate, client_id):
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     change(uow, clock, gate, referral_id, "accepted", NGO_DESK)
     change(uow, clock, gate, referral_id, "on_hold", NGO_DESK, reason="waiting for a place")
@@ -270,14 +289,16 @@ def test_the_target_sees_what_consent_let_through_and_none_of_the_requesters_not
     assert requester["history"][1]["detail"] == {"shared": ["basic"], "withheld": {"health": "no_consent"}}
 
 
-def test_the_target_does_not_see_the_requesters_reason_for_cancelling(uow, clock, gate, client_id):
+def test_the_target_does_not_see_the_requesters_reason_for_cancelling(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     change(uow, clock, gate, referral_id, "cancelled", COUNTY_WORKER, reason="the client moved away")
     assert seen_by(uow, referral_id, NGO)["history"][-1]["reason"] is None
     assert seen_by(uow, referral_id, COUNTY)["history"][-1]["reason"] == "the client moved away"
 
 
-def test_a_draft_is_not_found_by_its_target_and_forbidden_to_others(uow, clock, client_id):
+def test_a_draft_is_not_found_by_its_target_and_forbidden_to_others(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, client_id: str) -> None:
     referral_id = create(uow, clock, client_id).referral.id
     with pytest.raises(NotFound):
         seen_by(uow, referral_id, NGO)
@@ -287,7 +308,8 @@ def test_a_draft_is_not_found_by_its_target_and_forbidden_to_others(uow, clock, 
         seen_by(uow, str(uuid.uuid4()), COUNTY)
 
 
-def test_a_clients_referrals_are_listed_only_to_who_may_see_them(uow, clock, gate, client_id):
+def test_a_clients_referrals_are_listed_only_to_who_may_see_them(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     draft_id = create(uow, clock, client_id).referral.id
     clock.advance(timedelta(minutes=1))  # listed oldest first
     sent_id = sent_referral(uow, clock, gate, client_id)
@@ -301,10 +323,11 @@ def test_a_clients_referrals_are_listed_only_to_who_may_see_them(uow, clock, gat
     assert listed(OTHER) == []
 
 
-def test_open_referrals_are_listed_by_direction(uow, clock, gate, client_id):
+def test_open_referrals_are_listed_by_direction(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
 
-    def open_ones(organisation: str, direction: str) -> list[dict]:
+    def open_ones(organisation: str, direction: str) -> list[dict[str, Any]]:
         command = load(schemas.OpenReferrals, {"organisation": organisation, "direction": direction})
         return [schemas.summary(seen) for seen in use_cases.open_referrals(uow, command)]
 
@@ -321,7 +344,7 @@ def test_open_referrals_are_listed_by_direction(uow, clock, gate, client_id):
 
 
 def test_an_unaccepted_referral_is_reminded_once_then_escalated_to_the_key_worker(
-        uow, clock, gate, client_id):
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     use_cases.note_key_worker(uow, team_created(client_id, clock, "sw-2002"))
     referral_id = sent_referral(uow, clock, gate, client_id)
     assert use_cases.chase_unaccepted_referrals(uow, now=clock()) == 0
@@ -337,7 +360,8 @@ def test_an_unaccepted_referral_is_reminded_once_then_escalated_to_the_key_worke
     assert history[-1]["detail"] == {"key_worker_id": "sw-2002"}
 
 
-def test_a_referral_past_both_deadlines_is_reminded_and_escalated_at_once(uow, clock, gate, client_id):
+def test_a_referral_past_both_deadlines_is_reminded_and_escalated_at_once(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     sent_referral(uow, clock, gate, client_id)
     clock.advance(timedelta(days=6))
     assert use_cases.chase_unaccepted_referrals(uow, now=clock()) == 2
@@ -345,7 +369,8 @@ def test_a_referral_past_both_deadlines_is_reminded_and_escalated_at_once(uow, c
     assert [e["key_worker_id"] for e in escalated] == [None]  # no team heard of yet
 
 
-def test_a_referral_accepted_in_time_is_not_chased(uow, clock, gate, client_id):
+def test_a_referral_accepted_in_time_is_not_chased(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     change(uow, clock, gate, referral_id, "accepted", NGO_DESK)
     clock.advance(timedelta(days=10))
@@ -356,13 +381,14 @@ def test_a_referral_accepted_in_time_is_not_chased(uow, clock, gate, client_id):
 # -- consent lost ------------------------------------------------------------------------
 
 
-def test_withdrawal_tells_the_partner_to_stop_processing(uow, clock, gate, client_id):
+def test_withdrawal_tells_the_partner_to_stop_processing(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     use_cases.note_key_worker(uow, team_created(client_id, clock, "sw-2002"))
     referral_id = sent_referral(uow, clock, gate, client_id, permitted=("basic", "health"))
     change(uow, clock, gate, referral_id, "accepted", NGO_DESK)
     gate.revoke(client_id, NGO)
     told = use_cases.stop_sharing_on_consent_lost(
-        uow, withdrawn(client_id, clock, ["basic", "health"]), use_cases.ConsentLost.WITHDRAWN,
+        uow, withdrawn(client_id, clock, ["basic", "health"]), ConsentLost.WITHDRAWN,
         now=clock(), gate=gate)
     assert told == 1
     kind, stop = uow.told_partner()[-1]
@@ -377,64 +403,69 @@ def test_withdrawal_tells_the_partner_to_stop_processing(uow, clock, gate, clien
 
 
 def test_a_redelivered_withdrawal_asks_consent_no_second_time_and_tells_the_partner_once(
-        uow, clock, gate, client_id):
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     sent_referral(uow, clock, gate, client_id, permitted=("basic", "health"))
     # Another consent still permits basic: it stays shared, and so a redelivery would ask about it again.
     gate.revoke(client_id, NGO).permit(client_id, NGO, ["basic"], "referral")
     asked_before = len(gate.asked)
     withdrawal = withdrawn(client_id, clock, ["basic", "health"])
     for _ in range(2):
-        use_cases.stop_sharing_on_consent_lost(uow, withdrawal, use_cases.ConsentLost.WITHDRAWN,
+        use_cases.stop_sharing_on_consent_lost(uow, withdrawal, ConsentLost.WITHDRAWN,
                                                now=clock(), gate=gate)
     assert len(gate.asked) == asked_before + 1
     assert [kind for kind, _ in uow.told_partner()] == ["referral_requested", "referral_stop_processing"]
     assert len(uow.published_data(contracts.REFERRAL_STOP_REQUESTED)) == 1
 
 
-def test_a_category_another_consent_still_permits_is_not_stopped(uow, clock, gate, client_id):
+def test_a_category_another_consent_still_permits_is_not_stopped(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id, permitted=("basic", "health"))
     gate.revoke(client_id, NGO).permit(client_id, NGO, ["basic"], "referral")
     use_cases.stop_sharing_on_consent_lost(uow, withdrawn(client_id, clock, ["basic", "health"]),
-                                           use_cases.ConsentLost.WITHDRAWN, now=clock(), gate=gate)
+                                           ConsentLost.WITHDRAWN, now=clock(), gate=gate)
     assert uow.told_partner()[-1][1]["categories"] == ["health"]
     assert seen_by(uow, referral_id, NGO)["shared"] == {"basic": SHARE["basic"]}
 
 
-def test_without_an_answer_from_consent_every_lost_category_is_stopped(uow, clock, gate, client_id):
+def test_without_an_answer_from_consent_every_lost_category_is_stopped(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     sent_referral(uow, clock, gate, client_id, permitted=("basic", "health"))
     gate.available = False
     use_cases.stop_sharing_on_consent_lost(uow, withdrawn(client_id, clock, ["basic", "health"]),
-                                           use_cases.ConsentLost.WITHDRAWN, now=clock(), gate=gate)
+                                           ConsentLost.WITHDRAWN, now=clock(), gate=gate)
     assert uow.told_partner()[-1][1]["categories"] == ["basic", "health"]
 
 
-def test_a_consent_that_never_covered_referrals_stops_nothing_and_asks_nothing(uow, clock, gate, client_id):
+def test_a_consent_that_never_covered_referrals_stops_nothing_and_asks_nothing(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     sent_referral(uow, clock, gate, client_id)
     asked_before = len(gate.asked)
     told = use_cases.stop_sharing_on_consent_lost(
         uow, withdrawn(client_id, clock, ["basic"], purposes=("team_coordination",)),
-        use_cases.ConsentLost.WITHDRAWN, now=clock(), gate=gate)
+        ConsentLost.WITHDRAWN, now=clock(), gate=gate)
     assert told == 0 and len(gate.asked) == asked_before
     assert [kind for kind, _ in uow.told_partner()] == ["referral_requested"]
 
 
-def test_a_denial_for_every_organisation_stops_sharing_whatever_the_purpose(uow, clock, gate, client_id):
+def test_a_denial_for_every_organisation_stops_sharing_whatever_the_purpose(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     sent_referral(uow, clock, gate, client_id)
     gate.revoke(client_id, NGO)
     denial = event(contracts.DENIAL_RECORDED, {
         "denial_id": str(uuid.uuid4()), "client_id": client_id, "organisation": None,
         "categories": ["basic"], "recorded_by": WORKER}, clock, "on_denial_recorded")
-    use_cases.stop_sharing_on_consent_lost(uow, denial, use_cases.ConsentLost.DENIED, now=clock(), gate=gate)
+    use_cases.stop_sharing_on_consent_lost(uow, denial, ConsentLost.DENIED, now=clock(), gate=gate)
     kind, stop = uow.told_partner()[-1]
     assert kind == "referral_stop_processing" and stop["because"] == "consent_denied"
 
 
-def test_a_closed_referral_is_not_told_to_stop(uow, clock, gate, client_id):
+def test_a_closed_referral_is_not_told_to_stop(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
     referral_id = sent_referral(uow, clock, gate, client_id)
     change(uow, clock, gate, referral_id, "rejected", NGO_DESK, reason="no places")
     gate.revoke(client_id, NGO)
     told = use_cases.stop_sharing_on_consent_lost(uow, withdrawn(client_id, clock, ["basic"]),
-                                                  use_cases.ConsentLost.EXPIRED, now=clock(), gate=gate)
+                                                  ConsentLost.EXPIRED, now=clock(), gate=gate)
     assert told == 0
     assert [kind for kind, _ in uow.told_partner()] == ["referral_requested"]
 
@@ -442,7 +473,8 @@ def test_a_closed_referral_is_not_told_to_stop(uow, clock, gate, client_id):
 # -- the key worker ----------------------------------------------------------------------
 
 
-def test_the_latest_key_worker_is_kept_and_a_late_older_event_changes_nothing(uow, clock, client_id):
+def test_the_latest_key_worker_is_kept_and_a_late_older_event_changes_nothing(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, client_id: str) -> None:
     first = team_created(client_id, clock, "sw-2002")
     clock.advance(timedelta(hours=1))
     use_cases.note_key_worker(uow, key_worker_changed(client_id, clock, "sw-3003"))
@@ -450,7 +482,8 @@ def test_the_latest_key_worker_is_kept_and_a_late_older_event_changes_nothing(uo
     assert uow.key_workers.of(client_id) == "sw-3003"
 
 
-def test_a_redelivered_key_worker_event_is_applied_once(uow, clock, client_id):
+def test_a_redelivered_key_worker_event_is_applied_once(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, client_id: str) -> None:
     created = team_created(client_id, clock, "sw-2002")
     use_cases.note_key_worker(uow, created)
     commits = uow.commits

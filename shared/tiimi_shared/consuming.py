@@ -15,7 +15,7 @@ the disclosure log), nothing is applied.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, overload
 
 from tiimi_shared.handlers import ReceivedEvent
 
@@ -34,17 +34,29 @@ class ClaimingUnitOfWork(Protocol):
     def commit(self) -> None: ...
 
 
+@overload
 def consume(unit_of_work: Callable[[], ClaimingUnitOfWork], event: ReceivedEvent, *,
-            apply: Callable[[Any, Answer | None], Result],
-            read: Callable[[Any], Question] | None = None,
-            ask: Callable[[Question], Answer] | None = None) -> Result | None:
+            apply: Callable[[Any, Answer], Result],
+            read: Callable[[Any], Question],
+            ask: Callable[[Question], Answer]) -> Result | None: ...
+
+
+@overload
+def consume(unit_of_work: Callable[[], ClaimingUnitOfWork], event: ReceivedEvent, *,
+            apply: Callable[[Any, None], Result]) -> Result | None: ...
+
+
+def consume(unit_of_work: Callable[[], ClaimingUnitOfWork], event: ReceivedEvent, *,
+            apply: Callable[[Any, Any], Result],
+            read: Callable[[Any], Any] | None = None,
+            ask: Callable[[Any], Any] | None = None) -> Result | None:
     """Apply ``event`` once; None when this consumer has processed it already.
 
     With ``read`` and ``ask``, ``apply(uow, answer)`` gets what ``ask`` answered
     about what ``read`` found; without them, ``apply(uow, None)``. ``apply``
     must re-read what it changes: the world may have moved while ``ask`` waited.
     """
-    answer: Answer | None = None
+    answer: Any = None
     if read is not None:
         if ask is None:
             raise TypeError("consume: read without ask")

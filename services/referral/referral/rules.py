@@ -87,6 +87,7 @@ NOT_RECORDED = "disclosure_not_recorded"
 # The requester may warn once the acceptance deadline has passed, and the
 # key worker is told once the escalation deadline has passed too.
 DEFAULT_ESCALATION_GRACE = timedelta(days=2)
+NO_PART = "this organisation is neither the requester nor the target of the referral"
 # Who made a step that no professional made.
 TIIMI = "tiimi"
 
@@ -187,7 +188,7 @@ def sides_that_may_see(referral: ReferralState, organisation: str) -> set[Side]:
     """The sides of an organisation allowed to look at a referral; refuses the others."""
     sides = sides_in(referral, organisation)
     if not sides:
-        raise Forbidden("this organisation is neither the requester nor the target of the referral")
+        raise Forbidden(NO_PART)
     if not visible(referral, organisation):
         raise NotFound("referral", referral.id)
     return sides
@@ -243,7 +244,7 @@ def check_transition(status: str, wanted: str, sides: AbstractSet[str], reason: 
                      outcome: Mapping[str, Any] | None) -> None:
     """Refuse a transition not in the machine, not this side's, or missing its reason or outcome."""
     if not sides:
-        raise Forbidden("this organisation is neither the requester nor the target of the referral")
+        raise Forbidden(NO_PART)
     current, target = ReferralStatus(status), ReferralStatus(wanted)
     allowed = [status.value for status in allowed_next(current, sides)]
     if target not in TRANSITIONS[current]:

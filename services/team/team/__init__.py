@@ -1,4 +1,4 @@
-"""The team service: each client's team around one named key worker.
+"""The team service: each client's register entry and team around one named key worker.
 
-Built so far: the client register. The team itself is still to come.
+Entrypoints in ``service``, use cases in ``use_cases``, decisions in ``rules``.
 """

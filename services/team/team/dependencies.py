@@ -1,4 +1,6 @@
 """nameko dependency providers of the team service."""
+from typing import Any
+
 from nameko.extensions import DependencyProvider
 
 from team.identity import PersonalIdentityCodes
@@ -12,5 +14,5 @@ class IdentityCodes(DependencyProvider):
         # Fails the start-up, loudly, when the keys are missing.
         self.codes = PersonalIdentityCodes(config.get("IDENTITY_KEY"), config.get("LOOKUP_KEY"))
 
-    def get_dependency(self, worker_ctx) -> PersonalIdentityCodes:
+    def get_dependency(self, worker_ctx: Any) -> PersonalIdentityCodes:
         return self.codes

@@ -31,7 +31,7 @@ class TeamService:
     clock = Clock()
     correlation_id = Correlation()
     identity_codes = IdentityCodes()
-    consent = ConsentGate()
+    consent_gate = ConsentGate()
 
     @rpc
     def health(self) -> dict[str, Any]:
@@ -72,7 +72,7 @@ class TeamService:
     @rpc(expected_exceptions=EXPECTED)
     def add_member(self, **member: Any) -> dict[str, Any]:
         command = load(schemas.AddMember, member)
-        added = use_cases.add_member(self.db, command, gate=self.consent, now=self.clock())
+        added = use_cases.add_member(self.db, command, gate=self.consent_gate, now=self.clock())
         return schemas.MemberOut().dump(added)
 
     @rpc(expected_exceptions=EXPECTED)
@@ -107,25 +107,25 @@ class TeamService:
 
     @event_handler(contracts.CONSENT_GRANTED)
     def on_consent_granted(self, event: ReceivedEvent) -> None:
-        use_cases.consent_granted(self.db, event, gate=self.consent)
+        use_cases.consent_granted(self.db, event, gate=self.consent_gate)
 
     @event_handler(contracts.DENIAL_LIFTED)
     def on_denial_lifted(self, event: ReceivedEvent) -> None:
-        use_cases.denial_lifted(self.db, event, gate=self.consent)
+        use_cases.denial_lifted(self.db, event, gate=self.consent_gate)
 
     @event_handler(contracts.CONSENT_WITHDRAWN)
     def on_consent_withdrawn(self, event: ReceivedEvent) -> None:
-        use_cases.consent_withdrawn(self.db, event, gate=self.consent)
+        use_cases.consent_withdrawn(self.db, event, gate=self.consent_gate)
 
     @event_handler(contracts.CONSENT_EXPIRED)
     def on_consent_expired(self, event: ReceivedEvent) -> None:
-        use_cases.consent_expired(self.db, event, gate=self.consent)
+        use_cases.consent_expired(self.db, event, gate=self.consent_gate)
 
     @event_handler(contracts.DENIAL_RECORDED)
     def on_denial_recorded(self, event: ReceivedEvent) -> None:
-        use_cases.denial_recorded(self.db, event, gate=self.consent)
+        use_cases.denial_recorded(self.db, event, gate=self.consent_gate)
 
     @configured_timer("RECHECK_INTERVAL", default=30.0)
     def recheck_pending(self) -> int:
         """Members left pending (the consent service did not answer) are asked about again."""
-        return use_cases.recheck_pending(self.db, gate=self.consent)
+        return use_cases.recheck_pending(self.db, gate=self.consent_gate)

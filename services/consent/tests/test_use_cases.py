@@ -312,6 +312,18 @@ def test_a_malformed_check_is_denied_and_logs_only_its_well_formed_fields(uow):
     assert "010101-123N" not in str(answer.request)
 
 
+def test_a_malformed_check_is_logged_against_its_client_when_the_client_id_is_well_formed(uow, client):
+    request = {"client_id": client, "organisation": ORG, "category": "dreams",
+               "purpose": "team_coordination"}
+    well_formed = schemas.well_formed_fields(request, {"category": ["Must be one of: ..."]})
+
+    answer = use_cases.refuse_malformed(uow, well_formed, now=NOW)
+
+    (entry,) = uow.disclosure_log.entries
+    assert (entry.client_id, entry.category, entry.purpose) == (client, None, "team_coordination")
+    assert "dreams" not in str(answer.request)
+
+
 def test_a_malformed_check_is_still_denied_when_it_cannot_be_logged(uow):
     uow.disclosure_log.broken = True
 
@@ -414,3 +426,13 @@ def test_verifying_the_log_finds_it_intact_then_finds_a_changed_entry(uow, clien
     assert (intact.intact, intact.entries, intact.problems) == (True, 3, [])
     assert not changed.intact
     assert [(p.seq, p.problem) for p in changed.problems] == [(2, "changed")]
+
+
+def test_log_entries_carry_the_correlation_id_of_the_request_that_caused_them(uow, client):
+    consent = use_cases.grant(uow, grant_command(client), now=NOW)
+    uow.correlation_id = "req-42"
+
+    use_cases.check(uow, check_command(client), now=NOW)
+    use_cases.record_disclosure(uow, disclosure_command(client, consent.id), now=NOW)
+
+    assert [e.correlation_id for e in uow.disclosure_log.entries] == ["req-42", "req-42"]

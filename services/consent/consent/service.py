@@ -6,7 +6,7 @@ stories in ``use_cases``.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import ValidationError as MarshmallowError
 from nameko.rpc import rpc
@@ -38,15 +38,15 @@ class ConsentService:
 
     @rpc(expected_exceptions=EXPECTED)
     def grant(self, **consent: Any) -> Reply:
-        command = load(schemas.GrantConsent, consent)
+        command = cast(use_cases.GrantConsent, load(schemas.GrantConsent, consent))
         granted = use_cases.grant(self.db, command, now=self.clock())
-        return schemas.ConsentOut().dump(granted)
+        return schemas.reply(schemas.ConsentOut(), granted)
 
     @rpc(expected_exceptions=EXPECTED)
     def withdraw(self, **withdrawal: Any) -> Reply:
-        command = load(schemas.WithdrawConsent, withdrawal)
+        command = cast(use_cases.WithdrawConsent, load(schemas.WithdrawConsent, withdrawal))
         withdrawn = use_cases.withdraw(self.db, command, now=self.clock())
-        return schemas.ConsentOut().dump(withdrawn)
+        return schemas.reply(schemas.ConsentOut(), withdrawn)
 
     @configured_timer("EXPIRY_INTERVAL", default=5.0)
     def expire_consents(self) -> int:
@@ -55,21 +55,21 @@ class ConsentService:
 
     @rpc(expected_exceptions=EXPECTED)
     def deny(self, **denial: Any) -> Reply:
-        command = load(schemas.RecordDenial, denial)
+        command = cast(use_cases.RecordDenial, load(schemas.RecordDenial, denial))
         recorded = use_cases.deny(self.db, command, now=self.clock())
-        return schemas.DenialOut().dump(recorded)
+        return schemas.reply(schemas.DenialOut(), recorded)
 
     @rpc(expected_exceptions=EXPECTED)
     def lift_denial(self, **lifting: Any) -> Reply:
-        command = load(schemas.LiftDenial, lifting)
+        command = cast(use_cases.LiftDenial, load(schemas.LiftDenial, lifting))
         lifted = use_cases.lift_denial(self.db, command, now=self.clock())
-        return schemas.DenialOut().dump(lifted)
+        return schemas.reply(schemas.DenialOut(), lifted)
 
     @rpc
     def check(self, **request: Any) -> Reply:
         """Permit or deny one disclosure. Never raises: anything unclear is a deny."""
         try:
-            command = schemas.CheckAccess().load(request)
+            command = cast(use_cases.CheckAccess, schemas.CheckAccess().load(request))
         except MarshmallowError as error:
             well_formed = schemas.well_formed_fields(request, error.messages)
             refused = use_cases.refuse_malformed(self.db, well_formed, now=self.clock())
@@ -80,7 +80,7 @@ class ConsentService:
     def check_many(self, **batch: Any) -> Reply:
         """Decide many (organisation, professional, category, purpose) requests in one call."""
         try:
-            command = schemas.CheckMany().load(batch)
+            command = cast(use_cases.CheckMany, schemas.CheckMany().load(batch))
         except MarshmallowError as error:
             refused = malformed_request()
             return {"decisions": [], "errors": error.messages,
@@ -91,20 +91,21 @@ class ConsentService:
     @rpc(expected_exceptions=EXPECTED)
     def record_disclosure(self, **disclosure: Any) -> Reply:
         """Log that data was actually given out under a consent that still permits it."""
-        command = load(schemas.RecordDisclosure, disclosure)
+        command = cast(use_cases.RecordDisclosure, load(schemas.RecordDisclosure, disclosure))
         entry = use_cases.record_disclosure(self.db, command, now=self.clock())
-        return schemas.DisclosureOut().dump(entry)
+        return schemas.reply(schemas.DisclosureOut(), entry)
 
     @rpc(expected_exceptions=EXPECTED)
     def record_access(self, **access: Any) -> Reply:
         """Log a read of client data by its own organisation, so the client's report shows it too."""
-        command = load(schemas.RecordAccess, access)
+        command = cast(use_cases.CheckAccess, load(schemas.RecordAccess, access))
         entry = use_cases.record_access(self.db, command, now=self.clock())
-        return schemas.DisclosureOut().dump(entry)
+        return schemas.reply(schemas.DisclosureOut(), entry)
 
     @rpc(expected_exceptions=EXPECTED)
     def list_consents(self, **query: Any) -> Reply:
-        record = use_cases.list_consents(self.db, load(schemas.ClientQuery, query))
+        command = cast(use_cases.ClientQuery, load(schemas.ClientQuery, query))
+        record = use_cases.list_consents(self.db, command)
         return {
             "client_id": record.client_id,
             "consents": schemas.ConsentOut(many=True).dump(record.consents),
@@ -114,7 +115,7 @@ class ConsentService:
     @rpc(expected_exceptions=EXPECTED)
     def disclosure_report(self, **query: Any) -> Reply:
         """Who was given what about one client, when, for which purpose, under which consent."""
-        command = load(schemas.ReportQuery, query)
+        command = cast(use_cases.ReportQuery, load(schemas.ReportQuery, query))
         entries = use_cases.disclosure_report(self.db, command)
         return {"client_id": str(command["client_id"]),
                 "entries": schemas.DisclosureOut(many=True).dump(entries)}
@@ -130,7 +131,7 @@ def _answer(answer: use_cases.Answer) -> Reply:
     """A decision as the caller reads it; each one is counted by outcome and reason."""
     decision: Decision = answer.decision
     CONSENT_DECISIONS.labels(decision.outcome, decision.reason).inc()
-    return schemas.DecisionOut().dump({
+    return schemas.reply(schemas.DecisionOut(), {
         "decision": decision.outcome, "reason": decision.reason,
         "explanation": REASONS[decision.reason],
         "consent_id": decision.consent_id, "denial_id": decision.denial_id,

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
-from kombu import Connection
+from kombu.connection import Connection
 
 from tiimi_shared import config as tiimi_config
 from tiimi_shared.broker import broker_problem, masked

@@ -19,6 +19,7 @@ from referral import partner, rules
 from referral.service import ReferralService
 from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
 from tiimi_shared.testing.fixtures import migrate
+from tiimi_shared.testing.hooks import event_hook
 
 ASYNCAPI = yaml.safe_load((Path(__file__).parents[1] / "docs" / "asyncapi.yaml").read_text())
 
@@ -268,14 +269,14 @@ def test_sides_and_states_are_enforced_and_bad_input_changes_nothing(rpc, client
 def test_an_unaccepted_referral_is_overdue_then_escalated_to_the_key_worker(
         rpc, services, client_id, clock, referral_events):
     grant(rpc, client_id, ["basic"])
-    with entrypoint_hook(services[ReferralService], "on_team_created") as team_created:
+    with event_hook(services[ReferralService], "on_team_created") as team_created:
         team_created({"id": str(uuid.uuid4()), "type": "team_created", "version": 1, "source": "team",
                       "occurred_at": clock.now().isoformat(), "correlation_id": None,
                       "data": {"team_id": str(uuid.uuid4()), "client_id": client_id, "organisation": COUNTY,
                                "key_worker_id": "sw-2002", "created_by": WORKER}})
     draft = create(rpc, client_id, clock)
     send(rpc, draft["id"])
-    with entrypoint_hook(services[ReferralService], "check_deadlines") as check:
+    with entrypoint_hook(services[ReferralService], "chase_unaccepted_referrals") as check:
         assert check() == 0
         clock.advance(timedelta(days=3, minutes=1))
         assert check() == 1
@@ -292,7 +293,7 @@ def test_an_unaccepted_referral_is_overdue_then_escalated_to_the_key_worker(
     send(rpc, late["id"])
     answer(rpc, late["id"], "accepted")
     clock.advance(timedelta(days=10))
-    with entrypoint_hook(services[ReferralService], "check_deadlines") as check:
+    with entrypoint_hook(services[ReferralService], "chase_unaccepted_referrals") as check:
         assert check() == 0  # accepted in time: nothing to chase
 
 

@@ -9,7 +9,7 @@ from standardwebhooks import Webhook
 
 from tiimi_shared.contracts import registry
 from tiimi_shared.errors import Conflict, ValidationError
-from tiimi_shared.handlers import ReceivedEvent, consumer_key
+from tiimi_shared.testing.hooks import event_hook
 
 pytestmark = pytest.mark.integration
 
@@ -34,8 +34,8 @@ def member_added(professional_id="nurse-5", organisation=COUNTY):
 
 def handle(container, handler, envelope):
     """Hand the handler the event as the kernel's event handler does: checked, with its consumer key."""
-    with entrypoint_hook(container, handler) as hook:
-        hook(ReceivedEvent(envelope, consumer_key("notify", handler)))
+    with event_hook(container, handler) as hook:
+        hook(envelope)
 
 
 def deliver(container) -> int:

@@ -5,8 +5,6 @@ Every RPC takes keyword arguments only. What each one does is in
 """
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
 from nameko.rpc import rpc
@@ -19,32 +17,10 @@ from tiimi_shared.consent_gate import ConsentGate
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
-from tiimi_shared.events import EventType
-from tiimi_shared.handlers import ReceivedEvent, consumer_key, event_handler
+from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
 from tiimi_shared.vocabulary import ConsentLost
-
-Handler = Callable[[Any, ReceivedEvent], None]
-
-
-def handles(event_type: EventType) -> Callable[[Handler], Handler]:
-    """``event_handler(event_type)``, also taking a bare envelope as ``entrypoint_hook`` passes one.
-
-    The kernel's handler validates and wraps what the broker delivers; a test
-    calling the entrypoint directly skips that, so it is done here the same way.
-    """
-    def subscribe(method: Handler) -> Handler:
-        @functools.wraps(method)
-        def handle(service: Any, event: ReceivedEvent | dict[str, Any]) -> None:
-            if not isinstance(event, ReceivedEvent):
-                event = ReceivedEvent(event_type.validate(event), consumer_key(service.name, method.__name__))
-            method(service, event)
-
-        subscribed: Handler = event_handler(event_type)(handle)
-        return subscribed
-
-    return subscribe
 
 
 class ReferralService:
@@ -90,35 +66,34 @@ class ReferralService:
         command = load(schemas.OpenReferrals, query)
         return [schemas.summary(seen) for seen in use_cases.open_referrals(self.db, command)]
 
-    # The timer keeps its name: operations and tests drive it as ``check_deadlines``.
     @configured_timer("DEADLINE_INTERVAL", default=10.0)
-    def check_deadlines(self) -> int:
+    def chase_unaccepted_referrals(self) -> int:
         """Remind the requester of a referral not accepted in time; then tell the key worker."""
         return use_cases.chase_unaccepted_referrals(self.db, now=self.clock())
 
     # -- consent lost: tell partners to stop ----------------------------------------------
 
-    @handles(contracts.CONSENT_WITHDRAWN)
+    @event_handler(contracts.CONSENT_WITHDRAWN)
     def on_consent_withdrawn(self, event: ReceivedEvent) -> None:
         use_cases.stop_sharing_on_consent_lost(self.db, event, ConsentLost.WITHDRAWN, now=self.clock(),
                                                gate=self.consent)
 
-    @handles(contracts.CONSENT_EXPIRED)
+    @event_handler(contracts.CONSENT_EXPIRED)
     def on_consent_expired(self, event: ReceivedEvent) -> None:
         use_cases.stop_sharing_on_consent_lost(self.db, event, ConsentLost.EXPIRED, now=self.clock(),
                                                gate=self.consent)
 
-    @handles(contracts.DENIAL_RECORDED)
+    @event_handler(contracts.DENIAL_RECORDED)
     def on_denial_recorded(self, event: ReceivedEvent) -> None:
         use_cases.stop_sharing_on_consent_lost(self.db, event, ConsentLost.DENIED, now=self.clock(),
                                                gate=self.consent)
 
     # -- the team's key worker, for escalations -------------------------------------------
 
-    @handles(contracts.TEAM_CREATED)
+    @event_handler(contracts.TEAM_CREATED)
     def on_team_created(self, event: ReceivedEvent) -> None:
         use_cases.note_key_worker(self.db, event)
 
-    @handles(contracts.KEY_WORKER_CHANGED)
+    @event_handler(contracts.KEY_WORKER_CHANGED)
     def on_key_worker_changed(self, event: ReceivedEvent) -> None:
         use_cases.note_key_worker(self.db, event)

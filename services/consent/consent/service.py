@@ -13,7 +13,7 @@ from nameko.rpc import rpc
 
 from consent import schemas, use_cases
 from consent.repository import ConsentUnitOfWork
-from consent.rules import REASONS, Decision, malformed_request
+from consent.rules import REASONS, malformed_request
 from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
@@ -129,7 +129,7 @@ class ConsentService:
 
 def _answer(answer: use_cases.Answer) -> Reply:
     """A decision as the caller reads it; each one is counted by outcome and reason."""
-    decision: Decision = answer.decision
+    decision = answer.decision
     CONSENT_DECISIONS.labels(decision.outcome, decision.reason).inc()
     return schemas.reply(schemas.DecisionOut(), {
         "decision": decision.outcome, "reason": decision.reason,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
 import jwt
 
+from tiimi_shared.clock import wall_clock
 from tiimi_shared.contracts import IDENTIFIER
 from tiimi_shared.vocabulary import values
 
@@ -99,7 +100,7 @@ def _identifier(value: object) -> TypeGuard[str]:
 def mint(secret: str, *, subject: str, organisation: str, kind: str, hours: float = 8.0,
          issuer: str = DEFAULT_ISSUER, audience: str = DEFAULT_AUDIENCE) -> str:
     """A local HS256 token, for trying the system."""
-    now = datetime.now(UTC)
+    now = wall_clock()  # a token is checked against real clocks, never a moved one
     return jwt.encode({"iss": issuer, "aud": audience, "sub": subject, "org": organisation, "kind": kind,
                        "iat": now, "nbf": now, "exp": now + timedelta(hours=hours), "jti": str(uuid.uuid4())},
                       secret, algorithm="HS256")

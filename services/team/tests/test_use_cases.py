@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from services.team.tests.fakes import FakeTeamUnitOfWork
 from team import schemas, use_cases
 from team.identity import PersonalIdentityCodes, new_keys
 from tiimi_shared import contracts
@@ -16,6 +15,8 @@ from tiimi_shared.events import EventType
 from tiimi_shared.handlers import ReceivedEvent, consumer_key
 from tiimi_shared.schemas import load
 from tiimi_shared.testing.fakes import FIXED_NOW, FakeConsentGate
+
+from .fakes import FakeTeamUnitOfWork
 
 NOW = FIXED_NOW
 LATER = NOW + timedelta(days=1)

@@ -1,6 +1,7 @@
 """Building blocks for the schemas at every service's edge."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
@@ -26,10 +27,23 @@ def reason(**kw: Any) -> fields.String:
     return fields.String(validate=validate.Length(min=1, max=1000), **kw)
 
 
-def load(schema: type[Schema], payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload loaded by ``schema``, or our ValidationError naming each failing field."""
+def load(schema: type[Schema], payload: dict[str, Any]) -> Any:
+    """The payload loaded by ``schema``, or our ValidationError naming each failing field.
+
+    Typed ``Any`` on purpose: the caller knows what its schema holds (a use case
+    may declare it as a TypedDict command), which marshmallow cannot say.
+    """
     try:
-        loaded: dict[str, Any] = schema().load(payload)
-        return loaded
+        return schema().load(payload)
     except MarshmallowError as error:
         raise from_marshmallow(error) from None
+
+
+def dump(schema: type[Schema], value: object) -> dict[str, Any]:
+    """What ``schema`` makes of ``value``: an answer at the edge."""
+    dumped: dict[str, Any] = schema().dump(value)
+    return dumped
+
+
+def dump_many(schema: type[Schema], values: Iterable[object]) -> list[dict[str, Any]]:
+    return [dump(schema, value) for value in values]

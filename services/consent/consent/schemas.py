@@ -183,12 +183,6 @@ class DisclosureOut(Schema):
 
 
 
-def reply(schema: Schema, value: object) -> dict[str, Any]:
-    """What ``schema`` makes of ``value``: an RPC's reply."""
-    dumped: dict[str, Any] = schema.dump(value)
-    return dumped
-
-
 # The fields of a malformed check that may be logged: only those that are well
 # formed, since a malformed one might be anything, a personal identity code included.
 _LOGGABLE = ("client_id", "organisation", "professional", "category", "purpose")

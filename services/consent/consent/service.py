@@ -19,7 +19,7 @@ from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.operations import CONSENT_DECISIONS, Operations
-from tiimi_shared.schemas import load
+from tiimi_shared.schemas import dump, load
 
 Reply = dict[str, Any]
 
@@ -38,15 +38,15 @@ class ConsentService:
 
     @rpc(expected_exceptions=EXPECTED)
     def grant(self, **consent: Any) -> Reply:
-        command = cast(use_cases.GrantConsent, load(schemas.GrantConsent, consent))
+        command = load(schemas.GrantConsent, consent)
         granted = use_cases.grant(self.db, command, now=self.clock())
-        return schemas.reply(schemas.ConsentOut(), granted)
+        return dump(schemas.ConsentOut, granted)
 
     @rpc(expected_exceptions=EXPECTED)
     def withdraw(self, **withdrawal: Any) -> Reply:
-        command = cast(use_cases.WithdrawConsent, load(schemas.WithdrawConsent, withdrawal))
+        command = load(schemas.WithdrawConsent, withdrawal)
         withdrawn = use_cases.withdraw(self.db, command, now=self.clock())
-        return schemas.reply(schemas.ConsentOut(), withdrawn)
+        return dump(schemas.ConsentOut, withdrawn)
 
     @configured_timer("EXPIRY_INTERVAL", default=5.0)
     def expire_consents(self) -> int:
@@ -55,15 +55,15 @@ class ConsentService:
 
     @rpc(expected_exceptions=EXPECTED)
     def deny(self, **denial: Any) -> Reply:
-        command = cast(use_cases.RecordDenial, load(schemas.RecordDenial, denial))
+        command = load(schemas.RecordDenial, denial)
         recorded = use_cases.deny(self.db, command, now=self.clock())
-        return schemas.reply(schemas.DenialOut(), recorded)
+        return dump(schemas.DenialOut, recorded)
 
     @rpc(expected_exceptions=EXPECTED)
     def lift_denial(self, **lifting: Any) -> Reply:
-        command = cast(use_cases.LiftDenial, load(schemas.LiftDenial, lifting))
+        command = load(schemas.LiftDenial, lifting)
         lifted = use_cases.lift_denial(self.db, command, now=self.clock())
-        return schemas.reply(schemas.DenialOut(), lifted)
+        return dump(schemas.DenialOut, lifted)
 
     @rpc
     def check(self, **request: Any) -> Reply:
@@ -91,20 +91,20 @@ class ConsentService:
     @rpc(expected_exceptions=EXPECTED)
     def record_disclosure(self, **disclosure: Any) -> Reply:
         """Log that data was actually given out under a consent that still permits it."""
-        command = cast(use_cases.RecordDisclosure, load(schemas.RecordDisclosure, disclosure))
+        command = load(schemas.RecordDisclosure, disclosure)
         entry = use_cases.record_disclosure(self.db, command, now=self.clock())
-        return schemas.reply(schemas.DisclosureOut(), entry)
+        return dump(schemas.DisclosureOut, entry)
 
     @rpc(expected_exceptions=EXPECTED)
     def record_access(self, **access: Any) -> Reply:
         """Log a read of client data by its own organisation, so the client's report shows it too."""
-        command = cast(use_cases.CheckAccess, load(schemas.RecordAccess, access))
+        command = load(schemas.RecordAccess, access)
         entry = use_cases.record_access(self.db, command, now=self.clock())
-        return schemas.reply(schemas.DisclosureOut(), entry)
+        return dump(schemas.DisclosureOut, entry)
 
     @rpc(expected_exceptions=EXPECTED)
     def list_consents(self, **query: Any) -> Reply:
-        command = cast(use_cases.ClientQuery, load(schemas.ClientQuery, query))
+        command = load(schemas.ClientQuery, query)
         record = use_cases.list_consents(self.db, command)
         return {
             "client_id": record.client_id,
@@ -115,7 +115,7 @@ class ConsentService:
     @rpc(expected_exceptions=EXPECTED)
     def disclosure_report(self, **query: Any) -> Reply:
         """Who was given what about one client, when, for which purpose, under which consent."""
-        command = cast(use_cases.ReportQuery, load(schemas.ReportQuery, query))
+        command = load(schemas.ReportQuery, query)
         entries = use_cases.disclosure_report(self.db, command)
         return {"client_id": str(command["client_id"]),
                 "entries": schemas.DisclosureOut(many=True).dump(entries)}
@@ -131,7 +131,7 @@ def _answer(answer: use_cases.Answer) -> Reply:
     """A decision as the caller reads it; each one is counted by outcome and reason."""
     decision = answer.decision
     CONSENT_DECISIONS.labels(decision.outcome, decision.reason).inc()
-    return schemas.reply(schemas.DecisionOut(), {
+    return dump(schemas.DecisionOut, {
         "decision": decision.outcome, "reason": decision.reason,
         "explanation": REASONS[decision.reason],
         "consent_id": decision.consent_id, "denial_id": decision.denial_id,

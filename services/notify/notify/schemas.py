@@ -1,7 +1,6 @@
 """What comes into and goes out of the notify service."""
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -125,13 +124,3 @@ class DeliveryOut(Schema):
     last_error = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
     sent_at = fields.AwareDateTime(allow_none=True)
-
-
-def dump(schema: type[Schema], value: object) -> dict[str, Any]:
-    """``value`` as ``schema`` shows it to a caller."""
-    dumped: dict[str, Any] = schema().dump(value)
-    return dumped
-
-
-def dump_many(schema: type[Schema], values: Iterable[object]) -> list[dict[str, Any]]:
-    return [dump(schema, value) for value in values]

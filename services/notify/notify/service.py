@@ -25,7 +25,7 @@ from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.operations import Operations
-from tiimi_shared.schemas import load
+from tiimi_shared.schemas import dump, dump_many, load
 
 
 class NotifyService:
@@ -50,12 +50,12 @@ class NotifyService:
         """A recipient's language, addresses and the channels they opted into (inbox always)."""
         command = load(schemas.SetPreferences, preferences)
         recipient = use_cases.set_preferences(self.db, command, now=self.clock())
-        return schemas.dump(schemas.PreferencesOut, recipient)
+        return dump(schemas.PreferencesOut, recipient)
 
     @rpc(expected_exceptions=EXPECTED)
     def get_preferences(self, **query: Any) -> dict[str, Any]:
         command = load(schemas.RecipientQuery, query)
-        return schemas.dump(schemas.PreferencesOut, use_cases.get_preferences(self.db, command))
+        return dump(schemas.PreferencesOut, use_cases.get_preferences(self.db, command))
 
     @rpc(expected_exceptions=EXPECTED)
     def register_webhook(self, **registration: Any) -> dict[str, Any]:
@@ -63,7 +63,7 @@ class NotifyService:
         command = load(schemas.RegisterWebhook, registration)
         registered = use_cases.register_webhook(self.db, command, now=self.clock(),
                                                 allow_private=self.channels.allow_private_webhooks)
-        return schemas.dump(schemas.WebhookOut, registered)
+        return dump(schemas.WebhookOut, registered)
 
     @rpc(expected_exceptions=EXPECTED)
     def rotate_webhook_secret(self, **rotation: Any) -> dict[str, Any]:
@@ -78,27 +78,27 @@ class NotifyService:
     @rpc(expected_exceptions=EXPECTED)
     def list_inbox(self, **query: Any) -> list[dict[str, Any]]:
         command = load(schemas.InboxQuery, query)
-        return schemas.dump_many(schemas.InboxItemOut, use_cases.list_inbox(self.db, command))
+        return dump_many(schemas.InboxItemOut, use_cases.list_inbox(self.db, command))
 
     @rpc(expected_exceptions=EXPECTED)
     def mark_read(self, **query: Any) -> dict[str, Any]:
         command = load(schemas.MarkRead, query)
-        return schemas.dump(schemas.InboxItemOut, use_cases.mark_read(self.db, command, now=self.clock()))
+        return dump(schemas.InboxItemOut, use_cases.mark_read(self.db, command, now=self.clock()))
 
     # -- delivery tracking --------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
     def list_deliveries(self, **query: Any) -> list[dict[str, Any]]:
         command = load(schemas.DeliveryQuery, query)
-        return [schemas.dump(schemas.DeliveryOut, delivery)
-                | {"history": schemas.dump_many(schemas.AttemptOut, attempts)}
+        return [dump(schemas.DeliveryOut, delivery)
+                | {"history": dump_many(schemas.AttemptOut, attempts)}
                 for delivery, attempts in use_cases.list_deliveries(self.db, command)]
 
     @rpc(expected_exceptions=EXPECTED)
     def redeliver(self, **request: Any) -> dict[str, Any]:
         """Try a dead delivery again, with a fresh round of attempts; its history stays."""
         command = load(schemas.Redeliver, request)
-        return schemas.dump(schemas.DeliveryOut, use_cases.redeliver(self.db, command, now=self.clock()))
+        return dump(schemas.DeliveryOut, use_cases.redeliver(self.db, command, now=self.clock()))
 
     # -- events in --------------------------------------------------------------------
 

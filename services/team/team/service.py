@@ -20,7 +20,7 @@ from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.operations import Operations
-from tiimi_shared.schemas import load
+from tiimi_shared.schemas import dump, dump_many, load
 
 
 class TeamService:
@@ -43,64 +43,64 @@ class TeamService:
     def register_client(self, **client: Any) -> dict[str, Any]:
         command = load(schemas.RegisterClient, client)
         registered = use_cases.register_client(self.db, command, codes=self.identity_codes, now=self.clock())
-        return schemas.ClientOut().dump(registered)
+        return dump(schemas.ClientOut, registered)
 
     @rpc(expected_exceptions=EXPECTED, sensitive_arguments=("query.personal_identity_code",))
     def find_client(self, **query: Any) -> dict[str, Any]:
         command = load(schemas.FindClient, query)
-        return schemas.ClientOut().dump(use_cases.find_client(self.db, command, codes=self.identity_codes))
+        return dump(schemas.ClientOut, use_cases.find_client(self.db, command, codes=self.identity_codes))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_client(self, **query: Any) -> dict[str, Any]:
         command = load(schemas.ClientQuery, query)
-        return schemas.ClientOut().dump(use_cases.get_client(self.db, command))
+        return dump(schemas.ClientOut, use_cases.get_client(self.db, command))
 
     @rpc(expected_exceptions=EXPECTED)
     def reveal_personal_identity_code(self, **query: Any) -> dict[str, Any]:
         """The one answer that carries the code; who asked is logged by id."""
         command = load(schemas.RevealIdentityCode, query)
         revealed = use_cases.reveal_personal_identity_code(self.db, command, codes=self.identity_codes)
-        return schemas.RevealedCodeOut().dump(revealed)
+        return dump(schemas.RevealedCodeOut, revealed)
 
     # -- the team -----------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
     def create_team(self, **team: Any) -> dict[str, Any]:
         command = load(schemas.CreateTeam, team)
-        return schemas.TeamOut().dump(use_cases.create_team(self.db, command, now=self.clock()))
+        return dump(schemas.TeamOut, use_cases.create_team(self.db, command, now=self.clock()))
 
     @rpc(expected_exceptions=EXPECTED)
     def add_member(self, **member: Any) -> dict[str, Any]:
         command = load(schemas.AddMember, member)
         added = use_cases.add_member(self.db, command, gate=self.consent_gate, now=self.clock())
-        return schemas.MemberOut().dump(added)
+        return dump(schemas.MemberOut, added)
 
     @rpc(expected_exceptions=EXPECTED)
     def remove_member(self, **removal: Any) -> dict[str, Any]:
         command = load(schemas.RemoveMember, removal)
-        return schemas.MemberOut().dump(use_cases.remove_member(self.db, command, now=self.clock()))
+        return dump(schemas.MemberOut, use_cases.remove_member(self.db, command, now=self.clock()))
 
     @rpc(expected_exceptions=EXPECTED)
     def hand_over(self, **handover: Any) -> dict[str, Any]:
         """Make another social welfare professional the key worker; the history stays."""
         command = load(schemas.HandOver, handover)
-        return schemas.TeamOut().dump(use_cases.hand_over(self.db, command, now=self.clock()))
+        return dump(schemas.TeamOut, use_cases.hand_over(self.db, command, now=self.clock()))
 
     @rpc(expected_exceptions=EXPECTED)
     def change_team_status(self, **change: Any) -> dict[str, Any]:
         command = load(schemas.ChangeTeamStatus, change)
-        return schemas.TeamOut().dump(use_cases.change_team_status(self.db, command, now=self.clock()))
+        return dump(schemas.TeamOut, use_cases.change_team_status(self.db, command, now=self.clock()))
 
     @rpc(expected_exceptions=EXPECTED)
     def get_team(self, **query: Any) -> dict[str, Any]:
         command = load(schemas.TeamQuery, query)
-        return schemas.TeamOut().dump(use_cases.get_team(self.db, command))
+        return dump(schemas.TeamOut, use_cases.get_team(self.db, command))
 
     @rpc(expected_exceptions=EXPECTED)
     def my_clients(self, **query: Any) -> list[dict[str, Any]]:
         """The open teams where a professional is key worker or an active member."""
         command = load(schemas.ProfessionalQuery, query)
-        return schemas.InvolvementOut(many=True).dump(use_cases.my_clients(self.db, command))
+        return dump_many(schemas.InvolvementOut, use_cases.my_clients(self.db, command))
 
     # -- consent changes ----------------------------------------------------------------
     # The method names are the consumer keys and queue names: renaming one starts a new queue.

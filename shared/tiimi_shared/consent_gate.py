@@ -14,6 +14,7 @@ from nameko.rpc import RpcProxy
 
 from tiimi_shared.logging import get_logger
 from tiimi_shared.rpc import call
+from tiimi_shared.vocabulary import Outcome
 
 log = get_logger(__name__)
 
@@ -60,7 +61,7 @@ class Gate:
         decisions = self.decide(client_id, requests)
         if decisions is None:
             return None
-        return all(d["decision"] == "permit" for d in decisions)
+        return all(d["decision"] == Outcome.PERMIT for d in decisions)
 
     def record_disclosure(self, client_id: str, consent_id: str, request: dict[str, Any]) -> bool:
         """Log a disclosure about to happen; False if it is no longer permitted or cannot be logged.

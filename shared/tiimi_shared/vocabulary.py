@@ -22,6 +22,13 @@ class Language(StrEnum):
     EN = "en"
 
 
+class Outcome(StrEnum):
+    """What the consent service answers to a request to disclose."""
+
+    PERMIT = "permit"
+    DENY = "deny"
+
+
 class Category(StrEnum):
     """What kind of client information a consent, a denial or a disclosure covers."""
 

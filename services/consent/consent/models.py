@@ -108,7 +108,7 @@ class DisclosureEntry(Base):
     professional: Mapped[str | None] = mapped_column(sa.String(64))
     category: Mapped[str | None] = mapped_column(sa.String(30))
     purpose: Mapped[str | None] = mapped_column(sa.String(40))
-    outcome: Mapped[str] = mapped_column(sa.String(10))  # rules.Outcome
+    outcome: Mapped[str] = mapped_column(sa.String(10))  # vocabulary.Outcome
     reason: Mapped[str] = mapped_column(sa.String(40))
     consent_id: Mapped[str | None] = mapped_column(sa.String(36))
     denial_id: Mapped[str | None] = mapped_column(sa.String(36))

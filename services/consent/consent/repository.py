@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from consent import ledger
 from consent.models import Consent, ConsentHistory, Denial, DisclosureEntry, DisclosureHead
-from consent.rules import ConsentAction, ConsentStatus, Decision, EntryKind, Outcome
+from consent.rules import ConsentAction, ConsentStatus, Decision, EntryKind
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
+from tiimi_shared.vocabulary import Outcome
 
 
 class Consents:

@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
-from tiimi_shared.vocabulary import GivenBy
+from tiimi_shared.vocabulary import GivenBy, Outcome
 
 
 class Reason(StrEnum):
@@ -55,11 +55,6 @@ REASONS: dict[Reason, str] = {
     Reason.OWN_ORGANISATION: ("read within the organisation that holds the data, "
                               "by a member of the client's team"),
 }
-
-
-class Outcome(StrEnum):
-    PERMIT = "permit"
-    DENY = "deny"
 
 
 class ConsentStatus(StrEnum):

@@ -13,9 +13,10 @@ from typing import Any
 
 from consent import ledger
 from consent.models import Consent, ConsentHistory, Denial, DisclosureEntry
-from consent.rules import ConsentAction, ConsentStatus, Decision, EntryKind, Outcome
+from consent.rules import ConsentAction, ConsentStatus, Decision, EntryKind
 from tiimi_shared.errors import NotFound
 from tiimi_shared.testing.fakes import InMemoryUnitOfWork
+from tiimi_shared.vocabulary import Outcome
 
 
 class InMemoryConsents:

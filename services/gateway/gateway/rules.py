@@ -28,13 +28,21 @@ from typing import Any
 
 from gateway.auth import Kind, Principal
 from tiimi_shared.errors import Forbidden, NotFound
-from tiimi_shared.vocabulary import Category, MemberKind, MemberStatus, Purpose, ReferralStatus, TeamStatus
+from tiimi_shared.vocabulary import (
+    Category,
+    MemberKind,
+    MemberStatus,
+    Outcome,
+    Purpose,
+    ReferralStatus,
+    TeamStatus,
+)
 
 NOT_A_MEMBER = "only an active member of the client's team may see or change this"
 NOT_THE_CLIENTS_KEY_WORKER = "only the client's key worker may do this"
 NOT_THE_TEAMS_KEY_WORKER = "only the team's key worker may do this"
 NOT_THE_REGISTRAR = "a team is made by the professional who registered the client"
-PERMIT = "permit"  # the consent service's decision that allows a request
+PERMIT = Outcome.PERMIT  # the consent service's decision that allows a request
 
 # What a client's own page, and their team's, show of them.
 CLIENT_PAGE: tuple[Category, ...] = (Category.BASIC,)

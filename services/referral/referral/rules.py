@@ -30,7 +30,7 @@ from referral import partner
 from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
 from tiimi_shared.events import EventType
-from tiimi_shared.vocabulary import ConsentLost, Purpose, ReferralPriority, ReferralStatus, values
+from tiimi_shared.vocabulary import ConsentLost, Outcome, Purpose, ReferralPriority, ReferralStatus, values
 
 SERVICES = (
     "service_need_assessment", "employment_services", "substance_and_mental_health_services",
@@ -291,7 +291,7 @@ def sharing(categories: list[str], decisions: list[dict[str, Any]] | None) -> Sh
                           "referral was not sent; try again", dependency="consent")
     shared, withheld = {}, {}
     for category, decision in zip(categories, decisions, strict=True):
-        if decision["decision"] == "permit":
+        if decision["decision"] == Outcome.PERMIT:
             shared[category] = decision["consent_id"]
         else:
             withheld[category] = decision["reason"]
@@ -450,7 +450,7 @@ def not_permitted_still(categories: list[str], decisions: list[dict[str, Any]] |
     answers: list[dict[str, Any] | None] = list(decisions) if decisions is not None else [None] * len(
         categories)
     return [category for category, decision in zip(categories, answers, strict=True)
-            if decision is None or decision["decision"] != "permit"]
+            if decision is None or decision["decision"] != Outcome.PERMIT]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Any
 
 from tiimi_shared import contracts
 from tiimi_shared.events import EventRegistry, EventType
+from tiimi_shared.vocabulary import Outcome
 
 FIXED_NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -167,9 +168,10 @@ class FakeConsentGate:
     def _decision(self, client_id: str, request: dict[str, Any]) -> dict[str, Any]:
         key = (str(client_id), request["organisation"], request["category"], request["purpose"])
         if key in self.permitted:
-            return {"decision": "permit", "reason": "consent", "consent_id": self.consent_id,
+            return {"decision": Outcome.PERMIT, "reason": "consent", "consent_id": self.consent_id,
                     "request": request}
-        return {"decision": "deny", "reason": self.denied_reason, "consent_id": None, "request": request}
+        return {"decision": Outcome.DENY, "reason": self.denied_reason, "consent_id": None,
+                "request": request}
 
     def decide(self, client_id: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         self.asked.append((str(client_id), list(requests)))
@@ -181,10 +183,10 @@ class FakeConsentGate:
         decisions = self.decide(client_id, requests)
         if decisions is None:
             return None
-        return all(d["decision"] == "permit" for d in decisions)
+        return all(d["decision"] == Outcome.PERMIT for d in decisions)
 
     def record_disclosure(self, client_id: str, consent_id: str, request: dict[str, Any]) -> bool:
-        if not self.available or self._decision(client_id, request)["decision"] != "permit":
+        if not self.available or self._decision(client_id, request)["decision"] != Outcome.PERMIT:
             return False
         self.disclosures.append((str(client_id), consent_id, dict(request)))
         return True

@@ -32,6 +32,18 @@ class Client(Base):
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class IdentityCodeReveal(Base):
+    """Who was shown a client's personal identity code, when and why: kept for audit."""
+
+    __tablename__ = "identity_code_reveals"
+
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    requested_by: Mapped[str] = mapped_column(sa.String(64))
+    reason: Mapped[str] = mapped_column(sa.String(1000))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Team(Base):
     __tablename__ = "teams"
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
-from team.models import Client, KeyWorkerPeriod, Member, Team, TeamStatusChange
+from team.models import Client, IdentityCodeReveal, KeyWorkerPeriod, Member, Team, TeamStatusChange
 from tiimi_shared.events import EventType
 
 
@@ -18,6 +18,8 @@ class ClientRecords(Protocol):
     def add(self, client: Client) -> None: ...
     def get(self, client_id: str) -> Client: ...
     def by_lookup(self, lookup: str) -> Client | None: ...
+    def record_reveal(self, reveal: IdentityCodeReveal) -> None: ...
+    def reveals_of(self, client_id: str) -> list[IdentityCodeReveal]: ...
 
 
 class TeamRecords(Protocol):

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from team.models import Client, KeyWorkerPeriod, Member, Team, TeamStatusChange
+from team.models import Client, IdentityCodeReveal, KeyWorkerPeriod, Member, Team, TeamStatusChange
 from team.rules import OPEN_MEMBER_STATUSES
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
@@ -29,6 +29,13 @@ class Clients:
 
     def by_lookup(self, lookup: str) -> Client | None:
         return self.session.scalars(sa.select(Client).where(Client.identity_lookup == lookup)).first()
+
+    def record_reveal(self, reveal: IdentityCodeReveal) -> None:
+        self.session.add(reveal)
+
+    def reveals_of(self, client_id: str) -> list[IdentityCodeReveal]:
+        return list(self.session.scalars(sa.select(IdentityCodeReveal).where(
+            IdentityCodeReveal.client_id == str(client_id)).order_by(IdentityCodeReveal.position)))
 
 
 class Teams:

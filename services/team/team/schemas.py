@@ -42,6 +42,13 @@ class ClientQuery(Strict):
 
 class RevealIdentityCode(ClientQuery):
     requested_by = identifier(required=True)
+    reason = reason(required=True)
+
+
+class IdentityCodeRevealOut(Schema):
+    requested_by = fields.String()
+    reason = fields.String()
+    at = fields.AwareDateTime()
 
 
 class ClientOut(Schema):

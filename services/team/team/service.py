@@ -57,10 +57,17 @@ class TeamService:
 
     @rpc(expected_exceptions=EXPECTED)
     def reveal_personal_identity_code(self, **query: Any) -> dict[str, Any]:
-        """The one answer that carries the code; who asked is logged by id."""
+        """The one answer that carries the code; who asked, when and why is recorded first."""
         command = load(schemas.RevealIdentityCode, query)
-        revealed = use_cases.reveal_personal_identity_code(self.db, command, codes=self.identity_codes)
+        revealed = use_cases.reveal_personal_identity_code(self.db, command, codes=self.identity_codes,
+                                                           now=self.clock())
         return dump(schemas.RevealedCodeOut, revealed)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def identity_code_reveals(self, **query: Any) -> list[dict[str, Any]]:
+        """Who has been shown the client's personal identity code, when and why."""
+        command = load(schemas.ClientQuery, query)
+        return dump_many(schemas.IdentityCodeRevealOut, use_cases.identity_code_reveals(self.db, command))
 
     # -- the team -----------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from team import rules
-from team.models import Client, KeyWorkerPeriod, Member, Team, TeamStatusChange
+from team.models import Client, IdentityCodeReveal, KeyWorkerPeriod, Member, Team, TeamStatusChange
 from team.ports import ConsentPort, IdentityCodesPort, TeamUnitOfWork, UnitOfWorkFactory
 from tiimi_shared import contracts
 from tiimi_shared.consuming import consume
@@ -96,14 +96,25 @@ def get_client(unit_of_work: UnitOfWorkFactory, command: Command) -> Client:
 
 
 def reveal_personal_identity_code(unit_of_work: UnitOfWorkFactory, command: Command, *,
-                                  codes: IdentityCodesPort) -> RevealedCode:
-    """The one answer that carries the code; who asked is logged by id."""
+                                  codes: IdentityCodesPort, now: datetime) -> RevealedCode:
+    """The one answer that carries the code. Who asked, when and why is recorded first:
+    no record, no code."""
     with unit_of_work() as uow:
         client = uow.clients.get(command["client_id"])
+        uow.clients.record_reveal(IdentityCodeReveal(
+            client_id=client.id, requested_by=command["requested_by"], reason=command["reason"], at=now))
+        uow.commit()
     code = codes.decrypt(client.identity_ciphertext)
+    # The reason stays in the audit table: free text may hold anything.
     log.info("personal identity code revealed", client_id=client.id,
              requested_by=command["requested_by"])
     return RevealedCode(client.id, code)
+
+
+def identity_code_reveals(unit_of_work: UnitOfWorkFactory, command: Command) -> list[IdentityCodeReveal]:
+    """Who has been shown the client's personal identity code, when and why."""
+    with unit_of_work() as uow:
+        return uow.clients.reveals_of(uow.clients.get(command["client_id"]).id)
 
 
 # -- the team -------------------------------------------------------------------------

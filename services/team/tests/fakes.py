@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from team.models import Client, KeyWorkerPeriod, Member, Team, TeamStatusChange
+from team.models import Client, IdentityCodeReveal, KeyWorkerPeriod, Member, Team, TeamStatusChange
 from team.rules import OPEN_MEMBER_STATUSES
 from tiimi_shared.errors import NotFound
 from tiimi_shared.testing.fakes import FIXED_NOW, InMemoryUnitOfWork
@@ -19,6 +19,7 @@ from tiimi_shared.vocabulary import MemberKind, MemberStatus, TeamStatus
 class Clients:
     def __init__(self) -> None:
         self.rows: dict[str, Client] = {}
+        self.reveals: list[IdentityCodeReveal] = []
 
     def add(self, client: Client) -> None:
         self.rows[client.id] = client
@@ -31,6 +32,12 @@ class Clients:
 
     def by_lookup(self, lookup: str) -> Client | None:
         return next((c for c in self.rows.values() if c.identity_lookup == lookup), None)
+
+    def record_reveal(self, reveal: IdentityCodeReveal) -> None:
+        self.reveals.append(reveal)
+
+    def reveals_of(self, client_id: str) -> list[IdentityCodeReveal]:
+        return [r for r in self.reveals if r.client_id == str(client_id)]
 
 
 class Teams:

@@ -58,7 +58,10 @@ def test_a_registered_client_is_found_by_code_and_the_code_stays_inside(
         assert team_rpc.find_client(personal_identity_code="131052-308t")["id"] == registered["id"]
         assert team_rpc.get_client(client_id=registered["id"])["name"] == "Matti Meikäläinen"
         assert team_rpc.reveal_personal_identity_code(
-            client_id=registered["id"], requested_by="sw-1001")["personal_identity_code"] == HETU
+            client_id=registered["id"], requested_by="sw-1001",
+            reason="Kela form needs it")["personal_identity_code"] == HETU
+        (reveal,) = team_rpc.identity_code_reveals(client_id=registered["id"])
+        assert (reveal["requested_by"], reveal["reason"]) == ("sw-1001", "Kela form needs it")
 
         import time
 

@@ -147,9 +147,31 @@ def test_a_client_is_found_by_the_code_in_any_case_and_the_code_is_revealed_only
     assert found.id == client_id
     assert use_cases.get_client(uow, load(schemas.ClientQuery, {"client_id": client_id})).id == client_id
     revealed = use_cases.reveal_personal_identity_code(
-        uow, load(schemas.RevealIdentityCode, {"client_id": client_id, "requested_by": "sw-1001"}),
-        codes=codes)
+        uow, load(schemas.RevealIdentityCode, {"client_id": client_id, "requested_by": "sw-1001",
+                                               "reason": "Kela form needs it"}),
+        codes=codes, now=FIXED_NOW)
     assert (revealed.client_id, revealed.personal_identity_code) == (client_id, HETU)
+
+
+def test_a_reveal_is_recorded_with_who_when_and_why_before_the_code_is_given(uow, codes, client_id):
+    command = load(schemas.RevealIdentityCode, {"client_id": client_id, "requested_by": "sw-1001",
+                                                "reason": "Kela form needs it"})
+    commits_before = uow.commits
+
+    use_cases.reveal_personal_identity_code(uow, command, codes=codes, now=FIXED_NOW)
+
+    (reveal,) = use_cases.identity_code_reveals(uow, load(schemas.ClientQuery, {"client_id": client_id}))
+    assert (reveal.requested_by, reveal.reason, reveal.at) == ("sw-1001", "Kela form needs it", FIXED_NOW)
+    assert uow.commits == commits_before + 1
+    assert HETU not in str(schemas.IdentityCodeRevealOut().dump(reveal))
+
+
+@pytest.mark.parametrize("reason", [None, ""])
+def test_a_reveal_without_a_reason_is_refused_naming_the_field(client_id, reason):
+    query = {"client_id": client_id, "requested_by": "sw-1001"}
+    with pytest.raises(ValidationError) as refused:
+        load(schemas.RevealIdentityCode, query if reason is None else query | {"reason": reason})
+    assert list(refused.value.errors) == ["reason"]
 
 
 def test_an_unknown_code_or_client_is_not_found_without_repeating_the_code(uow, codes):

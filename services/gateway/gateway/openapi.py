@@ -35,6 +35,15 @@ class Route:
     body: type[Schema] | None
     status: int
     params: tuple[str, ...]
+    answer: type[Schema]      # what a success answers
+    many: bool = False        # a list of ``answer``s
+
+
+def _component(spec: APISpec, schema: type[Schema]) -> dict[str, str]:
+    """A reference to ``schema``, declared once among the components."""
+    if schema.__name__ not in spec.components.schemas:
+        spec.components.schema(schema.__name__, schema=schema)
+    return {"$ref": f"#/components/schemas/{schema.__name__}"}
 
 
 def _openapi_path(path: str) -> str:
@@ -43,28 +52,24 @@ def _openapi_path(path: str) -> str:
 
 @lru_cache(maxsize=1)
 def _document(routes: tuple[Route, ...]) -> dict[str, Any]:
-    spec = APISpec(title="tiimi gateway", version="1.0.0", openapi_version="3.0.3",
+    spec = APISpec(title="tiimi gateway", version="1.0.0", openapi_version="3.1.0",
                    plugins=[MarshmallowPlugin()],
                    info={"description": "HTTP for key workers and partner organisations. Every route but "
                                         "health and this document takes a bearer JWT."})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
-    for schema in (schemas.Problem, schemas.Thing, schemas.Health):
-        spec.components.schema(schema.__name__, schema=schema)
+    _component(spec, schemas.Problem)
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
         operation: dict[str, Any] = {"summary": route.summary, "tags": [route.tag],
                      "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.path.lower())}"
                                     .rstrip("_"),
-                     "responses": {str(route.status): {
-                         "description": "OK", "content": {"application/json": {"schema": {}}}}}}
+                     "responses": {str(route.status): _answer(spec, route)}}
         if route.params:
             operation["parameters"] = [{"name": name, "in": "path", "required": True,
                                         "schema": {"type": "string"}} for name in route.params]
         if route.body is not None:
-            if route.body.__name__ not in spec.components.schemas:
-                spec.components.schema(route.body.__name__, schema=route.body)
             operation["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{route.body.__name__}"}}}}
+                "schema": _component(spec, route.body)}}}
             for status, text in ERRORS_WITH_BODY.items():
                 operation["responses"][status] = PROBLEM | {"description": text}
         if route.who is not None:
@@ -72,12 +77,22 @@ def _document(routes: tuple[Route, ...]) -> dict[str, Any]:
             for status, text in ERRORS.items():
                 operation["responses"][status] = PROBLEM | {"description": text}
         elif route.path == "/health/ready":
-            operation["responses"]["503"] = {"description": "The broker does not answer"}
+            operation["responses"]["503"] = {"description": "The broker does not answer", "content": {
+                "application/json": {"schema": _component(spec, schemas.Health)}}}
         paths.setdefault(_openapi_path(route.path), {})[route.method.lower()] = operation
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
     return document
+
+
+def _answer(spec: APISpec, route: Route) -> dict[str, Any]:
+    """The success response: the answer's schema, or a list of them."""
+    schema: dict[str, Any] = _component(spec, route.answer)
+    if route.many:
+        schema = {"type": "array", "items": schema}
+    text = "Created" if route.status == 201 else "OK"
+    return {"description": text, "content": {"application/json": {"schema": schema}}}
 
 
 def document(routes: Iterable[Route]) -> dict[str, Any]:

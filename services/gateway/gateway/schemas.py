@@ -5,14 +5,19 @@ describe the shape of what the gateway accepts and names a bad field early.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
+from gateway.rules import Standing
 from tiimi_shared import vocabulary
 from tiimi_shared.schemas import Strict, identifier, reason
 from tiimi_shared.vocabulary import values
 
 CATEGORIES = values(vocabulary.Category)
 PURPOSES = values(vocabulary.Purpose)
+REFERRAL_STATUSES = values(vocabulary.ReferralStatus)
 KEY_WORKER_ROLES = tuple(str(role) for role in vocabulary.KEY_WORKER_ROLES)
 # A team is proposed when made; from there it is only set active, suspended or closed.
 SETTABLE_TEAM_STATUSES = tuple(str(status) for status in vocabulary.TeamStatus
@@ -125,7 +130,307 @@ class Empty(Strict):
     pass
 
 
-# -- answers (documentation only: the services shape them) ---------------------
+# -- answers -------------------------------------------------------------------------------
+# What each route answers on success, field by field, for the OpenAPI document (the web app's
+# typed client is generated from it). The services shape these answers and the gateway passes
+# them on unchanged; tests/test_gateway.py checks every real answer against these schemas.
+# A field an answer always carries is required; one that may be null says so (allow_none).
+# Unknown fields are refused, so the document says "additionalProperties: false" and an
+# answer that grows a field fails those tests until it is described here.
+
+# Words one service owns (in its rules) that its answers carry. The gateway may not import
+# another service, so they are repeated here; tests/test_gateway.py holds them equal.
+CONSENT_STATUSES = ("active", "withdrawn", "expired")
+CONSENT_ACTIONS = ("granted", "withdrawn", "expired")
+DENIAL_STATUSES = ("in_force", "lifted")
+DISCLOSURE_KINDS = ("decision", "disclosure", "access")
+DISCLOSURE_REASONS = ("permitted", "own_organisation", "denied_by_client", "unknown_client", "no_consent",
+                      "not_yet_valid", "expired", "withdrawn", "professional_not_named", "malformed_request",
+                      "internal_error")
+REFERRAL_SERVICES = ("service_need_assessment", "employment_services", "substance_and_mental_health_services",
+                     "ngo_peer_support", "housing_guidance", "debt_counselling", "social_rehabilitation")
+REFERRAL_OUTCOMES = ("service_provided", "goal_met", "goal_partly_met", "goal_not_met", "client_declined",
+                     "client_unreachable")
+REFERRAL_SIDES = ("requester", "target")
+REFERRAL_STEP_KINDS = ("status", "overdue", "escalated", "stop_requested")
+INBOX_MESSAGES = ("member_added", "member_suspended", "referral_received", "referral_answered",
+                  "referral_withdrawn", "referral_overdue", "referral_escalated", "referral_stop",
+                  "consent_lost")
+
+
+def _text(**kw: Any) -> fields.String:
+    return fields.String(required=True, **kw)
+
+
+def _word(choices: Iterable[str], **kw: Any) -> fields.String:
+    return fields.String(required=True, validate=validate.OneOf(tuple(choices)), **kw)
+
+
+def _moment(**kw: Any) -> fields.AwareDateTime:
+    return fields.AwareDateTime(required=True, **kw)
+
+
+def _words(choices: Iterable[str], **kw: Any) -> fields.List:
+    return fields.List(fields.String(validate=validate.OneOf(tuple(choices))), required=True, **kw)
+
+
+def _by_category(name: str, value: Callable[[], fields.Field]) -> type[Schema]:
+    """An object keyed by category: each category at most once, none required."""
+    return Schema.from_dict({category: value() for category in CATEGORIES}, name=name)
+
+
+SharedContent = _by_category("SharedContent", fields.Dict)
+WithheldCategories = _by_category("WithheldCategories", fields.String)
+
+
+class ContactOut(Schema):
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+
+
+class ClientOut(Schema):
+    """A client, never with the personal identity code."""
+
+    id = _text()
+    name = _text()
+    preferred_language = _word(values(vocabulary.Language))
+    contact = fields.Nested(ContactOut, required=True)
+    municipality = _text()
+    registered_by = _text()
+    registered_at = _moment()
+
+
+# -- consents, denials and the disclosure log
+
+
+class GivenByOut(Schema):
+    kind = _word(values(vocabulary.GivenBy))
+    relation = _word(values(vocabulary.RepresentativeRelation), allow_none=True)
+
+
+class ConsentHistoryOut(Schema):
+    action = _word(CONSENT_ACTIONS)
+    at = _moment()
+    by = _text(allow_none=True)  # null when tiimi itself expired the consent
+    reason = _text(allow_none=True)
+
+
+class ConsentOut(Schema):
+    id = _text()
+    client_id = _text()
+    given_by = fields.Nested(GivenByOut, required=True)
+    recipient_organisation = _text()
+    professionals = fields.List(fields.String(), required=True)  # empty: anyone of the organisation
+    categories = _words(CATEGORIES)
+    purposes = _words(PURPOSES)
+    valid_from = _moment()
+    valid_until = _moment(allow_none=True)
+    method = _word(values(vocabulary.ConsentMethod))
+    recorded_by = _text()
+    recorded_at = _moment()
+    status = _word(CONSENT_STATUSES)
+    withdrawn_at = _moment(allow_none=True)
+    withdrawn_by = _text(allow_none=True)
+    expired_at = _moment(allow_none=True)
+    history = fields.List(fields.Nested(ConsentHistoryOut), required=True)
+
+
+class DenialOut(Schema):
+    id = _text()
+    client_id = _text()
+    organisation = _text(allow_none=True)  # null: every organisation
+    categories = _words(CATEGORIES)
+    reason = _text(allow_none=True)
+    recorded_by = _text()
+    recorded_at = _moment()
+    lifted_at = _moment(allow_none=True)
+    lifted_by = _text(allow_none=True)
+    status = _word(DENIAL_STATUSES)
+
+
+class ConsentsOut(Schema):
+    client_id = _text()
+    consents = fields.List(fields.Nested(ConsentOut), required=True)
+    denials = fields.List(fields.Nested(DenialOut), required=True)
+
+
+class DisclosureEntryOut(Schema):
+    """One line of the disclosure log: a decision, a disclosure under a consent, or a read at home."""
+
+    seq = fields.Integer(required=True)
+    entry_id = _text()
+    kind = _word(DISCLOSURE_KINDS)
+    at = _moment()
+    organisation = _text(allow_none=True)
+    professional = _text(allow_none=True)
+    category = _word(CATEGORIES, allow_none=True)
+    purpose = _word(PURPOSES, allow_none=True)
+    outcome = _word(values(vocabulary.Outcome))
+    reason = _word(DISCLOSURE_REASONS)
+    consent_id = _text(allow_none=True)
+    denial_id = _text(allow_none=True)
+
+
+class DisclosureReportOut(Schema):
+    client_id = _text()
+    entries = fields.List(fields.Nested(DisclosureEntryOut), required=True)
+
+
+# -- teams
+
+
+class MemberOut(Schema):
+    """A member: a professional (with professional_id, organisation and role), a close one (with
+    name and relation) or the client."""
+
+    id = _text()
+    kind = _word(values(vocabulary.MemberKind))
+    professional_id = _text(allow_none=True)
+    name = _text(allow_none=True)
+    organisation = _text(allow_none=True)
+    role = _word(values(vocabulary.Role), allow_none=True)
+    relation = _word(values(vocabulary.CloseOneRelation), allow_none=True)
+    contact = fields.Nested(ContactOut, required=True)
+    status = _word(values(vocabulary.MemberStatus))
+    starts_on = _moment()
+    ends_on = _moment(allow_none=True)
+
+
+class KeyWorkerPeriodOut(Schema):
+    professional_id = _text()
+    member_id = _text()
+    started_at = _moment()
+    ended_at = _moment(allow_none=True)  # null: the current key worker
+    handover_reason = _text(allow_none=True)
+    changed_by = _text()
+
+
+class TeamStatusChangeOut(Schema):
+    status = _word(values(vocabulary.TeamStatus))
+    at = _moment()
+    by = _text()
+    reason = _text(allow_none=True)
+
+
+class TeamOut(Schema):
+    id = _text()
+    client_id = _text()
+    organisation = _text()
+    status = _word(values(vocabulary.TeamStatus))
+    closed_reason = _text(allow_none=True)
+    key_worker = fields.Nested(KeyWorkerPeriodOut, required=True)
+    key_worker_history = fields.List(fields.Nested(KeyWorkerPeriodOut), required=True)
+    status_history = fields.List(fields.Nested(TeamStatusChangeOut), required=True)
+    members = fields.List(fields.Nested(MemberOut), required=True)
+
+
+class InvolvementOut(Schema):
+    """A team you are in, and as what."""
+
+    team_id = _text()
+    client_id = _text()
+    team_status = _word(values(vocabulary.TeamStatus))
+    as_ = _word(values(Standing), data_key="as")
+
+
+# -- referrals
+
+
+class ReferralOutcomeOut(Schema):
+    code = _word(REFERRAL_OUTCOMES)
+    summary = _text(allow_none=True)
+
+
+class StepDetailOut(Schema):
+    """What a step adds: on sending, what was shared and withheld; on completing, the outcome; when
+    the key worker was told, who; when the partner was told to stop, which categories and why."""
+
+    shared = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)))
+    withheld = fields.Nested(WithheldCategories)
+    outcome = fields.Nested(ReferralOutcomeOut)
+    key_worker_id = fields.String(allow_none=True)
+    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)))
+    because = fields.String(validate=validate.OneOf(values(vocabulary.ConsentLost)))
+
+
+class ReferralStepOut(Schema):
+    kind = _word(REFERRAL_STEP_KINDS)
+    from_status = _word(REFERRAL_STATUSES, allow_none=True)
+    to_status = _word(REFERRAL_STATUSES)
+    at = _moment()
+    by = _text()  # a professional, or "tiimi" for a step tiimi made
+    by_organisation = _text(allow_none=True)
+    reason = _text(allow_none=True)  # null to the target for the requester's notes
+    detail = fields.Nested(StepDetailOut, required=True)
+
+
+class ReferralSummaryOut(Schema):
+    """A referral without its content or history, with your sides of it and your possible next moves."""
+
+    id = _text()
+    client_id = _text()
+    requesting_organisation = _text()
+    requested_by = _text()
+    target_organisation = _text()
+    service = _word(REFERRAL_SERVICES)
+    priority = _word(values(vocabulary.ReferralPriority))
+    status = _word(REFERRAL_STATUSES)
+    outcome = fields.Nested(ReferralOutcomeOut, required=True, allow_none=True)
+    accept_by = _moment()
+    escalate_by = _moment()
+    reminded_at = _moment(allow_none=True)
+    escalated_at = _moment(allow_none=True)
+    created_at = _moment()
+    as_ = _words(REFERRAL_SIDES, data_key="as")
+    allowed_next = _words(REFERRAL_STATUSES)
+
+
+class ReferralOut(ReferralSummaryOut):
+    """A referral with its history, holding only what your side may see.
+
+    The requester's side sees reason, share (all it wrote), shared_categories and withheld (each
+    category held back, and why). The target's side sees shared instead: only what consent let
+    through, and nothing once the referral is cancelled or entered in error.
+    """
+
+    history = fields.List(fields.Nested(ReferralStepOut), required=True)
+    reason = fields.String()
+    share = fields.Nested(SharedContent)
+    shared_categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)))
+    withheld = fields.Nested(WithheldCategories)
+    shared = fields.Nested(SharedContent)
+
+
+# -- the inbox and health
+
+
+class InboxItemOut(Schema):
+    id = _text()
+    message = _word(INBOX_MESSAGES)
+    subject = _text()
+    body = _text()
+    link = _text()
+    created_at = _moment()
+    read_at = _moment(allow_none=True)
+
+
+class Live(Schema):
+    status = _word(("ok",))
+
+
+class Health(Schema):
+    status = _word(("ok", "unavailable"))
+    broker = _word(("ok", "unreachable"))
+
+
+class OpenApiDocument(Schema):
+    """This document."""
+
+    openapi = _text()
+    info = fields.Dict(required=True)
+    paths = fields.Dict(required=True)
+    components = fields.Dict(required=True)
 
 
 class Problem(Schema):
@@ -136,14 +441,3 @@ class Problem(Schema):
     errors = fields.Dict()
     current_state = fields.String(allow_none=True)
     allowed = fields.List(fields.String())
-
-
-class Thing(Schema):
-    """An answer from the service behind the route (see the README for its fields)."""
-
-    id = fields.String()
-
-
-class Health(Schema):
-    status = fields.String()
-    broker = fields.String()

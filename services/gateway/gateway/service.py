@@ -38,11 +38,15 @@ Entrypoint = Callable[..., Any]
 ROUTES: list[Route] = []
 
 
-def route(method: str, path: str, summary: str, *, tag: str, who: Kind | None = Kind.PROFESSIONAL,
-          body: type[Schema] | None = None, status: int = 200) -> Callable[[Entrypoint], Entrypoint]:
-    """An HTTP entrypoint with authentication, body checks and problem details, listed for OpenAPI."""
+def route(method: str, path: str, summary: str, *, tag: str, answer: type[Schema], many: bool = False,
+          who: Kind | None = Kind.PROFESSIONAL, body: type[Schema] | None = None,
+          status: int = 200) -> Callable[[Entrypoint], Entrypoint]:
+    """An HTTP entrypoint with authentication, body checks and problem details, listed for OpenAPI.
+
+    ``answer`` describes what a success answers (a list of them if ``many``), for the document only.
+    """
     params = tuple(part[1:-1].split(":")[-1] for part in path.split("/") if part.startswith("<"))
-    ROUTES.append(Route(method, path, summary, tag, who, body, status, params))
+    ROUTES.append(Route(method, path, summary, tag, who, body, status, params, answer, many))
 
     def decorate(function: Entrypoint) -> Entrypoint:
         @functools.wraps(function)
@@ -123,158 +127,167 @@ class GatewayService:
     def health(self) -> dict[str, Any]:
         return {"service": self.name, "status": "ok", "routes": len(ROUTES)}
 
-    @route("GET", "/health/live", "The process is up", tag="health", who=None)
+    @route("GET", "/health/live", "The process is up", tag="health", who=None, answer=schemas.Live)
     def live(self, principal: None, payload: None) -> dict[str, str]:
         return {"status": "ok"}
 
-    @route("GET", "/health/ready", "The broker answers, so requests can be served", tag="health", who=None)
+    @route("GET", "/health/ready", "The broker answers, so requests can be served", tag="health", who=None,
+           answer=schemas.Health)
     def ready(self, principal: None, payload: None) -> Response | dict[str, str]:
         if broker_problem(self.settings.amqp_uri, timeout=2):
             return Response(json.dumps({"status": "unavailable", "broker": "unreachable"}), status=503,
                             mimetype="application/json")
         return {"status": "ok", "broker": "ok"}
 
-    @route("GET", "/openapi.json", "This API, described in OpenAPI 3", tag="health", who=None)
+    @route("GET", "/openapi.json", "This API, described in OpenAPI 3", tag="health", who=None,
+           answer=schemas.OpenApiDocument)
     def openapi_document(self, principal: None, payload: None) -> dict[str, Any]:
         return openapi.document(ROUTES)
 
     # -- clients --------------------------------------------------------------------
 
-    @route("POST", "/clients", "Register a client", tag="clients", body=schemas.RegisterClient, status=201)
+    @route("POST", "/clients", "Register a client", tag="clients", body=schemas.RegisterClient, status=201,
+           answer=schemas.ClientOut)
     def register_client(self, principal: Principal, payload: dict[str, Any]) -> Answer:
         return self.services.team.register_client(**payload, registered_by=principal.subject)
 
     @route("POST", "/clients/search", "Find a client of one of your teams by personal identity code",
-           tag="clients", body=schemas.FindClient)
+           tag="clients", body=schemas.FindClient, answer=schemas.ClientOut)
     def find_client(self, principal: Principal, payload: dict[str, Any]) -> Answer:
         return use_cases.find_client(self.services, principal, payload)
 
-    @route("GET", "/clients/<client_id>", "A client of one of your teams", tag="clients")
+    @route("GET", "/clients/<client_id>", "A client of one of your teams", tag="clients",
+           answer=schemas.ClientOut)
     def get_client(self, principal: Principal, payload: None, client_id: str) -> Answer:
         return use_cases.get_client(self.services, principal, client_id)
 
     @route("GET", "/clients/<client_id>/consents", "The client's consents and denials (key worker)",
-           tag="consents")
+           tag="consents", answer=schemas.ConsentsOut)
     def list_consents(self, principal: Principal, payload: None, client_id: str) -> Answer:
         return use_cases.list_consents(self.services, principal, client_id)
 
     @route("POST", "/clients/<client_id>/consents", "Record a consent (key worker)", tag="consents",
-           body=schemas.Grant, status=201)
+           body=schemas.Grant, status=201, answer=schemas.ConsentOut)
     def grant(self, principal: Principal, payload: dict[str, Any], client_id: str) -> Answer:
         return use_cases.grant(self.services, principal, client_id, payload)
 
     @route("POST", "/clients/<client_id>/consents/<consent_id>/withdraw", "Withdraw a consent (key worker)",
-           tag="consents", body=schemas.Because)
+           tag="consents", body=schemas.Because, answer=schemas.ConsentOut)
     def withdraw(self, principal: Principal, payload: dict[str, Any], client_id: str,
                  consent_id: str) -> Answer:
         return use_cases.withdraw(self.services, principal, client_id, consent_id, payload)
 
     @route("POST", "/clients/<client_id>/denials", "Record a denial of disclosure (key worker)",
-           tag="consents", body=schemas.Deny, status=201)
+           tag="consents", body=schemas.Deny, status=201, answer=schemas.DenialOut)
     def deny(self, principal: Principal, payload: dict[str, Any], client_id: str) -> Answer:
         return use_cases.deny(self.services, principal, client_id, payload)
 
     @route("POST", "/clients/<client_id>/denials/<denial_id>/lift", "Lift a denial (key worker)",
-           tag="consents", body=schemas.Empty)
+           tag="consents", body=schemas.Empty, answer=schemas.DenialOut)
     def lift_denial(self, principal: Principal, payload: dict[str, Any], client_id: str,
                     denial_id: str) -> Answer:
         return use_cases.lift_denial(self.services, principal, client_id, denial_id)
 
     @route("GET", "/clients/<client_id>/disclosures", "Who was given what, when and why (key worker)",
-           tag="consents")
+           tag="consents", answer=schemas.DisclosureReportOut)
     def disclosure_report(self, principal: Principal, payload: None, client_id: str) -> Answer:
         return use_cases.disclosure_report(self.services, principal, client_id)
 
     # -- teams ----------------------------------------------------------------------
 
     @route("POST", "/teams", "Make a team for a client you registered; you are its key worker", tag="teams",
-           body=schemas.CreateTeam, status=201)
+           body=schemas.CreateTeam, status=201, answer=schemas.TeamOut)
     def create_team(self, principal: Principal, payload: dict[str, Any]) -> Answer:
         return use_cases.create_team(self.services, principal, payload)
 
-    @route("GET", "/clients/<client_id>/team", "The client's team", tag="teams")
+    @route("GET", "/clients/<client_id>/team", "The client's team", tag="teams", answer=schemas.TeamOut)
     def get_team(self, principal: Principal, payload: None, client_id: str) -> Answer:
         return use_cases.get_team(self.services, principal, client_id)
 
     @route("POST", "/teams/<team_id>/members", "Add a member (key worker)", tag="teams",
-           body=schemas.AddMember, status=201)
+           body=schemas.AddMember, status=201, answer=schemas.MemberOut)
     def add_member(self, principal: Principal, payload: dict[str, Any], team_id: str) -> Answer:
         return use_cases.add_member(self.services, principal, team_id, payload)
 
     @route("POST", "/teams/<team_id>/members/<member_id>/remove", "Remove a member (key worker)",
-           tag="teams", body=schemas.Because)
+           tag="teams", body=schemas.Because, answer=schemas.MemberOut)
     def remove_member(self, principal: Principal, payload: dict[str, Any], team_id: str,
                       member_id: str) -> Answer:
         return use_cases.remove_member(self.services, principal, team_id, member_id, payload)
 
     @route("POST", "/teams/<team_id>/handover", "Hand the key worker's role over (key worker)", tag="teams",
-           body=schemas.HandOver)
+           body=schemas.HandOver, answer=schemas.TeamOut)
     def hand_over(self, principal: Principal, payload: dict[str, Any], team_id: str) -> Answer:
         return use_cases.hand_over(self.services, principal, team_id, payload)
 
     @route("POST", "/teams/<team_id>/status", "Activate, suspend or close the team (key worker)",
-           tag="teams", body=schemas.TeamStatus)
+           tag="teams", body=schemas.TeamStatus, answer=schemas.TeamOut)
     def change_team_status(self, principal: Principal, payload: dict[str, Any], team_id: str) -> Answer:
         return use_cases.change_team_status(self.services, principal, team_id, payload)
 
-    @route("GET", "/me/clients", "The clients whose teams you are in", tag="teams")
+    @route("GET", "/me/clients", "The clients whose teams you are in", tag="teams",
+           answer=schemas.InvolvementOut, many=True)
     def my_clients(self, principal: Principal, payload: None) -> Answer:
         return self.services.team.my_clients(professional_id=principal.subject)
 
     # -- referrals ------------------------------------------------------------------
 
     @route("POST", "/referrals", "Draft a referral for a client of your team", tag="referrals",
-           body=schemas.CreateReferral, status=201)
+           body=schemas.CreateReferral, status=201, answer=schemas.ReferralOut)
     def create_referral(self, principal: Principal, payload: dict[str, Any]) -> Answer:
         return use_cases.create_referral(self.services, principal, payload)
 
     @route("POST", "/referrals/<referral_id>/send", "Send a draft: only what consent permits is shared",
-           tag="referrals", body=schemas.Empty)
+           tag="referrals", body=schemas.Empty, answer=schemas.ReferralOut)
     def send_referral(self, principal: Principal, payload: dict[str, Any], referral_id: str) -> Answer:
         return use_cases.change_referral(self.services, principal, referral_id, ReferralStatus.REQUESTED)
 
     @route("POST", "/referrals/<referral_id>/cancel", "Cancel a referral you sent", tag="referrals",
-           body=schemas.Because)
+           body=schemas.Because, answer=schemas.ReferralOut)
     def cancel_referral(self, principal: Principal, payload: dict[str, Any], referral_id: str) -> Answer:
         return use_cases.change_referral(self.services, principal, referral_id, ReferralStatus.CANCELLED,
                                          reason=payload["reason"])
 
-    @route("GET", "/referrals/<referral_id>", "A referral and its history", tag="referrals")
+    @route("GET", "/referrals/<referral_id>", "A referral and its history", tag="referrals",
+           answer=schemas.ReferralOut)
     def get_referral(self, principal: Principal, payload: None, referral_id: str) -> Answer:
         return self.services.referral.get_referral(referral_id=referral_id,
                                                    organisation=principal.organisation)
 
-    @route("GET", "/clients/<client_id>/referrals", "The client's referrals", tag="referrals")
+    @route("GET", "/clients/<client_id>/referrals", "The client's referrals", tag="referrals",
+           answer=schemas.ReferralSummaryOut, many=True)
     def client_referrals(self, principal: Principal, payload: None, client_id: str) -> Answer:
         return use_cases.client_referrals(self.services, principal, client_id)
 
     # -- the inbox --------------------------------------------------------------------
 
-    @route("GET", "/inbox", "Your messages, newest first", tag="inbox")
+    @route("GET", "/inbox", "Your messages, newest first", tag="inbox",
+           answer=schemas.InboxItemOut, many=True)
     def inbox(self, principal: Principal, payload: None) -> Answer:
         return self.services.notify.list_inbox(recipient_id=principal.subject)
 
-    @route("POST", "/inbox/<item_id>/read", "Mark a message read", tag="inbox", body=schemas.Empty)
+    @route("POST", "/inbox/<item_id>/read", "Mark a message read", tag="inbox", body=schemas.Empty,
+           answer=schemas.InboxItemOut)
     def mark_read(self, principal: Principal, payload: dict[str, Any], item_id: str) -> Answer:
         return self.services.notify.mark_read(recipient_id=principal.subject, item_id=item_id)
 
     # -- partners ----------------------------------------------------------------------
 
     @route("GET", "/partner/referrals", "Open referrals addressed to your organisation", tag="partner",
-           who=Kind.PARTNER)
+           who=Kind.PARTNER, answer=schemas.ReferralSummaryOut, many=True)
     def partner_referrals(self, principal: Principal, payload: None) -> Answer:
         return self.services.referral.open_referrals(organisation=principal.organisation,
                                                      direction="incoming")
 
     @route("GET", "/partner/referrals/<referral_id>", "A referral addressed to your organisation",
-           tag="partner", who=Kind.PARTNER)
+           tag="partner", who=Kind.PARTNER, answer=schemas.ReferralOut)
     def partner_referral(self, principal: Principal, payload: None, referral_id: str) -> Answer:
         return self.services.referral.get_referral(referral_id=referral_id,
                                                    organisation=principal.organisation)
 
     @route("POST", "/partner/referrals/<referral_id>/<answer>",
            "Answer a referral: accept, reject, start, hold, resume, complete (with outcome) or fail",
-           tag="partner", who=Kind.PARTNER, body=schemas.Answer)
+           tag="partner", who=Kind.PARTNER, body=schemas.Answer, answer=schemas.ReferralOut)
     def answer_referral(self, principal: Principal, payload: dict[str, Any], referral_id: str,
                         answer: str) -> Answer:
         return use_cases.answer_referral(self.services, principal, referral_id, answer, payload)

@@ -19,7 +19,8 @@ localhost and one SQLite file per service under ``var/``.
 
 Service-specific settings pass through as ``TIIMI_<KEY>`` -> ``<KEY>`` for
 the keys in ``PASS_THROUGH`` (the notify service's SMTP, SMS and webhook
-settings, the public URL of links, timeouts and intervals); see the README.
+settings, the public URL of links, timeouts and intervals, the web app's OpenID
+provider and build); see the README.
 
 The two keys are secrets: the team service will not start without them.
 ``make run`` makes a pair for local use under ``var/`` the first time.
@@ -41,6 +42,7 @@ PASS_THROUGH = (
     "DELIVERY_INTERVAL", "DELIVERY_MAX_ATTEMPTS", "DELIVERY_BACKOFF_BASE", "DELIVERY_BACKOFF_CAP",
     "JWT_SECRET", "JWT_PUBLIC_KEY", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "MAX_BODY_BYTES",
     "RPC_TIMEOUT", "OPS_ADDRESS", "QUEUE_TYPE", "DEADLINE_INTERVAL", "CLOCK_OFFSET_FILE",
+    "OIDC_ISSUER", "OIDC_CLIENT", "WEB_DIST",
 )
 
 

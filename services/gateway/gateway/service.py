@@ -23,6 +23,7 @@ from gateway import openapi, problems, rules, schemas, use_cases
 from gateway.auth import Kind, Principal, TokenVerifier
 from gateway.openapi import Route
 from gateway.use_cases import Answer, Services
+from gateway.webapp import WebApp
 from tiimi_shared.broker import broker_problem
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.operations import Operations
@@ -102,7 +103,7 @@ class Timed:
         return functools.partial(call, self._proxy, method, self._timeout)
 
 
-class GatewayService:
+class GatewayService(WebApp):
     name = "gateway"
 
     operations = Operations()

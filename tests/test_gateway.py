@@ -292,6 +292,7 @@ def test_every_route_answers_what_the_document_describes(story, eventually):
     consent_id = consents["consents"][0]["id"]
     withdrawn = ok(key_worker.post(f"{client_path}/consents/{consent_id}/withdraw", {"reason": "asked to"}))
     assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawn_by"] == "sw-1001"
+    assert [step["action"] for step in withdrawn["history"]] == ["granted", "withdrawn"]
     listed = ok(key_worker.get(f"{client_path}/consents"))["consents"][0]
     assert [step["action"] for step in listed["history"]] == ["granted", "withdrawn"]
     eventually(lambda: [m for m in ok(key_worker.get(f"{client_path}/team"))["members"]
@@ -302,12 +303,14 @@ def test_every_route_answers_what_the_document_describes(story, eventually):
     assert handed["key_worker_history"][0]["ended_at"] is not None
 
 
-@pytest.mark.xfail(strict=True, reason="the lift route takes no reason, and the consent service requires one")
-def test_a_key_worker_lifts_a_denial(story):
+def test_a_key_worker_lifts_a_denial_with_a_reason(story):
     key_worker, client_path = story["key_worker"], f"/clients/{story['client']['id']}"
     denial = ok(key_worker.post(f"{client_path}/denials", {"organisation": OTHER, "categories": ["health"]}),
                 201)
-    assert ok(key_worker.post(f"{client_path}/denials/{denial['id']}/lift"))["status"] == "lifted"
+    lift = f"{client_path}/denials/{denial['id']}/lift"
+    assert "reason" in problem(key_worker.post(lift, {}), 400)["errors"]
+    lifted = ok(key_worker.post(lift, {"reason": "client agreed"}))
+    assert lifted["status"] == "lifted"
 
 
 def test_the_words_the_document_repeats_are_those_of_the_services_that_own_them():

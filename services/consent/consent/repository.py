@@ -49,8 +49,9 @@ class Consents:
 
     def record_history(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
                        reason: str | None = None) -> None:
-        self.session.add(ConsentHistory(consent_id=consent.id, action=action, at=at, by=by,
-                                        reason=reason))
+        # Appended to the loaded collection, so an answer given from this consent shows the step.
+        consent.history.append(ConsentHistory(consent_id=consent.id, action=action, at=at, by=by,
+                                              reason=reason))
 
 
 class Denials:

@@ -184,10 +184,10 @@ class GatewayService(WebApp):
         return use_cases.deny(self.services, principal, client_id, payload)
 
     @route("POST", "/clients/<client_id>/denials/<denial_id>/lift", "Lift a denial (key worker)",
-           tag="consents", body=schemas.Empty, answer=schemas.DenialOut)
+           tag="consents", body=schemas.Because, answer=schemas.DenialOut)
     def lift_denial(self, principal: Principal, payload: dict[str, Any], client_id: str,
                     denial_id: str) -> Answer:
-        return use_cases.lift_denial(self.services, principal, client_id, denial_id)
+        return use_cases.lift_denial(self.services, principal, client_id, denial_id, payload)
 
     @route("GET", "/clients/<client_id>/disclosures", "Who was given what, when and why (key worker)",
            tag="consents", answer=schemas.DisclosureReportOut)

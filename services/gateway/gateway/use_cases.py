@@ -107,11 +107,12 @@ def deny(services: Services, principal: Principal, client_id: str, denial: dict[
     return services.consent.deny(client_id=client_id, **denial, recorded_by=principal.subject)
 
 
-def lift_denial(services: Services, principal: Principal, client_id: str, denial_id: str) -> Answer:
+def lift_denial(services: Services, principal: Principal, client_id: str, denial_id: str,
+                because: dict[str, Any]) -> Answer:
     _as_key_worker_of_client(services, principal, client_id)
     denials = services.consent.list_consents(client_id=client_id)["denials"]
     rules.require_listed(denials, denial_id, "denial")
-    return services.consent.lift_denial(denial_id=denial_id, lifted_by=principal.subject)
+    return services.consent.lift_denial(denial_id=denial_id, lifted_by=principal.subject, **because)
 
 
 def disclosure_report(services: Services, principal: Principal, client_id: str) -> Answer:

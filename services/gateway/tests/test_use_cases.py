@@ -111,7 +111,7 @@ def test_the_key_worker_withdraws_a_consent_of_their_client():
 def test_a_denial_of_another_client_is_not_lifted_through_this_one():
     ports = services(denials=[{"id": "d-1"}])
     with pytest.raises(NotFound, match="denial d-2 not found"):
-        use_cases.lift_denial(ports, KEY_WORKER, "c-1", "d-2")
+        use_cases.lift_denial(ports, KEY_WORKER, "c-1", "d-2", {"reason": "client agreed"})
     assert "lift_denial" not in methods(ports.consent)
 
 

@@ -12,14 +12,9 @@ import requests
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
-from consent import rules as consent_rules
-from gateway import schemas
 from gateway.auth import mint
 from gateway.service import ROUTES
-from notify import rules as notify_rules
-from referral import rules as referral_rules
 from tiimi_shared.testing.servers import free_port
-from tiimi_shared.vocabulary import values
 
 pytestmark = pytest.mark.integration
 
@@ -311,16 +306,3 @@ def test_a_key_worker_lifts_a_denial_with_a_reason(story):
     assert "reason" in problem(key_worker.post(lift, {}), 400)["errors"]
     lifted = ok(key_worker.post(lift, {"reason": "client agreed"}))
     assert lifted["status"] == "lifted"
-
-
-def test_the_words_the_document_repeats_are_those_of_the_services_that_own_them():
-    assert schemas.CONSENT_STATUSES == values(consent_rules.ConsentStatus)
-    assert schemas.CONSENT_ACTIONS == values(consent_rules.ConsentAction)
-    assert schemas.DENIAL_STATUSES == values(consent_rules.DenialStatus)
-    assert schemas.DISCLOSURE_KINDS == values(consent_rules.EntryKind)
-    assert schemas.DISCLOSURE_REASONS == values(consent_rules.Reason)
-    assert schemas.REFERRAL_SERVICES == referral_rules.SERVICES
-    assert schemas.REFERRAL_OUTCOMES == referral_rules.OUTCOMES
-    assert schemas.REFERRAL_SIDES == values(referral_rules.Side)
-    assert schemas.REFERRAL_STEP_KINDS == values(referral_rules.StepKind)
-    assert schemas.INBOX_MESSAGES == values(notify_rules.Message)

@@ -29,6 +29,53 @@ class Outcome(StrEnum):
     DENY = "deny"
 
 
+class DisclosureReason(StrEnum):
+    """Why a check was answered as it was, in the words of the disclosure report."""
+
+    PERMITTED = "permitted"
+    # Not a consent decision: a professional of the organisation that holds the
+    # data, reading it as a member of the client's team (logged by the gateway).
+    OWN_ORGANISATION = "own_organisation"
+    DENIED_BY_CLIENT = "denied_by_client"
+    UNKNOWN_CLIENT = "unknown_client"
+    NO_CONSENT = "no_consent"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    PROFESSIONAL_NOT_NAMED = "professional_not_named"
+    MALFORMED_REQUEST = "malformed_request"
+    INTERNAL_ERROR = "internal_error"
+
+
+class DisclosureKind(StrEnum):
+    """What a disclosure log entry records."""
+
+    DECISION = "decision"      # a check was answered
+    DISCLOSURE = "disclosure"  # data was given out under a consent
+    ACCESS = "access"          # data was read inside the organisation that holds it
+
+
+class ConsentStatus(StrEnum):
+    """Where a recorded consent is in its life; only an active one can change."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class ConsentAction(StrEnum):
+    """What happened to a consent, as its history lists it."""
+
+    GRANTED = "granted"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class DenialStatus(StrEnum):
+    IN_FORCE = "in_force"
+    LIFTED = "lifted"
+
+
 class Category(StrEnum):
     """What kind of client information a consent, a denial or a disclosure covers."""
 
@@ -147,6 +194,59 @@ class ReferralStatus(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     ENTERED_IN_ERROR = "entered_in_error"
+
+
+class ReferralService(StrEnum):
+    """What a referral asks the target organisation for."""
+
+    SERVICE_NEED_ASSESSMENT = "service_need_assessment"
+    EMPLOYMENT_SERVICES = "employment_services"
+    SUBSTANCE_AND_MENTAL_HEALTH_SERVICES = "substance_and_mental_health_services"
+    NGO_PEER_SUPPORT = "ngo_peer_support"
+    HOUSING_GUIDANCE = "housing_guidance"
+    DEBT_COUNSELLING = "debt_counselling"
+    SOCIAL_REHABILITATION = "social_rehabilitation"
+
+
+class ReferralOutcome(StrEnum):
+    """How a completed referral ended."""
+
+    SERVICE_PROVIDED = "service_provided"
+    GOAL_MET = "goal_met"
+    GOAL_PARTLY_MET = "goal_partly_met"
+    GOAL_NOT_MET = "goal_not_met"
+    CLIENT_DECLINED = "client_declined"
+    CLIENT_UNREACHABLE = "client_unreachable"
+
+
+class ReferralSide(StrEnum):
+    """Which end of a referral an organisation is on."""
+
+    REQUESTER = "requester"
+    TARGET = "target"
+
+
+class ReferralStepKind(StrEnum):
+    """What a step of a referral's history records."""
+
+    STATUS = "status"                   # a professional moved the referral along
+    OVERDUE = "overdue"                 # tiimi reminded the requester: not accepted in time
+    ESCALATED = "escalated"             # tiimi told the client's key worker
+    STOP_REQUESTED = "stop_requested"   # tiimi told the partner to stop processing shared data
+
+
+class InboxMessage(StrEnum):
+    """What a notice says: one template per message and language."""
+
+    MEMBER_ADDED = "member_added"
+    MEMBER_SUSPENDED = "member_suspended"
+    REFERRAL_RECEIVED = "referral_received"
+    REFERRAL_ANSWERED = "referral_answered"
+    REFERRAL_WITHDRAWN = "referral_withdrawn"
+    REFERRAL_OVERDUE = "referral_overdue"
+    REFERRAL_ESCALATED = "referral_escalated"
+    REFERRAL_STOP = "referral_stop"
+    CONSENT_LOST = "consent_lost"
 
 
 class ReferralPriority(StrEnum):

@@ -17,28 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
+from tiimi_shared import vocabulary
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
 from tiimi_shared.vocabulary import GivenBy, Outcome
 
-
-class Reason(StrEnum):
-    """Why a check was answered as it was, in the words of the disclosure report."""
-
-    PERMITTED = "permitted"
-    # Not a consent decision: a professional of the organisation that holds the
-    # data, reading it as a member of the client's team (logged by the gateway).
-    OWN_ORGANISATION = "own_organisation"
-    DENIED_BY_CLIENT = "denied_by_client"
-    UNKNOWN_CLIENT = "unknown_client"
-    NO_CONSENT = "no_consent"
-    NOT_YET_VALID = "not_yet_valid"
-    EXPIRED = "expired"
-    WITHDRAWN = "withdrawn"
-    PROFESSIONAL_NOT_NAMED = "professional_not_named"
-    MALFORMED_REQUEST = "malformed_request"
-    INTERNAL_ERROR = "internal_error"
+# Shared words (tiimi_shared.vocabulary), under the names this service's code uses.
+Reason = vocabulary.DisclosureReason
+EntryKind = vocabulary.DisclosureKind
+ConsentStatus = vocabulary.ConsentStatus
+ConsentAction = vocabulary.ConsentAction
+DenialStatus = vocabulary.DenialStatus
 
 
 REASONS: dict[Reason, str] = {
@@ -55,35 +44,6 @@ REASONS: dict[Reason, str] = {
     Reason.OWN_ORGANISATION: ("read within the organisation that holds the data, "
                               "by a member of the client's team"),
 }
-
-
-class ConsentStatus(StrEnum):
-    """Where a recorded consent is in its life; only an active one can change."""
-
-    ACTIVE = "active"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
-
-class ConsentAction(StrEnum):
-    """What happened to a consent, as its history lists it."""
-
-    GRANTED = "granted"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
-
-class DenialStatus(StrEnum):
-    IN_FORCE = "in_force"
-    LIFTED = "lifted"
-
-
-class EntryKind(StrEnum):
-    """What a disclosure log entry records."""
-
-    DECISION = "decision"      # a check was answered
-    DISCLOSURE = "disclosure"  # data was given out under a consent
-    ACCESS = "access"          # data was read inside the organisation that holds it
 
 
 @dataclass(frozen=True)

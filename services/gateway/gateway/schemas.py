@@ -138,24 +138,17 @@ class Empty(Strict):
 # Unknown fields are refused, so the document says "additionalProperties: false" and an
 # answer that grows a field fails those tests until it is described here.
 
-# Words one service owns (in its rules) that its answers carry. The gateway may not import
-# another service, so they are repeated here; tests/test_gateway.py holds them equal.
-CONSENT_STATUSES = ("active", "withdrawn", "expired")
-CONSENT_ACTIONS = ("granted", "withdrawn", "expired")
-DENIAL_STATUSES = ("in_force", "lifted")
-DISCLOSURE_KINDS = ("decision", "disclosure", "access")
-DISCLOSURE_REASONS = ("permitted", "own_organisation", "denied_by_client", "unknown_client", "no_consent",
-                      "not_yet_valid", "expired", "withdrawn", "professional_not_named", "malformed_request",
-                      "internal_error")
-REFERRAL_SERVICES = ("service_need_assessment", "employment_services", "substance_and_mental_health_services",
-                     "ngo_peer_support", "housing_guidance", "debt_counselling", "social_rehabilitation")
-REFERRAL_OUTCOMES = ("service_provided", "goal_met", "goal_partly_met", "goal_not_met", "client_declined",
-                     "client_unreachable")
-REFERRAL_SIDES = ("requester", "target")
-REFERRAL_STEP_KINDS = ("status", "overdue", "escalated", "stop_requested")
-INBOX_MESSAGES = ("member_added", "member_suspended", "referral_received", "referral_answered",
-                  "referral_withdrawn", "referral_overdue", "referral_escalated", "referral_stop",
-                  "consent_lost")
+# Words the answers carry, from the one shared vocabulary.
+CONSENT_STATUSES = values(vocabulary.ConsentStatus)
+CONSENT_ACTIONS = values(vocabulary.ConsentAction)
+DENIAL_STATUSES = values(vocabulary.DenialStatus)
+DISCLOSURE_KINDS = values(vocabulary.DisclosureKind)
+DISCLOSURE_REASONS = values(vocabulary.DisclosureReason)
+REFERRAL_SERVICES = values(vocabulary.ReferralService)
+REFERRAL_OUTCOMES = values(vocabulary.ReferralOutcome)
+REFERRAL_SIDES = values(vocabulary.ReferralSide)
+REFERRAL_STEP_KINDS = values(vocabulary.ReferralStepKind)
+INBOX_MESSAGES = values(vocabulary.InboxMessage)
 
 
 def _text(**kw: Any) -> fields.String:

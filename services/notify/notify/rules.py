@@ -28,6 +28,7 @@ from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
 from tiimi_shared.vocabulary import (
     Category,
+    InboxMessage,
     Language,
     MemberKind,
     MemberStatus,
@@ -56,18 +57,7 @@ class RecipientKind(StrEnum):
     ORGANISATION = "organisation"
 
 
-class Message(StrEnum):
-    """What a notice says: one template per message and language."""
-
-    MEMBER_ADDED = "member_added"
-    MEMBER_SUSPENDED = "member_suspended"
-    REFERRAL_RECEIVED = "referral_received"
-    REFERRAL_ANSWERED = "referral_answered"
-    REFERRAL_WITHDRAWN = "referral_withdrawn"
-    REFERRAL_OVERDUE = "referral_overdue"
-    REFERRAL_ESCALATED = "referral_escalated"
-    REFERRAL_STOP = "referral_stop"
-    CONSENT_LOST = "consent_lost"
+Message = InboxMessage
 
 
 class DeliveryStatus(StrEnum):

@@ -23,40 +23,32 @@ from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any, Protocol
 
 from referral import partner
 from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
 from tiimi_shared.events import EventType
-from tiimi_shared.vocabulary import ConsentLost, Outcome, Purpose, ReferralPriority, ReferralStatus, values
-
-SERVICES = (
-    "service_need_assessment", "employment_services", "substance_and_mental_health_services",
-    "ngo_peer_support", "housing_guidance", "debt_counselling", "social_rehabilitation",
+from tiimi_shared.vocabulary import (
+    ConsentLost,
+    Outcome,
+    Purpose,
+    ReferralOutcome,
+    ReferralPriority,
+    ReferralService,
+    ReferralSide,
+    ReferralStatus,
+    ReferralStepKind,
+    values,
 )
+
+SERVICES = values(ReferralService)
 PRIORITIES = values(ReferralPriority)  # FHIR request priority
-OUTCOMES = ("service_provided", "goal_met", "goal_partly_met", "goal_not_met",
-            "client_declined", "client_unreachable")
+OUTCOMES = values(ReferralOutcome)
 
 
-class Side(StrEnum):
-    """Which end of a referral an organisation is on."""
-
-    REQUESTER = "requester"
-    TARGET = "target"
-
-
-class StepKind(StrEnum):
-    """What a step of a referral's history records."""
-
-    STATUS = "status"                   # a professional moved the referral along
-    OVERDUE = "overdue"                 # tiimi reminded the requester: not accepted in time
-    ESCALATED = "escalated"             # tiimi told the client's key worker
-    STOP_REQUESTED = "stop_requested"   # tiimi told the partner to stop processing shared data
-
-
+Side = ReferralSide
+StepKind = ReferralStepKind
 REQUESTER, TARGET = Side.REQUESTER, Side.TARGET
 S = ReferralStatus  # short, for the tables below
 TRANSITIONS: dict[ReferralStatus, dict[ReferralStatus, tuple[Side, ...]]] = {

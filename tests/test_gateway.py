@@ -306,3 +306,19 @@ def test_a_key_worker_lifts_a_denial_with_a_reason(story):
     assert "reason" in problem(key_worker.post(lift, {}), 400)["errors"]
     lifted = ok(key_worker.post(lift, {"reason": "client agreed"}))
     assert lifted["status"] == "lifted"
+
+
+def test_the_identity_code_is_revealed_only_with_a_reason_inside_its_organisation_and_recorded(story):
+    base, key_worker, client = story["base"], story["key_worker"], story["client"]
+    reveal = f"/clients/{client['id']}/identity-code"
+
+    assert "reason" in problem(key_worker.post(reveal, {}), 400)["errors"]
+    problem(professional(base, "ngo-7", NGO).post(reveal, {"reason": "curious"}), 403)
+    response = key_worker.post(reveal, {"reason": "Kela form needs it"})
+    assert ok(response)["personal_identity_code"] == HETU
+    assert response.headers["Cache-Control"] == "no-store"
+
+    (recorded,) = ok(key_worker.get(f"{reveal}/reveals"))
+    assert (recorded["requested_by"], recorded["reason"]) == ("sw-1001", "Kela form needs it")
+    report = ok(key_worker.get(f"/clients/{client['id']}/disclosures"))
+    assert HETU not in str(report) and HETU not in str(ok(key_worker.get(f"/clients/{client['id']}/team")))

@@ -137,6 +137,15 @@ def read(principal: Principal, team: Mapping[str, Any], categories: Collection[C
     return Read(at_home=principal.organisation == team["organisation"], requests=requests)
 
 
+def identity_code_read(principal: Principal, team: Mapping[str, Any]) -> Read:
+    """The personal identity code never leaves the organisation that holds it: only its own
+    professionals on the client's team may have it shown, and the read is logged as an access."""
+    allowed = read(principal, team, CLIENT_PAGE)
+    if not allowed.at_home:
+        raise Forbidden("the personal identity code is shown only inside the organisation that holds it")
+    return allowed
+
+
 @dataclass(frozen=True)
 class Disclosure:
     """One request consent permits, and the consent that permits it."""

@@ -194,6 +194,19 @@ class ClientOut(Schema):
     registered_at = _moment()
 
 
+class RevealedCodeOut(Schema):
+    """The one answer that carries a personal identity code."""
+
+    client_id = _text()
+    personal_identity_code = _text()
+
+
+class IdentityCodeRevealOut(Schema):
+    requested_by = _text()
+    reason = _text()
+    at = _moment()
+
+
 # -- consents, denials and the disclosure log
 
 

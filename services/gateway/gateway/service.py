@@ -61,7 +61,9 @@ def route(method: str, path: str, summary: str, *, tag: str, answer: type[Schema
                 result = function(self, principal, payload, **kwargs)
                 if isinstance(result, Response):
                     return result
-                return Response(json.dumps(result, default=str), status=status, mimetype="application/json")
+                # Answers hold client data: no browser or proxy keeps a copy.
+                return Response(json.dumps(result, default=str), status=status, mimetype="application/json",
+                                headers={"Cache-Control": "no-store"})
             except Exception as error:
                 return problems.response(problems.problem_for(error))
 
@@ -161,6 +163,18 @@ class GatewayService(WebApp):
            answer=schemas.ClientOut)
     def get_client(self, principal: Principal, payload: None, client_id: str) -> Answer:
         return use_cases.get_client(self.services, principal, client_id)
+
+    @route("POST", "/clients/<client_id>/identity-code", "Reveal the client's personal identity code, "
+           "with a reason that is recorded (professionals of the team's own organisation)", tag="clients",
+           body=schemas.Because, answer=schemas.RevealedCodeOut)
+    def reveal_identity_code(self, principal: Principal, payload: dict[str, Any], client_id: str) -> Answer:
+        return use_cases.reveal_identity_code(self.services, principal, client_id, payload)
+
+    @route("GET", "/clients/<client_id>/identity-code/reveals", "Who has been shown the client's personal "
+           "identity code, when and why (key worker)", tag="clients", answer=schemas.IdentityCodeRevealOut,
+           many=True)
+    def identity_code_reveals(self, principal: Principal, payload: None, client_id: str) -> Answer:
+        return use_cases.identity_code_reveals(self.services, principal, client_id)
 
     @route("GET", "/clients/<client_id>/consents", "The client's consents and denials (key worker)",
            tag="consents", answer=schemas.ConsentsOut)

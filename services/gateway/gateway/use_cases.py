@@ -68,6 +68,21 @@ def get_client(services: Services, principal: Principal, client_id: str) -> Answ
     return services.team.get_client(client_id=client_id)
 
 
+def reveal_identity_code(services: Services, principal: Principal, client_id: str,
+                         because: dict[str, Any]) -> Answer:
+    """The one answer with the code: refused before anything is logged unless the caller may see it."""
+    read = rules.identity_code_read(principal, services.team.get_team(client_id=client_id))
+    for request in read.requests:
+        services.consent.record_access(client_id=client_id, **request)
+    return services.team.reveal_personal_identity_code(client_id=client_id, requested_by=principal.subject,
+                                                       **because)
+
+
+def identity_code_reveals(services: Services, principal: Principal, client_id: str) -> Answer:
+    _as_key_worker_of_client(services, principal, client_id)
+    return services.team.identity_code_reveals(client_id=client_id)
+
+
 def get_team(services: Services, principal: Principal, client_id: str) -> Answer:
     return read_client_data(services, principal, client_id, rules.TEAM_PAGE)
 

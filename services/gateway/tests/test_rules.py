@@ -242,3 +242,21 @@ def test_an_answer_a_partner_may_not_give_is_not_found(answer):
 
 def test_a_referral_is_changed_in_the_name_of_the_callers_organisation():
     assert rules.acting_party(NGO_WORKER) == {"organisation": NGO, "professional_id": "ngo-7"}
+
+
+# -- the personal identity code -----------------------------------------------------------
+
+def test_the_identity_code_is_shown_to_the_key_worker_and_the_read_is_an_access_at_home():
+    read = rules.identity_code_read(KEY_WORKER, team(member()))
+    assert read.at_home and [r["category"] for r in read.requests] == ["basic"]
+
+
+def test_the_identity_code_is_never_shown_outside_its_organisation_even_to_an_active_member():
+    with pytest.raises(Forbidden) as refused:
+        rules.identity_code_read(NGO_WORKER, team(member()))
+    assert "organisation that holds it" in str(refused.value)
+
+
+def test_the_identity_code_is_not_shown_to_someone_outside_the_team():
+    with pytest.raises(Forbidden):
+        rules.identity_code_read(OUTSIDER, team(member()))

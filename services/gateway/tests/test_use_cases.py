@@ -33,7 +33,8 @@ def echo(**kwargs):
 def services(verdict="permit", consents=(), denials=()):
     return Services(
         team=FakeService(get_team=TEAM, get_client=CLIENT, find_client=CLIENT, create_team=echo,
-                         change_team_status=echo),
+                         change_team_status=echo, reveal_personal_identity_code=echo,
+                         identity_code_reveals=[]),
         consent=FakeService(record_access={}, record_disclosure={}, check_many=check_many(verdict),
                             list_consents={"consents": list(consents), "denials": list(denials)},
                             withdraw=echo, lift_denial=echo, grant=echo),
@@ -163,3 +164,24 @@ def test_an_answer_with_no_meaning_changes_no_referral():
     with pytest.raises(NotFound):
         use_cases.answer_referral(ports, Principal("desk-1", NGO, "partner"), "r-1", "cancel", {})
     assert ports.referral.calls == []
+
+
+def test_a_reveal_records_the_access_and_hands_the_reason_to_the_team_service():
+    ports = services()
+    revealed = use_cases.reveal_identity_code(ports, KEY_WORKER, "c-1", {"reason": "Kela form"})
+    assert revealed == {"client_id": "c-1", "requested_by": "sw-1001", "reason": "Kela form"}
+    assert methods(ports.consent) == ["record_access"]
+
+
+def test_a_reveal_refused_outside_the_organisation_asks_and_logs_nothing():
+    ports = services()
+    with pytest.raises(Forbidden):
+        use_cases.reveal_identity_code(ports, NGO_WORKER, "c-1", {"reason": "curious"})
+    assert methods(ports.consent) == []
+    assert "reveal_personal_identity_code" not in methods(ports.team)
+
+
+def test_only_the_key_worker_sees_who_has_been_shown_the_code():
+    with pytest.raises(Forbidden):
+        use_cases.identity_code_reveals(services(), NGO_WORKER, "c-1")
+    assert use_cases.identity_code_reveals(services(), KEY_WORKER, "c-1") == []

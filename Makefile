@@ -5,8 +5,12 @@ PY     := $(VENV)/bin/python
 SERVICES := consent team referral notify gateway
 STAMP  := $(VENV)/.installed
 INSTALL_LOG := var/install.log
+# The web app (web/): its packages, pinned by package-lock.json, and its build, which the gateway serves.
+WEB_STAMP   := web/node_modules/.installed
+WEB_BUILD   := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
-.PHONY: run test test-fast bench lint migrate install clean
+.PHONY: run test test-fast bench lint migrate install clean web web-api web-test web-if-npm
 
 # The installer's own output goes to $(INSTALL_LOG); on a failure its end is shown.
 $(STAMP): constraints.txt requirements-dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
@@ -26,15 +30,43 @@ $(STAMP): constraints.txt requirements-dev.txt shared/pyproject.toml $(foreach s
 	fi
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) web-if-npm
+
+# npm ci and the production build; the build's last line is the JavaScript's size against its budget.
+$(WEB_STAMP): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "tiimi: npm not found; the web app needs Node.js 20.19 or newer"; exit 1; }
+	@mkdir -p $(dir $(INSTALL_LOG)) && echo "tiimi: installing the web app's packages (npm's output: $(INSTALL_LOG))"
+	@cd web && npm ci --no-fund --no-audit >> ../$(INSTALL_LOG) 2>&1 \
+		|| { echo "tiimi: npm ci failed in web/; the end of $(INSTALL_LOG):"; tail -n 25 ../$(INSTALL_LOG); exit 1; }
+	@touch $@
+
+$(WEB_BUILD): $(WEB_STAMP) $(WEB_SOURCES)
+	@mkdir -p $(dir $(INSTALL_LOG)) && echo "tiimi: building the web app (output: $(INSTALL_LOG))"
+	@cd web && npm run build >> ../$(INSTALL_LOG) 2>&1 \
+		|| { echo "tiimi: building the web app failed; the end of $(INSTALL_LOG):"; tail -n 25 ../$(INSTALL_LOG); exit 1; }
+	@grep "^size:" $(INSTALL_LOG) | tail -n 1 | sed 's/^size:/tiimi: web app/'
+
+web: $(WEB_BUILD)
+
+# Install and run go on without npm: the gateway then answers 503 at / saying to run `make web`.
+web-if-npm:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory web; \
+	else echo "tiimi: npm not found; the web app is not built (install Node.js 20.19+, then make web)"; fi
+
+# The API client's types, from the gateway's OpenAPI document as its code describes it now.
+web-api: $(STAMP) $(WEB_STAMP)
+	cd web && npm run --silent generate-api
+
+web-test: $(WEB_STAMP)
+	cd web && npm run --silent typecheck && npm test --silent
 
 migrate: $(STAMP)
 	@for s in $(SERVICES); do $(PY) -m $$s migrate || exit 1; done
 
-run: $(STAMP)
+run: $(STAMP) web-if-npm
 	@$(PY) -m tiimi_shared.devrun $(SERVICES)
 
-test: lint
+test: lint web-test
 	$(PY) -m pytest
 
 # The tests that need no broker and no database: rules, use cases on fakes, the kernel's pure parts.
@@ -49,4 +81,4 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var web/node_modules web/dist

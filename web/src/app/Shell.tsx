@@ -1,0 +1,36 @@
+import { useTranslation } from "react-i18next";
+import { Link as RouterDomLink, Outlet, useLocation } from "react-router-dom";
+import { RouterLink, SkipLink } from "suomifi-ui-components";
+import { LoginPage } from "../features/auth/LoginPage";
+import { useSession } from "../lib/session";
+import { Header } from "./Header";
+
+/** Every screen's frame; the screens under /app/ need a session, else the login (again) takes their place. */
+export function Shell({ needsSession = true }: { needsSession?: boolean }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const location = useLocation();
+  const inside = session.status === "authenticated";
+  let content = <Outlet />;
+  if (needsSession && session.status === "expired") content = <LoginPage expired returnTo={location.pathname} />;
+  else if (needsSession && !inside) content = <LoginPage returnTo={location.pathname} />;
+  return (
+    <>
+      <SkipLink href="#main">{t("app.skipToContent")}</SkipLink>
+      <Header />
+      {inside && needsSession && (
+        <nav className="nav" aria-label={t("header.navigation")}>
+          <RouterLink asComponent={RouterDomLink} to="/app/clients">
+            {t("nav.myClients")}
+          </RouterLink>
+          <RouterLink asComponent={RouterDomLink} to="/app/inbox">
+            {t("nav.inbox")}
+          </RouterLink>
+        </nav>
+      )}
+      <main id="main" className="main" tabIndex={-1}>
+        {content}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router-dom";
+import { LoadingSpinner } from "suomifi-ui-components";
+import { useSession } from "../../lib/session";
+import { LoginPage } from "./LoginPage";
+
+/** Where the provider sends the user back: the code is exchanged (PKCE) and the user goes on. */
+export function Callback() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const navigate = useNavigate();
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    session.completeLogin().then(
+      (returnTo) => navigate(returnTo, { replace: true }),
+      () => setFailed(true),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  return failed ? <LoginPage failedBefore /> : <LoadingSpinner status="loading" text={t("auth.loggingIn")} textAlign="right" />;
+}

@@ -110,3 +110,48 @@ def test_the_mint_command_makes_a_token_the_gateway_accepts(monkeypatch, capsys,
     monkeypatch.setenv("TIIMI_VAR_DIR", str(tmp_path))  # no local keys there
     assert command.main(["--professional", "sw-1", "--organisation", "1234567-8"]) == 2
     assert "TIIMI_JWT_SECRET" in capsys.readouterr().err
+
+
+def rsa_pair():
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return private, private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def test_a_providers_token_names_the_person_and_their_language():
+    private, public_pem = rsa_pair()
+    provider = TokenVerifier({"JWT_PUBLIC_KEY": public_pem, "JWT_ISSUER": "https://id.county.fi"})
+    token = jwt.encode(claims(iss="https://id.county.fi", name="Sanna Virtanen", locale="sv"), private,
+                       algorithm="RS256")
+    assert provider.verify(bearer(token)) == Principal("sw-1001", "1234567-8", "professional",
+                                                       name="Sanna Virtanen", locale="sv")
+    unknown_language = jwt.encode(claims(iss="https://id.county.fi", locale="de"), private, algorithm="RS256")
+    assert provider.verify(bearer(unknown_language)).locale is None
+
+
+def test_locally_both_the_providers_tokens_and_minted_ones_verify_each_with_its_own_issuer():
+    private, public_pem = rsa_pair()
+    both = TokenVerifier({"JWT_PUBLIC_KEY": public_pem, "JWT_SECRET": SECRET,
+                          "JWT_ISSUER": "http://127.0.0.1:8010"})
+    provider_token = jwt.encode(claims(iss="http://127.0.0.1:8010"), private, algorithm="RS256")
+    assert both.verify(bearer(provider_token)).subject == "sw-1001"
+    minted = mint(SECRET, subject="desk-1", organisation="0123456-7", kind="partner")
+    assert both.verify(bearer(minted)).kind == "partner"
+    # Neither key takes the other's issuer, nor the other's algorithm.
+    for token in (jwt.encode(claims(iss="tiimi-local"), private, algorithm="RS256"),
+                  jwt.encode(claims(iss="http://127.0.0.1:8010"), SECRET, algorithm="HS256"),
+                  hmac_signed_with(public_pem, claims(iss="http://127.0.0.1:8010")),
+                  hmac_signed_with(public_pem, claims())):
+        with pytest.raises(Unauthorized):
+            both.verify(bearer(token))
+
+
+def hmac_signed_with(key: str, body: dict) -> str:
+    """An HS256 token signed with ``key`` (PyJWT itself refuses a PEM key as an HMAC secret)."""
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    body = {k: int(v.timestamp()) if isinstance(v, datetime) else v for k, v in body.items()}
+    signing_input = part(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + part(
+        json.dumps(body).encode())
+    return signing_input + "." + part(hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest())

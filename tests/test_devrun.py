@@ -87,10 +87,11 @@ def test_ctrl_c_stops_every_service_within_seconds_and_without_a_traceback(rabbi
     http_address = f"127.0.0.1:{free_ports(1)}"
     first_ops_port = free_ports(len(SERVICES))
     ops = devrun.ops_addresses(SERVICES, first_ops_port)
+    oidc_port = free_ports(1)
     env = {key: value for key, value in os.environ.items() if not key.startswith("TIIMI_")}
     env |= {"TIIMI_AMQP_URI": rabbit_config["AMQP_URI"], "TIIMI_RABBIT_API": infrastructure.rabbit_api,
             "TIIMI_VAR_DIR": str(tmp_path / "var"), "TIIMI_HTTP_ADDRESS": http_address,
-            "TIIMI_OPS_FIRST_PORT": str(first_ops_port)}
+            "TIIMI_OPS_FIRST_PORT": str(first_ops_port), "TIIMI_OIDC_PORT": str(oidc_port)}
     # As `make run` in a terminal: devrun leads the group that Ctrl-C signals.
     run = subprocess.Popen([sys.executable, "-m", "tiimi_shared.devrun", *SERVICES], cwd=tmp_path, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -123,8 +124,10 @@ def test_ctrl_c_stops_every_service_within_seconds_and_without_a_traceback(rabbi
 
     assert stopped_in < 15, text
     assert run.returncode == 0, text
-    assert not any(answers(address) for address in [*ops.values(), http_address])
+    assert not any(answers(address) for address in [*ops.values(), http_address, f"127.0.0.1:{oidc_port}"])
     logs = {path.name: path.read_text() for path in (tmp_path / "var" / "log").glob("*.log")}
+    # The local OpenID provider (node) logs beside the services.
+    assert f"http://127.0.0.1:{oidc_port}" in logs.pop("oidc.log"), text
     assert sorted(logs) == sorted(f"{service}.log" for service in SERVICES)
     for name, log in logs.items():  # each stopped by itself, once (a busy machine may kill its exit)
         assert log.count('"event": "stopping",') == 1, f"{name}:\n{log[-3000:]}"
@@ -134,6 +137,7 @@ def test_ctrl_c_stops_every_service_within_seconds_and_without_a_traceback(rabbi
     # What a person needs, and no more.
     assert len(text.splitlines()) < 30, text
     for needed in [http_address, *(f":{address.rpartition(':')[2]}" for address in ops.values()),
+                   f"http://127.0.0.1:{oidc_port}", "sw-1001/keyworker",
                    "var/log/<service>.log", "examples/consent_tour.py", "examples/gateway_tour.sh",
                    "Ctrl-C stops everything"]:
         assert needed in text, f"{needed!r} not in:\n{text}"

@@ -6,6 +6,10 @@ Each service runs with exactly the command its container runs
 Addresses can be moved off their defaults: ``TIIMI_HTTP_ADDRESS`` (the gateway,
 127.0.0.1:8000) and ``TIIMI_OPS_FIRST_PORT`` (9000: the gateway's health and
 metrics; consent, team, referral and notify on the next four ports).
+
+Before the gateway it starts the local OpenID provider (deploy/oidc, on
+``TIIMI_OIDC_PORT``, 8010) with its demo users, and points the gateway and the
+web app at it; not when ``TIIMI_JWT_JWKS_URL`` already names another provider.
 """
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ from tiimi_shared.broker import broker_problem, masked
 
 # What compose loads into RabbitMQ at its first boot (deploy/rabbitmq/generate.py writes it).
 DEFINITIONS = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "definitions.json"
+# The local OpenID provider (node) and its demo users.
+OIDC = Path(__file__).resolve().parents[2] / "deploy" / "oidc"
+OIDC_AUDIENCE = "tiimi-gateway"
 # Ops ports in this order from TIIMI_OPS_FIRST_PORT (containers: :9000 each).
 OPS_ORDER = ("gateway", "consent", "team", "referral", "notify")
 READY_TIMEOUT = 120.0  # seconds for every service to answer /health/ready
@@ -129,6 +136,58 @@ def apply_policies(amqp_uri: str, api: str, definitions: Mapping[str, Any]) -> s
     return None
 
 
+# -- the local OpenID provider ---------------------------------------------------------------------
+
+def provider_problem() -> str | None:
+    """Why the local OpenID provider cannot start here, or None."""
+    if not (OIDC / "server.js").exists():
+        return f"{shown(OIDC)} not found"
+    if subprocess.run(["node", "--version"], capture_output=True).returncode != 0:
+        return "node not found (Node.js 20.19 or newer)"
+    if not (OIDC / "node_modules" / "oidc-provider").is_dir():
+        return f"{shown(OIDC / 'node_modules')} is missing: run make install"
+    return None
+
+
+def provider_env(env: Mapping[str, str], http_address: str, var: Path) -> dict[str, str]:
+    """The provider's settings: its port and, beside the defaults, the gateway's own callback address."""
+    port = env.get("TIIMI_OIDC_PORT", "8010")
+    app = f"http://{http_address}"
+    redirects = [uri for uri in env.get("TIIMI_OIDC_REDIRECT_URIS", "").split(",") if uri]
+    logouts = [uri for uri in env.get("TIIMI_OIDC_POST_LOGOUT_URIS", "").split(",") if uri]
+    return dict(env) | {
+        "TIIMI_OIDC_PORT": port, "TIIMI_VAR_DIR": str(var),
+        "TIIMI_OIDC_REDIRECT_URIS": ",".join([*redirects, f"{app}/app/callback"]),
+        "TIIMI_OIDC_POST_LOGOUT_URIS": ",".join([*logouts, f"{app}/"]),
+    }
+
+
+def gateway_login_env(issuer: str) -> dict[str, str]:
+    """What points the gateway and the web app at the provider: its JWKS, issuer and audience."""
+    return {"TIIMI_JWT_JWKS_URL": f"{issuer}/jwks", "TIIMI_JWT_ISSUER": issuer,
+            "TIIMI_JWT_AUDIENCE": OIDC_AUDIENCE, "TIIMI_OIDC_ISSUER": issuer}
+
+
+def start_provider(env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "ab") as log_file:
+        return subprocess.Popen(["node", str(OIDC / "server.js")], stdin=subprocess.DEVNULL, stdout=log_file,
+                                stderr=subprocess.STDOUT, env=dict(env), process_group=0,
+                                preexec_fn=_die_with_devrun)
+
+
+def provider_ready(issuer: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def demo_users() -> list[dict[str, str]]:
+    users: list[dict[str, str]] = json.loads((OIDC / "users.json").read_text())["users"]
+    return users
+
+
 # -- the service processes -------------------------------------------------------------------------
 
 class Stop:
@@ -206,15 +265,21 @@ def shown(path: Path) -> str:
 
 
 def summary(services: list[str], amqp_uri: str, http_address: str, ops: Mapping[str, str],
-            var: Path) -> str:
+            var: Path, issuer: str | None = None) -> str:
     python = shown(Path(sys.executable).parent / "python")
     ports = "  ".join(f"{service} :{address.rpartition(':')[2]}"
                       for service, address in sorted(ops.items(), key=lambda item: item[1]))
+    login = []
+    if issuer:
+        users = "  ".join(f"{user['sub']}/{user['password']}" for user in demo_users())
+        login = [f"  login     {issuer}  (local OpenID provider; demo users, user/password:)",
+                 f"            {users}"]
     return "\n".join([
         "",
         f"tiimi is running: {', '.join(services)}",
         "",
         f"  gateway   http://{http_address}  (/openapi.json; a token: {python} -m gateway.mint --help)",
+        *login,
         "  ops       each service's /health/ready and /metrics on 127.0.0.1:",
         f"            {ports}",
         f"  broker    {masked(amqp_uri)}  (management UI: http://{urlsplit(amqp_uri).hostname}:15672)",
@@ -259,6 +324,15 @@ def main(services: list[str]) -> int:
     os.environ.setdefault("TIIMI_WEBHOOK_ALLOW_PRIVATE", "true")
     os.environ.setdefault("TIIMI_HTTP_ADDRESS", "127.0.0.1:8000")
     ops = ops_addresses(services, int(os.environ.get("TIIMI_OPS_FIRST_PORT", "9000")))
+    # The local OpenID provider, unless the gateway is pointed at another one.
+    issuer: str | None = None
+    if "gateway" in services and not os.environ.get("TIIMI_JWT_JWKS_URL"):
+        problem = provider_problem()
+        if problem:
+            say(f"tiimi: the local OpenID provider is not started ({problem}); "
+                "the gateway takes only tokens from gateway.mint")
+        else:
+            issuer = f"http://127.0.0.1:{os.environ.get('TIIMI_OIDC_PORT', '8010')}"
 
     if DEFINITIONS.exists():
         definitions = json.loads(DEFINITIONS.read_text())
@@ -287,6 +361,18 @@ def main(services: list[str]) -> int:
     children: dict[str, subprocess.Popen[bytes]] = {}
     exit_code = 0
     try:
+        if issuer:
+            children["oidc"] = start_provider(provider_env(os.environ, os.environ["TIIMI_HTTP_ADDRESS"], var),
+                                              var / "log" / "oidc.log")
+            deadline = time.monotonic() + READY_TIMEOUT
+            while not provider_ready(issuer) and not stop.requested and not exited(children):
+                if time.monotonic() > deadline:
+                    say(f"tiimi: the OpenID provider is not answering at {issuer}; see "
+                        f"{shown(var / 'log' / 'oidc.log')}", error=True)
+                    break
+                time.sleep(0.1)
+            # The gateway verifies the provider's tokens through its JWKS (and still takes minted ones).
+            os.environ.update(gateway_login_env(issuer))
         for service in services:
             env = os.environ | {"TIIMI_OPS_ADDRESS": ops[service]}
             children[service] = start(service, env, var / "log" / f"{service}.log")
@@ -299,7 +385,7 @@ def main(services: list[str]) -> int:
                 break
             time.sleep(0.2)
         if not stop.requested and not exited(children):
-            say(summary(services, amqp_uri, os.environ["TIIMI_HTTP_ADDRESS"], ops, var))
+            say(summary(services, amqp_uri, os.environ["TIIMI_HTTP_ADDRESS"], ops, var, issuer))
         while not stop.requested:
             failed = exited(children)
             if failed:

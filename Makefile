@@ -9,8 +9,10 @@ INSTALL_LOG := var/install.log
 WEB_STAMP   := web/node_modules/.installed
 WEB_BUILD   := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+# The local OpenID provider (deploy/oidc): its packages, pinned by its package-lock.json; make run starts it.
+OIDC_STAMP  := deploy/oidc/node_modules/.installed
 
-.PHONY: run test test-fast bench lint migrate install clean web web-api web-test web-if-npm
+.PHONY: run test test-fast bench lint migrate install clean web web-api web-test web-if-npm oidc-if-npm
 
 # The installer's own output goes to $(INSTALL_LOG); on a failure its end is shown.
 $(STAMP): constraints.txt requirements-dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
@@ -30,7 +32,19 @@ $(STAMP): constraints.txt requirements-dev.txt shared/pyproject.toml $(foreach s
 	fi
 	@touch $(STAMP)
 
-install: $(STAMP) web-if-npm
+install: $(STAMP) web-if-npm oidc-if-npm
+
+$(OIDC_STAMP): deploy/oidc/package.json deploy/oidc/package-lock.json
+	@command -v npm >/dev/null || { echo "tiimi: npm not found; the local OpenID provider needs Node.js 20.19 or newer"; exit 1; }
+	@mkdir -p $(dir $(INSTALL_LOG)) && echo "tiimi: installing the local OpenID provider's packages (npm's output: $(INSTALL_LOG))"
+	@npm ci --no-fund --no-audit --prefix deploy/oidc >> $(INSTALL_LOG) 2>&1 \
+		|| { echo "tiimi: npm ci failed in deploy/oidc/; the end of $(INSTALL_LOG):"; tail -n 25 $(INSTALL_LOG); exit 1; }
+	@touch $@
+
+# Without npm, make run goes on without the provider (the gateway takes only gateway.mint's tokens).
+oidc-if-npm:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory -s $(OIDC_STAMP); \
+	else echo "tiimi: npm not found; the local OpenID provider is not installed (install Node.js 20.19+, then make install)"; fi
 
 # npm ci and the production build; the build's last line is the JavaScript's size against its budget.
 $(WEB_STAMP): web/package.json web/package-lock.json
@@ -63,10 +77,10 @@ web-test: $(WEB_STAMP)
 migrate: $(STAMP)
 	@for s in $(SERVICES); do $(PY) -m $$s migrate || exit 1; done
 
-run: $(STAMP) web-if-npm
+run: $(STAMP) web-if-npm oidc-if-npm
 	@$(PY) -m tiimi_shared.devrun $(SERVICES)
 
-test: lint web-test
+test: lint web-test oidc-if-npm
 	$(PY) -m pytest
 
 # The tests that need no broker and no database: rules, use cases on fakes, the kernel's pure parts.
@@ -81,4 +95,4 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) var web/node_modules web/dist
+	rm -rf $(VENV) var web/node_modules web/dist deploy/oidc/node_modules

@@ -49,7 +49,10 @@ from stdnum.fi import hetu  # noqa: E402
 logging.getLogger("amqp").setLevel(logging.ERROR)
 
 DEFAULT_AMQP_URI = os.environ.get("TIIMI_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-DEFAULT_MARKER = Path(os.environ.get("TIIMI_VAR_DIR", Path(__file__).parent.parent / "var")) / "demo-seeded"
+VAR = Path(os.environ.get("TIIMI_VAR_DIR", Path(__file__).parent.parent / "var"))
+DEFAULT_MARKER = VAR / "demo-seeded"
+# `make run` points every service at this movable clock; the seed's deadlines follow it.
+CLOCK_OFFSET_FILE = Path(os.environ.get("TIIMI_CLOCK_OFFSET_FILE", VAR / "clock-offset"))
 SERVICES = ("consent", "team", "referral", "notify")
 
 COUNTY, NGO = "1234567-8", "0123456-7"
@@ -127,6 +130,15 @@ def made_up_identity_code(rng: random.Random) -> str:
         code = f"{digits[:6]}-{digits[6:]}" + "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(digits) % 31]
         if hetu.is_valid(code):
             return code
+
+
+def now() -> datetime:
+    """The local system's time: the wall clock, moved by ``var/clock-offset`` as the services are."""
+    try:
+        offset = float(CLOCK_OFFSET_FILE.read_text().strip() or 0)
+    except (OSError, ValueError):
+        offset = 0.0
+    return datetime.now(UTC) + timedelta(seconds=offset)
 
 
 def wait_for_services(amqp_uri: str, seconds: float) -> str | None:
@@ -233,7 +245,7 @@ class Seeder:
             self.counts["consents withdrawn"] += 1
             self.counts[f"members {self.member_status(team['id'], member['id'], 'suspended')}"] += 1
         elif person.get("expiring"):
-            until = datetime.now(UTC) + timedelta(days=5)
+            until = now() + timedelta(days=5)
             self.grant(client_id, ["basic", "employment"], ["referral"], valid_until=until.isoformat())
             self.counts["consents ending within a week"] += 1
         else:
@@ -252,8 +264,7 @@ class Seeder:
     def referral(self, number: int, client_id: str, person: dict, state: str, service: str,
                  reason: str, overdue: bool = False) -> None:
         self.doing(f"making client {number}'s referral that ends {state}")
-        now = datetime.now(UTC)
-        accept_by = now + (timedelta(seconds=self.overdue_after) if overdue
+        accept_by = now() + (timedelta(seconds=self.overdue_after) if overdue
                            else timedelta(days=self.rng.randint(3, 10)))
         made = self.rpc.referral.create_referral(
             client_id=client_id, requesting_organisation=COUNTY, requested_by=ME, target_organisation=NGO,
@@ -279,10 +290,10 @@ class Seeder:
             return len(self.rpc.notify.list_inbox(recipient_id=ME, unread_only=True, limit=500))
         last, quiet_since, deadline = -1, time.monotonic(), time.monotonic() + 20
         while time.monotonic() < deadline:
-            now = count()
-            if now != last:
-                last, quiet_since = now, time.monotonic()
-            elif now and time.monotonic() - quiet_since >= settle:
+            seen = count()
+            if seen != last:
+                last, quiet_since = seen, time.monotonic()
+            elif seen and time.monotonic() - quiet_since >= settle:
                 break
             time.sleep(0.3)
         return last

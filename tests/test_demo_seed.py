@@ -2,6 +2,7 @@
 import importlib.util
 import json
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,17 +13,19 @@ STATES = {"draft", "requested", "accepted", "rejected", "cancelled", "in_progres
           "completed", "failed", "entered_in_error"}
 
 
-def load_seed():
+def load_seed(monkeypatch):
     spec = importlib.util.spec_from_file_location("demo_seed", SEED_FILE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    # The services here run on the wall clock, whatever a developer's var/clock-offset says.
+    monkeypatch.setattr(module, "CLOCK_OFFSET_FILE", Path("/nonexistent/clock-offset"))
     return module
 
 
 @pytest.mark.integration
-def test_the_demo_seed_makes_a_living_system_once(system, rabbit_config, tmp_path, capsys):
-    demo_seed = load_seed()
+def test_the_demo_seed_makes_a_living_system_once(system, rabbit_config, tmp_path, capsys, monkeypatch):
+    demo_seed = load_seed(monkeypatch)
     system()
     marker = tmp_path / "var" / "demo-seeded"
     uri = rabbit_config["AMQP_URI"]
@@ -54,8 +57,10 @@ def test_the_demo_seed_makes_a_living_system_once(system, rabbit_config, tmp_pat
         statuses = Counter(c["status"] for answer in consents for c in answer["consents"])
         assert statuses["withdrawn"] == 1 and statuses["active"] >= 4
         assert sum(len(answer["denials"]) for answer in consents) == 1
-        assert any(c["valid_until"] for answer in consents for c in answer["consents"]
-                   if c["status"] == "active")
+        week = datetime.now(UTC) + timedelta(days=7)
+        ending = [c for answer in consents for c in answer["consents"]
+                  if c["status"] == "active" and c["valid_until"]]
+        assert len(ending) == 1 and datetime.fromisoformat(ending[0]["valid_until"]) < week
 
         unread = rpc.notify.list_inbox(recipient_id="sw-1001", unread_only=True, limit=500)
         assert {"referral_answered", "member_suspended"} <= {item["message"] for item in unread}
@@ -70,8 +75,9 @@ def test_the_demo_seed_makes_a_living_system_once(system, rabbit_config, tmp_pat
 
 
 @pytest.mark.integration
-def test_the_demo_seed_says_tiimi_is_not_running_and_writes_no_marker(rabbit_config, tmp_path, capsys):
-    demo_seed = load_seed()
+def test_the_demo_seed_says_tiimi_is_not_running_and_writes_no_marker(
+        rabbit_config, tmp_path, capsys, monkeypatch):
+    demo_seed = load_seed(monkeypatch)
     marker = tmp_path / "demo-seeded"
     assert demo_seed.main(["--amqp", rabbit_config["AMQP_URI"], "--marker", str(marker),
                            "--wait", "1"]) == 2
@@ -83,7 +89,7 @@ def test_the_demo_seed_says_tiimi_is_not_running_and_writes_no_marker(rabbit_con
 @pytest.mark.integration
 def test_a_demo_seed_that_fails_halfway_says_where_and_writes_no_marker(
         system, rabbit_config, tmp_path, capsys, monkeypatch):
-    demo_seed = load_seed()
+    demo_seed = load_seed(monkeypatch)
     system()
     marker = tmp_path / "demo-seeded"
     # A step the referral service refuses: a draft cannot be accepted.

@@ -12,7 +12,7 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 # The local OpenID provider (deploy/oidc): its packages, pinned by its package-lock.json; make run starts it.
 OIDC_STAMP  := deploy/oidc/node_modules/.installed
 
-.PHONY: run test test-fast bench lint migrate install clean web web-api web-test web-if-npm oidc-if-npm
+.PHONY: run test test-fast bench lint migrate install clean web web-api web-test web-e2e web-if-npm oidc-if-npm
 
 # The installer's own output goes to $(INSTALL_LOG); on a failure its end is shown.
 $(STAMP): constraints.txt requirements-dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
@@ -74,13 +74,18 @@ web-api: $(STAMP) $(WEB_STAMP)
 web-test: $(WEB_STAMP)
 	cd web && npm run --silent typecheck && npm test --silent
 
+# The browser tests, in Debian's chromium (Playwright downloads no browser here); screenshots in web/test-results/.
+web-e2e: $(STAMP) $(WEB_BUILD)
+	@command -v chromium >/dev/null || { echo "tiimi: chromium not found; the browser tests need it: apt-get install -y chromium"; exit 1; }
+	cd web && npm run --silent e2e
+
 migrate: $(STAMP)
 	@for s in $(SERVICES); do $(PY) -m $$s migrate || exit 1; done
 
 run: $(STAMP) web-if-npm oidc-if-npm
 	@$(PY) -m tiimi_shared.devrun $(SERVICES)
 
-test: lint web-test oidc-if-npm
+test: lint web-test web-e2e oidc-if-npm
 	$(PY) -m pytest
 
 # The tests that need no broker and no database: rules, use cases on fakes, the kernel's pure parts.

@@ -6,7 +6,11 @@ export function LanguagePicker() {
   const { t, i18n } = useTranslation();
   const current = languageOf(i18n.language) ?? "fi";
   return (
-    <LanguageMenu buttonText={current.toUpperCase()} aria-label={t("header.languageMenu")}>
+    // The accessible name holds the visible text (WCAG 2.5.3): "Choose the language; now In English (EN)".
+    <LanguageMenu
+      buttonText={t(`language.${current}`)}
+      aria-label={t("header.languageMenu", { language: t(`language.${current}`) })}
+    >
       {LANGUAGES.map((language) => (
         <LanguageMenuItem
           key={language}

@@ -75,7 +75,7 @@ web-test: $(WEB_STAMP)
 	cd web && npm run --silent typecheck && npm test --silent
 
 # The browser tests, in Debian's chromium (Playwright downloads no browser here); screenshots in web/test-results/.
-web-e2e: $(STAMP) $(WEB_BUILD)
+web-e2e: $(STAMP) $(WEB_BUILD) $(OIDC_STAMP)
 	@command -v chromium >/dev/null || { echo "tiimi: chromium not found; the browser tests need it: apt-get install -y chromium"; exit 1; }
 	cd web && npm run --silent e2e
 

@@ -1,10 +1,26 @@
 // Browser tests in Debian's Chromium (no browser downloads here): `npm run e2e`.
+// They serve the build through the gateway's own web-app routes (e2e/serve_build.py) beside the
+// local OpenID provider (deploy/oidc) on free ports of their own, so a running `make run` is not disturbed;
+// the API is not there: the stories against the whole system come with the screens.
 import { defineConfig } from "@playwright/test";
 import { execSync } from "node:child_process";
 
 const chromium = process.env.TIIMI_CHROMIUM ?? execSync("command -v chromium || true").toString().trim();
 if (!chromium) throw new Error("no chromium on the path: apt-get install -y chromium (or set TIIMI_CHROMIUM)");
-const PORT = Number(process.env.TIIMI_E2E_PORT ?? 8766);
+// Free ports, chosen once by the runner and passed to its workers through the environment, so
+// two test runs on one machine do not collide.
+function freePort(variable: string): number {
+  process.env[variable] ??= execSync(
+    `node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"`,
+  )
+    .toString()
+    .trim();
+  return Number(process.env[variable]);
+}
+const PORT = freePort("TIIMI_E2E_PORT");
+const OIDC_PORT = freePort("TIIMI_E2E_OIDC_PORT");
+const APP = `http://127.0.0.1:${PORT}`;
+export const ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
 const python = process.env.TIIMI_PYTHON ?? "../.venv/bin/python";
 
 export default defineConfig({
@@ -14,7 +30,7 @@ export default defineConfig({
   workers: 1,
   reporter: [["list"]],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
+    baseURL: APP,
     locale: "fi-FI",
     trace: "retain-on-failure",
     screenshot: "on",
@@ -23,10 +39,25 @@ export default defineConfig({
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     },
   },
-  webServer: {
-    command: `${python} e2e/serve_build.py ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/health/live`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-  },
+  webServer: [
+    {
+      command: "node ../deploy/oidc/server.js",
+      url: `${ISSUER}/.well-known/openid-configuration`,
+      env: {
+        TIIMI_OIDC_PORT: String(OIDC_PORT),
+        TIIMI_OIDC_REDIRECT_URIS: `${APP}/app/callback`,
+        TIIMI_OIDC_POST_LOGOUT_URIS: `${APP}/`,
+        TIIMI_VAR_DIR: "test-results/var",
+      },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `${python} e2e/serve_build.py ${PORT}`,
+      url: `${APP}/health/live`,
+      env: { TIIMI_OIDC_ISSUER: ISSUER },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+  ],
 });

@@ -1,14 +1,14 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { ISSUER } from "../playwright.config";
 
-const ISSUER = "http://127.0.0.1:8010";
-
-/** Whatever the page asks of another origin than its own and the OpenID provider's, and every console error. */
+/** What the app's pages ask of another origin than their own and the OpenID provider's, and every console error. */
 function watch(page: Page, origin: string) {
   const seen = { thirdParty: [] as string[], errors: [] as string[] };
   page.on("request", (request) => {
     const at = new URL(request.url()).origin;
-    if (at !== origin && at !== ISSUER) seen.thirdParty.push(request.url());
+    const onOurPage = new URL(request.frame().url() || origin).origin === origin;
+    if (onOurPage && at !== origin && at !== ISSUER) seen.thirdParty.push(request.url());
   });
   page.on("console", (message) => {
     if (message.type() === "error") seen.errors.push(message.text());
@@ -38,7 +38,7 @@ test("an address inside the app asks for a login first, in the language picked",
   await expect(page.locator("html")).toHaveAttribute("lang", "sv");
 });
 
-test("logging in goes to the provider with the code flow and PKCE, for this app's callback", async ({ page, baseURL }) => {
+test("logging in asks the provider for the code flow with PKCE, for this app's callback", async ({ page, baseURL }) => {
   // The provider, as far as the app needs it before the user leaves: its discovery document.
   await page.route(`${ISSUER}/.well-known/openid-configuration`, (route) =>
     route.fulfill({
@@ -72,4 +72,25 @@ test("logging in goes to the provider with the code flow and PKCE, for this app'
   // Nothing but the login's one-time state was written down in the browser; no token.
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   expect(stored).toBe("{}");
+});
+
+test("a demo key worker logs in at the provider, sees their name and organisation, and logs out", async ({ page, baseURL }) => {
+  const seen = watch(page, baseURL!);
+  await page.goto("/app/clients");
+  await page.getByRole("button", { name: "Kirjaudu" }).click();
+  await page.getByLabel("User").fill("sw-1001");
+  await page.getByLabel("Password").fill("keyworker");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(`${baseURL}/app/clients`);
+  await expect(page.getByText("Kirjautuneena Sanna Virtanen, 1234567-8")).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Omat asiakkaat" })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("my-clients.png"), fullPage: true });
+  // The token is in the page's memory only.
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+  expect(stored).not.toMatch(/access_token|eyJ/);
+  await page.getByRole("button", { name: "Kirjaudu ulos" }).click();
+  await page.getByRole("button", { name: "Yes, sign me out" }).click(); // the provider's own confirmation
+  await expect(page).toHaveURL(`${baseURL}/`);
+  await expect(page.getByRole("heading", { level: 1, name: "Kirjaudu tiimiin" })).toBeVisible();
+  expect(seen.thirdParty).toEqual([]);
 });

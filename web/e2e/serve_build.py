@@ -5,6 +5,7 @@ login page, the policy): ``python e2e/serve_build.py <port>``. The stories
 that log in run against the whole system instead.
 """
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from werkzeug.wrappers import Request, Response
 from gateway.webapp import Site, WebApp
 
 routes = WebApp()
-routes.web = Site.from_config({"WEB_DIST": str(Path(__file__).resolve().parents[1] / "dist")})
+routes.web = Site.from_config({"WEB_DIST": str(Path(__file__).resolve().parents[1] / "dist"),
+                               "OIDC_ISSUER": os.environ.get("TIIMI_OIDC_ISSUER")})
 urls = Map([Rule(handler.url, methods=[handler.method], endpoint=name)
             for name in dir(WebApp) for handler in getattr(getattr(WebApp, name), "nameko_entrypoints", ())]
            + [Rule("/health/live", endpoint="live")])

@@ -103,12 +103,13 @@ def authorize(provider: Provider, session: requests.Session, challenge: str | No
                        allow_redirects=follow)
 
 
-def log_in(provider: Provider, username: str, password: str, challenge: str) -> requests.Response:
+def log_in(provider: Provider, username: str, password: str, challenge: str,
+           session: requests.Session | None = None) -> requests.Response:
     """As a browser: the login form, the credentials posted, redirects followed up to the app's callback.
 
     The answer is the provider's last: a redirect to the callback, or a page.
     """
-    session = requests.Session()
+    session = session or requests.Session()
     form = authorize(provider, session, challenge)
     assert form.status_code == 200, form.text
     action = re.search(r'<form method="post" action="([^"]+)"', form.text)
@@ -121,9 +122,9 @@ def log_in(provider: Provider, username: str, password: str, challenge: str) -> 
     return answer
 
 
-def tokens(provider: Provider, subject: str) -> dict:
+def tokens(provider: Provider, subject: str, session: requests.Session | None = None) -> dict:
     verifier, challenge = pkce_pair()
-    back = log_in(provider, subject, USERS[subject]["password"], challenge)
+    back = log_in(provider, subject, USERS[subject]["password"], challenge, session)
     assert back.is_redirect and back.headers["location"].startswith(REDIRECT_URI), back.text
     query = parse_qs(urlsplit(back.headers["location"]).query)
     answer = requests.post(provider.discovery["token_endpoint"], timeout=10, headers={"Origin": APP}, data={
@@ -191,6 +192,26 @@ def test_the_token_endpoint_answers_no_other_origin(provider):
                                                      "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI})
     assert answer.status_code >= 400
     assert "access-control-allow-origin" not in answer.headers
+
+
+def test_logging_out_ends_the_session_at_the_provider_and_returns_to_the_app(provider):
+    browser = requests.Session()
+    id_token = tokens(provider, "nurse-5", browser)["id_token"]
+    _, challenge = pkce_pair()
+    # While the session lasts, the provider asks for no password.
+    again = authorize(provider, browser, challenge, follow=False)
+    assert again.is_redirect and "<form" not in again.text
+    ask = browser.get(provider.discovery["end_session_endpoint"], timeout=10, params={
+        "id_token_hint": id_token, "post_logout_redirect_uri": f"{APP}/", "client_id": CLIENT_ID})
+    assert ask.status_code == 200 and "Log out of tiimi?" in ask.text
+    form = re.search(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', ask.text, re.S)
+    assert form, ask.text
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2))) | {"logout": "yes"}
+    out = browser.post(urljoin(ask.url, form.group(1)), data=fields, allow_redirects=False, timeout=10)
+    while out.is_redirect and not out.headers["location"].startswith(APP):
+        out = browser.get(urljoin(out.url, out.headers["location"]), allow_redirects=False, timeout=10)
+    assert out.is_redirect and out.headers["location"] == f"{APP}/"
+    assert "<form" in authorize(provider, browser, challenge).text  # the login form again
 
 
 @pytest.fixture

@@ -113,7 +113,18 @@ const configuration = {
   },
   features: {
     devInteractions: { enabled: false },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      // The provider asks before it ends the session, so no other site can log a person out.
+      async logoutSource(ctx, form) {
+        ctx.body = page('tiimi: log out', `<h1>Log out of tiimi?</h1>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Log out</button>
+<button type="submit" form="op.logoutForm">Stay logged in</button>`);
+      },
+      async postLogoutSuccessSource(ctx) {
+        ctx.body = page('tiimi: logged out', '<h1>You have logged out of tiimi.</h1>');
+      },
+    },
     resourceIndicators: {
       enabled: true,
       // A plain authorisation-code flow (no `resource` parameter) gets a JWT for the gateway.

@@ -18,8 +18,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depe
       (error: unknown) => controller.signal.aborted || setState({ status: "error", error }),
     );
     return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, round]);
+  }, [...deps, round]); // `load` is new on every render: `deps` say when it asks for something new
   const reload = useCallback(() => setRound((r) => r + 1), []);
   return [state, reload];
 }

@@ -16,7 +16,6 @@ export function Callback() {
       (returnTo) => navigate(returnTo, { replace: true }),
       () => setFailed(true),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, []); // once: a code is exchanged only once
   return failed ? <LoginPage failedBefore /> : <LoadingSpinner status="loading" text={t("auth.loggingIn")} textAlign="right" />;
 }

@@ -21,15 +21,14 @@ export function MyClients() {
   const { t } = useTranslation();
   const [loaded, reload] = useMyClients();
   const [query, setQuery] = useState("");
-  const labels = (involvement: Involvement) => [
-    t(`clients.role.${involvement.as}`),
-    t(`clients.teamStatus.${involvement.team_status}`),
-  ];
-  const rows = useMemo(
-    () => (loaded.status === "ready" ? loaded.data.map((involvement) => rowOf(involvement, labels)) : []),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [loaded, t],
-  );
+  // A row is found by the words shown on it, in the user's language.
+  const rows = useMemo(() => {
+    const labels = (involvement: Involvement) => [
+      t(`clients.role.${involvement.as}`),
+      t(`clients.teamStatus.${involvement.team_status}`),
+    ];
+    return loaded.status === "ready" ? loaded.data.map((involvement) => rowOf(involvement, labels)) : [];
+  }, [loaded, t]);
   const shown = filterClients(rows, query);
 
   return (

@@ -89,7 +89,7 @@ test("a demo key worker logs in at the provider, sees their name and organisatio
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
   expect(stored).not.toMatch(/access_token|eyJ/);
   await page.getByRole("button", { name: "Kirjaudu ulos" }).click();
-  await page.getByRole("button", { name: "Yes, sign me out" }).click(); // the provider's own confirmation
+  await page.getByRole("button", { name: "Log out" }).click(); // the provider asks on its own page
   await expect(page).toHaveURL(`${baseURL}/`);
   await expect(page.getByRole("heading", { level: 1, name: "Kirjaudu tiimiin" })).toBeVisible();
   expect(seen.thirdParty).toEqual([]);

@@ -62,6 +62,7 @@ def test_the_demo_seed_makes_a_living_system_once(system, rabbit_config, tmp_pat
                   if c["status"] == "active" and c["valid_until"]]
         assert len(ending) == 1 and datetime.fromisoformat(ending[0]["valid_until"]) < week
 
+        assert rpc.notify.get_preferences(recipient_id="nurse-5")["language"] == "sv"
         unread = rpc.notify.list_inbox(recipient_id="sw-1001", unread_only=True, limit=500)
         assert {"referral_answered", "member_suspended"} <= {item["message"] for item in unread}
 

@@ -39,6 +39,7 @@ from collections import Counter  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from amqp.exceptions import AMQPError  # noqa: E402
 from kombu.exceptions import OperationalError  # noqa: E402
 from nameko.exceptions import RpcTimeout, UnknownService  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
@@ -158,6 +159,8 @@ def wait_for_services(amqp_uri: str, seconds: float) -> str | None:
             problem = f"no answer from {', '.join(silent)}" if silent else None
         except (OSError, OperationalError) as error:
             problem = f"RabbitMQ is not reachable ({error})"
+        except AMQPError as error:  # a wrong vhost or password: waiting will not help
+            return f"RabbitMQ refused the connection ({error})"
         if problem is None or time.monotonic() > deadline:
             return problem
         time.sleep(1)
@@ -362,7 +365,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=20.0,
                         help="seconds to wait for the services to answer before giving up")
     args = parser.parse_args(argv)
-    return seed(args.amqp, args.marker, wait=args.wait)
+    try:
+        return seed(args.amqp, args.marker, wait=args.wait)
+    except KeyboardInterrupt:  # Ctrl-C on `make run` reaches the seed too: no traceback
+        print("demo seed: interrupted; no marker written, the next run tries again", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

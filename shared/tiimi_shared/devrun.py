@@ -38,6 +38,9 @@ from tiimi_shared.broker import broker_problem, masked
 DEFINITIONS = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "definitions.json"
 # The local OpenID provider (node) and its demo users.
 OIDC = Path(__file__).resolve().parents[2] / "deploy" / "oidc"
+# A small living demo, made the first time tiimi runs here (its marker in var/ says it is done).
+DEMO_SEED = Path(__file__).resolve().parents[2] / "examples" / "demo_seed.py"
+SEEDED_BY = ("consent", "team", "referral", "notify")
 OIDC_AUDIENCE = "tiimi-gateway"
 # Ops ports in this order from TIIMI_OPS_FIRST_PORT (containers: :9000 each).
 OPS_ORDER = ("gateway", "consent", "team", "referral", "notify")
@@ -302,6 +305,24 @@ def say(text: str, error: bool = False) -> None:
         pass
 
 
+def seed_demo(services: list[str], amqp_uri: str, var: Path) -> None:
+    """The first time only, a few clients with teams, consents, referrals and unread messages.
+
+    ``TIIMI_DEMO_SEED=false`` leaves the system empty. A seed that fails is reported and the
+    services keep running.
+    """
+    if os.environ.get("TIIMI_DEMO_SEED", "true").lower() in ("false", "0", "no") \
+            or not set(SEEDED_BY) <= set(services) or not DEMO_SEED.exists():
+        return
+    done = subprocess.run([sys.executable, str(DEMO_SEED), "--amqp", amqp_uri,
+                           "--marker", str(var / "demo-seeded")], capture_output=True, text=True)
+    said = (done.stdout + done.stderr).strip()
+    if done.returncode == 0:
+        say(said)
+    elif done.returncode != 130:  # 130: interrupted by Ctrl-C, which stops everything anyway
+        say(f"tiimi: the demo seed did not finish (tiimi runs on): {said[-1000:]}", error=True)
+
+
 def main(services: list[str]) -> int:
     stop = Stop()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -386,6 +407,7 @@ def main(services: list[str]) -> int:
             time.sleep(0.2)
         if not stop.requested and not exited(children):
             say(summary(services, amqp_uri, os.environ["TIIMI_HTTP_ADDRESS"], ops, var, issuer))
+            seed_demo(services, amqp_uri, var)
         while not stop.requested:
             failed = exited(children)
             if failed:

@@ -21,6 +21,12 @@ class Clients:
     def add(self, client: Client) -> None:
         self.session.add(client)
 
+    def names(self, client_ids: Iterable[str]) -> dict[str, str]:
+        """The clients' names by id, in one query."""
+        rows = self.session.execute(sa.select(Client.id, Client.name).where(
+            Client.id.in_([str(i) for i in client_ids]))).tuples()
+        return {client_id: name for client_id, name in rows}
+
     def get(self, client_id: str) -> Client:
         client = self.session.get(Client, str(client_id))
         if client is None:
@@ -95,6 +101,13 @@ class Members:
 
     def add(self, member: Member) -> None:
         self.session.add(member)
+
+    def pending_counts(self, team_ids: Iterable[str]) -> dict[str, int]:
+        """How many members of each team wait for consent, in one query (teams with none are left out)."""
+        rows = self.session.execute(sa.select(Member.team_id, sa.func.count()).where(
+            Member.team_id.in_([str(i) for i in team_ids]),
+            Member.status == MemberStatus.PENDING_CONSENT).group_by(Member.team_id)).tuples()
+        return {team_id: count for team_id, count in rows}
 
     def get(self, team_id: str, member_id: str) -> Member:
         member = self.session.get(Member, str(member_id))

@@ -194,6 +194,9 @@ class InvolvementOut(Schema):
     client_id = fields.String(attribute="team.client_id")
     team_status = fields.String(attribute="team.status")
     as_ = fields.String(attribute="role", data_key="as")
+    organisation = fields.String(attribute="team.organisation")
+    client_name = fields.String()
+    pending_members = fields.Integer()
 
 
 class RevealedCodeOut(Schema):

@@ -43,10 +43,13 @@ class TeamView:
 
 @dataclass(frozen=True)
 class Involvement:
-    """A team a professional works in, and as what (``key_worker`` or ``member``)."""
+    """A team a professional works in, and as what (``key_worker`` or ``member``), with its client's
+    name and how many members wait for consent: the gateway decides who is shown the name."""
 
     team: Team
     role: str
+    client_name: str
+    pending_members: int
 
 
 @dataclass(frozen=True)
@@ -248,8 +251,11 @@ def get_team(unit_of_work: UnitOfWorkFactory, command: Command) -> TeamView:
 def my_clients(unit_of_work: UnitOfWorkFactory, command: Command) -> list[Involvement]:
     """The open teams where a professional is key worker or an active member."""
     with unit_of_work() as uow:
-        return [Involvement(team, role) for team, role in uow.teams.of_professional(
-            command["professional_id"])]
+        involvements = uow.teams.of_professional(command["professional_id"])
+        names = uow.clients.names(team.client_id for team, _ in involvements)
+        pending = uow.members.pending_counts(team.id for team, _ in involvements)
+        return [Involvement(team, role, names[team.client_id], pending.get(team.id, 0))
+                for team, role in involvements]
 
 
 # -- consent changes --------------------------------------------------------------------

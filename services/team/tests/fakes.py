@@ -24,6 +24,10 @@ class Clients:
     def add(self, client: Client) -> None:
         self.rows[client.id] = client
 
+    def names(self, client_ids: Iterable[str]) -> dict[str, str]:
+        wanted = {str(i) for i in client_ids}
+        return {c.id: c.name for c in self.rows.values() if c.id in wanted}
+
     def get(self, client_id: str) -> Client:
         client = self.rows.get(str(client_id))
         if client is None:
@@ -97,6 +101,14 @@ class Members:
 
     def add(self, member: Member) -> None:
         self.rows[member.id] = member
+
+    def pending_counts(self, team_ids: Iterable[str]) -> dict[str, int]:
+        wanted = {str(i) for i in team_ids}
+        counts: dict[str, int] = {}
+        for m in self.rows.values():
+            if m.team_id in wanted and m.status == MemberStatus.PENDING_CONSENT:
+                counts[m.team_id] = counts.get(m.team_id, 0) + 1
+        return counts
 
     def get(self, team_id: str, member_id: str) -> Member:
         member = self.rows.get(str(member_id))

@@ -64,8 +64,10 @@ def test_same_organisation_member_is_active_and_other_organisation_member_pendin
     sister = team_rpc.add_member(team_id=team["id"], kind="close_one", name="Liisa", relation="sibling",
                                  added_by="sw-1001")
     assert (nurse["status"], ngo["status"], sister["status"]) == ("active", "pending_consent", "active")
+    name = team_rpc.get_client(client_id=team["client_id"])["name"]
     assert team_rpc.my_clients(professional_id="n-1") == [
-        {"team_id": team["id"], "client_id": team["client_id"], "team_status": "proposed", "as": "member"}]
+        {"team_id": team["id"], "client_id": team["client_id"], "team_status": "proposed", "as": "member",
+         "organisation": team["organisation"], "client_name": name, "pending_members": 1}]
     assert team_rpc.my_clients(professional_id="ngo-77") == []
     assert team_rpc.my_clients(professional_id="sw-1001")[0]["as"] == "key_worker"
 

@@ -405,6 +405,12 @@ def test_my_clients_lists_open_teams_of_key_workers_and_active_members_only(uow,
     assert my_clients(uow, "sw-1001") == []
 
 
+def test_my_clients_name_the_client_and_count_the_members_waiting_for_consent(uow, gate, team):
+    add_professional(uow, gate, team, "ngo-77", NGO, "ngo_worker")
+    (mine,) = use_cases.my_clients(uow, load(schemas.ProfessionalQuery, {"professional_id": "sw-1001"}))
+    assert (mine.client_name, mine.pending_members) == (uow.clients.get(team.team.client_id).name, 1)
+
+
 # -- consent changes ----------------------------------------------------------------------
 
 @pytest.fixture

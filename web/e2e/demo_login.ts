@@ -1,0 +1,34 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, type Route } from "@playwright/test";
+
+/** Logs a demo user in at the real local provider, starting from `path`, and waits to be back there. */
+export async function logInAs(page: Page, baseURL: string, path: string, user: string, password: string) {
+  await page.goto(path);
+  await page.getByRole("button", { name: "Kirjaudu" }).click();
+  await page.getByLabel("User").fill(user);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(`${baseURL}${path}`);
+}
+
+/**
+ * Answers the API's `method path` in the page, where the stories run without the services: only the
+ * API's own paths, never the app's pages (/app/inbox is a page, /inbox the API).
+ */
+export async function answerApi(
+  page: Page,
+  method: string,
+  path: string | RegExp,
+  answer: (route: Route) => Promise<void> | void,
+) {
+  await page.route(
+    (url) => (typeof path === "string" ? url.pathname === path : path.test(url.pathname)),
+    (route) => (route.request().method() === method ? answer(route) : route.fallback()),
+  );
+}
+
+/** No WCAG 2.1 A or AA violation on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+}

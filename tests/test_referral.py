@@ -211,6 +211,11 @@ def test_the_closed_loop_shares_only_what_consent_permits_and_only_with_the_targ
         rpc.referral.get_referral(referral_id=draft["id"], organisation=OTHER)
     assert rpc.referral.referrals_of_client(client_id=client_id, organisation=OTHER) == []
 
+    # The requester's My clients hears of the answer; the target's, of nothing it sent.
+    assert rpc.referral.attention_for(client_ids=[client_id], organisation=COUNTY) == [
+        {"client_id": client_id, "overdue_referrals": 0, "answered_referrals": 1}]
+    assert rpc.referral.attention_for(client_ids=[client_id], organisation=NGO)[0]["answered_referrals"] == 0
+
 
 @pytest.mark.integration
 def test_without_an_answer_from_consent_nothing_is_sent(rpc, services, client_id, clock, partners):

@@ -1,6 +1,7 @@
 """The referral service's unit of work and its repositories."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,13 +9,15 @@ from sqlalchemy.orm import Session
 
 from referral import partner
 from referral.models import PARTNER_OUTBOX, KeyWorker, Referral, Step
-from referral.rules import OPEN
+from referral.rules import ANSWERS, OPEN
 from tiimi_shared.database import ExtraOutbox, UnitOfWork
 from tiimi_shared.errors import NotFound
 from tiimi_shared.outbox import Outbox
 from tiimi_shared.vocabulary import ReferralStatus
 
 _OPEN = [status.value for status in OPEN]
+_ANSWERS = [status.value for status in ANSWERS]
+_WAITING_OR_ANSWERED = [ReferralStatus.REQUESTED.value, *_ANSWERS]
 PARTNER_STREAM = ExtraOutbox("partner_outbox", PARTNER_OUTBOX, partner.registry, partner.route)
 
 
@@ -65,6 +68,20 @@ class Referrals:
         if organisation is not None:
             query = query.where(Referral.target_organisation == organisation)
         return list(self.session.scalars(query.order_by(Referral.id)))
+
+    def sent_for(self, client_ids: Iterable[str], organisation: str) -> list[Referral]:
+        """The referrals ``organisation`` sent about these clients that wait for or have an answer."""
+        return list(self.session.scalars(sa.select(Referral).where(
+            Referral.client_id.in_([str(i) for i in client_ids]),
+            Referral.requesting_organisation == organisation,
+            Referral.status.in_(_WAITING_OR_ANSWERED)).order_by(Referral.created_at, Referral.id)))
+
+    def answered_at(self, referral_ids: Iterable[str]) -> dict[str, datetime]:
+        """When each referral was last answered (moved to an answer's status), in one query."""
+        rows = self.session.execute(sa.select(Step.referral_id, sa.func.max(Step.at)).where(
+            Step.referral_id.in_(list(referral_ids)), Step.kind == "status",
+            Step.to_status.in_(_ANSWERS)).group_by(Step.referral_id)).tuples()
+        return {referral_id: at for referral_id, at in rows}
 
     def record(self, step: Step) -> None:
         self.session.add(step)

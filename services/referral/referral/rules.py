@@ -357,6 +357,48 @@ def change_status(referral: ReferralState, wanted: str, *, organisation: str, pr
 # -- deadlines ---------------------------------------------------------------------------
 
 
+# -- what needs the requester -------------------------------------------------------------
+
+# A partner's answers the requester's key worker should see. Whether an answer was seen is not
+# tracked, so one counts while it is recent.
+ANSWERS = (S.ACCEPTED, S.REJECTED, S.COMPLETED, S.FAILED)
+ANSWERED_RECENTLY = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SentReferral:
+    """A referral an organisation sent, as far as its attention needs: when it was last answered."""
+
+    client_id: str
+    status: str
+    accept_by: datetime
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A client's referrals that need the requester: past the acceptance deadline, or recently answered."""
+
+    client_id: str
+    overdue: int = 0
+    answered: int = 0
+
+
+def attention(client_ids: Iterable[str], sent: Iterable[SentReferral], now: datetime) -> list[Attention]:
+    """For each client, in the order asked, how many sent referrals wait past their deadline and how
+    many were answered in the last ``ANSWERED_RECENTLY``."""
+    overdue: dict[str, int] = {}
+    answered: dict[str, int] = {}
+    for referral in sent:
+        if referral.status == S.REQUESTED and now >= referral.accept_by:
+            overdue[referral.client_id] = overdue.get(referral.client_id, 0) + 1
+        elif (referral.status in ANSWERS and referral.answered_at is not None
+              and now - referral.answered_at <= ANSWERED_RECENTLY):
+            answered[referral.client_id] = answered.get(referral.client_id, 0) + 1
+    return [Attention(client_id, overdue.get(client_id, 0), answered.get(client_id, 0))
+            for client_id in client_ids]
+
+
 def is_overdue(status: str, now: datetime, accept_by: datetime, reminded: bool) -> bool:
     return status == S.REQUESTED and not reminded and now >= accept_by
 

@@ -72,6 +72,19 @@ class ClientReferrals(Strict):
     organisation = identifier(required=True)
 
 
+class AttentionQuery(Strict):
+    client_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=1000))
+    organisation = identifier(required=True)
+
+
+class AttentionOut(Schema):
+    """A client's referrals that need the organisation that sent them (a rules.Attention)."""
+
+    client_id = fields.String()
+    overdue_referrals = fields.Integer(attribute="overdue")
+    answered_referrals = fields.Integer(attribute="answered")
+
+
 class OpenReferrals(Strict):
     organisation = identifier(required=True)
     direction = fields.String(load_default="both", validate=validate.OneOf(("incoming", "outgoing", "both")))

@@ -61,6 +61,13 @@ class ReferralService:
         return [schemas.summary(seen) for seen in use_cases.referrals_of_client(self.db, command)]
 
     @rpc(expected_exceptions=EXPECTED)
+    def attention_for(self, **query: Any) -> list[dict[str, Any]]:
+        """For each client, how many referrals the organisation sent are overdue or recently answered."""
+        command = load(schemas.AttentionQuery, query)
+        attention = use_cases.attention_for(self.db, command, now=self.clock())
+        return list(schemas.AttentionOut(many=True).dump(attention))
+
+    @rpc(expected_exceptions=EXPECTED)
     def open_referrals(self, **query: Any) -> list[dict[str, Any]]:
         """Open referrals to (incoming), from (outgoing) or both ways of an organisation."""
         command = load(schemas.OpenReferrals, query)

@@ -9,7 +9,7 @@ then decide again under the row lock before anything is stored.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -36,6 +36,8 @@ class ReferralRepository(Protocol):
     def open_of(self, organisation: str, direction: str) -> list[Referral]: ...
     def waiting_past(self, now: datetime) -> list[Referral]: ...
     def open_to(self, client_id: str, organisation: str | None) -> list[Referral]: ...
+    def sent_for(self, client_ids: Iterable[str], organisation: str) -> list[Referral]: ...
+    def answered_at(self, referral_ids: Iterable[str]) -> dict[str, datetime]: ...
     def record(self, step: Step) -> None: ...
     def history(self, referral_id: str) -> list[Step]: ...
 
@@ -150,6 +152,16 @@ def get_referral(unit_of_work: UnitOfWork, command: dict[str, Any]) -> ReferralV
     """One referral with its whole history, as the asking organisation may see it."""
     with unit_of_work() as uow:
         return _view(uow, uow.referrals.get(str(command["referral_id"])), command["organisation"])
+
+
+def attention_for(unit_of_work: UnitOfWork, command: dict[str, Any], now: datetime) -> list[rules.Attention]:
+    """For each client, the referrals the organisation sent that are overdue or recently answered."""
+    client_ids = [str(client_id) for client_id in command["client_ids"]]
+    with unit_of_work() as uow:
+        sent = uow.referrals.sent_for(client_ids, command["organisation"])
+        answered_at = uow.referrals.answered_at(referral.id for referral in sent)
+    return rules.attention(client_ids, (rules.SentReferral(r.client_id, r.status, r.accept_by,
+                                                           answered_at.get(r.id)) for r in sent), now)
 
 
 def referrals_of_client(unit_of_work: UnitOfWork, command: dict[str, Any]) -> list[Seen]:

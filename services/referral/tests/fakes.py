@@ -7,13 +7,13 @@ its catalogue.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from referral import partner
 from referral.models import Referral, Step
-from referral.rules import OPEN
+from referral.rules import ANSWERS, OPEN
 from tiimi_shared.errors import NotFound
 from tiimi_shared.testing.fakes import FIXED_NOW, InMemoryOutbox, InMemoryUnitOfWork
 from tiimi_shared.vocabulary import ReferralStatus
@@ -58,6 +58,21 @@ class Referrals:
     def open_to(self, client_id: str, organisation: str | None) -> list[Referral]:
         return sorted((r for r in self.rows.values() if r.client_id == str(client_id) and r.status in OPEN
                        and organisation in (None, r.target_organisation)), key=lambda r: r.id)
+
+    def sent_for(self, client_ids: Iterable[str], organisation: str) -> list[Referral]:
+        wanted = {str(i) for i in client_ids}
+        statuses = {ReferralStatus.REQUESTED, *ANSWERS}
+        return sorted((r for r in self.rows.values() if r.client_id in wanted
+                       and r.requesting_organisation == organisation and r.status in statuses),
+                      key=lambda r: (r.created_at, r.id))
+
+    def answered_at(self, referral_ids: Iterable[str]) -> dict[str, datetime]:
+        wanted = set(referral_ids)
+        last: dict[str, datetime] = {}
+        for step in self.steps:
+            if step.referral_id in wanted and step.kind == "status" and step.to_status in ANSWERS:
+                last[step.referral_id] = max(step.at, last.get(step.referral_id, step.at))
+        return last
 
     def record(self, step: Step) -> None:
         step.position = len(self.steps) + 1

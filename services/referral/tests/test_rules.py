@@ -121,3 +121,17 @@ def test_sharing_keeps_permitted_categories_with_their_consent_and_names_the_res
     assert sharing.withheld == {"health": "no_consent", "financial": "denied"}
     assert rules.share_requests(["basic"], "org-b") == [
         {"organisation": "org-b", "professional": None, "category": "basic", "purpose": "referral"}]
+
+
+# -- what needs the requester ---------------------------------------------------------------
+
+def test_attention_counts_overdue_and_recently_answered_referrals_per_client_in_the_order_asked() -> None:
+    now = datetime(2026, 5, 10, 12, tzinfo=UTC)
+    past, future = now - timedelta(hours=1), now + timedelta(days=1)
+    sent = [rules.SentReferral("a", "requested", past, None),
+            rules.SentReferral("a", "requested", future, None),            # not yet due
+            rules.SentReferral("a", "accepted", past, now - timedelta(days=2)),
+            rules.SentReferral("b", "completed", past, now - timedelta(days=8)),  # answered too long ago
+            rules.SentReferral("b", "rejected", past, now - timedelta(days=7))]
+    assert rules.attention(["c", "b", "a"], sent, now) == [
+        rules.Attention("c", 0, 0), rules.Attention("b", 0, 1), rules.Attention("a", 1, 1)]

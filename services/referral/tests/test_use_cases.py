@@ -490,3 +490,26 @@ def test_a_redelivered_key_worker_event_is_applied_once(
     use_cases.note_key_worker(uow, created)
     assert uow.commits == commits
     assert (created.consumer, created.id) in uow.processed_events
+
+
+# -- what needs the requester ---------------------------------------------------------------
+
+def attention(uow: FakeReferralUnitOfWork, clock: FakeClock, organisation: str,
+              *client_ids: str) -> list[dict[str, Any]]:
+    command = load(schemas.AttentionQuery, {"client_ids": list(client_ids), "organisation": organisation})
+    return list(schemas.AttentionOut(many=True).dump(use_cases.attention_for(uow, command, now=clock())))
+
+
+def test_the_requester_is_shown_overdue_referrals_and_answers_of_the_last_week_only(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
+    other_client = str(uuid.uuid4())
+    sent_referral(uow, clock, gate, client_id)  # waits for an answer
+    answered = sent_referral(uow, clock, gate, client_id)
+    change(uow, clock, gate, answered, "rejected", NGO_DESK, reason="no places")
+    assert attention(uow, clock, COUNTY, client_id, other_client) == [
+        {"client_id": client_id, "overdue_referrals": 0, "answered_referrals": 1},
+        {"client_id": other_client, "overdue_referrals": 0, "answered_referrals": 0}]
+    clock.advance(timedelta(days=8))  # past the acceptance deadline; the answer is old news
+    assert attention(uow, clock, COUNTY, client_id)[0] == {
+        "client_id": client_id, "overdue_referrals": 1, "answered_referrals": 0}
+    assert attention(uow, clock, NGO, client_id)[0]["overdue_referrals"] == 0  # not what the NGO sent

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Self
 
@@ -39,6 +39,13 @@ class Consents:
         if with_history:
             query = query.options(selectinload(Consent.history))
         return list(self.session.scalars(query))
+
+    def active_ends(self, client_ids: Iterable[str]) -> list[tuple[str, datetime]]:
+        """The clients' active consents that have an end, as (client, valid_until), in one query."""
+        rows = self.session.execute(sa.select(Consent.client_id, Consent.valid_until).where(
+            Consent.client_id.in_([str(i) for i in client_ids]), Consent.status == ConsentStatus.ACTIVE,
+            Consent.valid_until.is_not(None))).tuples()
+        return [(client_id, valid_until) for client_id, valid_until in rows if valid_until is not None]
 
     def due_to_expire(self, now: datetime) -> list[Consent]:
         return list(self.session.scalars(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tiimi_shared import vocabulary
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
@@ -244,6 +244,27 @@ def withdraw(status: str, *, by: str, reason: str, now: datetime) -> Withdrawal:
         raise Conflict(f"consent is {status}; only an active consent can be withdrawn",
                        current_state=status, allowed=[])
     return Withdrawal(withdrawn_at=now, withdrawn_by=by, reason=reason)
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A client's active consents that end within the period asked, and the first of those ends."""
+
+    client_id: str
+    consents: int = 0
+    first_ends_at: datetime | None = None
+
+
+def ending_soon(client_ids: Iterable[str], ends: Iterable[tuple[str, datetime]], now: datetime,
+                within: timedelta) -> list[Ending]:
+    """For each client, in the order asked, the active consents (given as client and ``valid_until``)
+    that end after now and no later than ``within`` from now."""
+    soon: dict[str, list[datetime]] = {}
+    for client_id, valid_until in ends:
+        if now < valid_until <= now + within:
+            soon.setdefault(client_id, []).append(valid_until)
+    return [Ending(client_id, len(soon[client_id]), min(soon[client_id])) if client_id in soon
+            else Ending(client_id) for client_id in client_ids]
 
 
 def is_due_to_expire(consent: ConsentTerms, now: datetime) -> bool:

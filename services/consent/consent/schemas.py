@@ -105,6 +105,19 @@ class ClientQuery(Strict):
     client_id = fields.UUID(required=True)
 
 
+class EndingQuery(Strict):
+    client_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=1000))
+    within_days = fields.Integer(required=True, validate=validate.Range(min=1, max=366))
+
+
+class EndingOut(Schema):
+    """A client's active consents that end soon (a rules.Ending)."""
+
+    client_id = fields.String()
+    consents_ending = fields.Integer(attribute="consents")
+    first_ends_at = fields.DateTime(allow_none=True)
+
+
 class ReportQuery(ClientQuery):
     include_denied = fields.Boolean(load_default=False)
 

@@ -103,6 +103,13 @@ class ConsentService:
         return dump(schemas.DisclosureOut, entry)
 
     @rpc(expected_exceptions=EXPECTED)
+    def ending_soon(self, **query: Any) -> list[Reply]:
+        """For each client, how many active consents end within the days asked, and the first end."""
+        command = load(schemas.EndingQuery, query)
+        ending = use_cases.ending_soon(self.db, command, now=self.clock())
+        return list(schemas.EndingOut(many=True).dump(ending))
+
+    @rpc(expected_exceptions=EXPECTED)
     def list_consents(self, **query: Any) -> Reply:
         command = load(schemas.ClientQuery, query)
         record = use_cases.list_consents(self.db, command)

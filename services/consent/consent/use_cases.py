@@ -8,9 +8,9 @@ events they cause go to the outbox in the same transaction.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
@@ -92,6 +92,11 @@ class ClientQuery(TypedDict):
     client_id: UUID
 
 
+class EndingQuery(TypedDict):
+    client_ids: list[UUID]
+    within_days: int
+
+
 class ReportQuery(ClientQuery):
     include_denied: bool
 
@@ -103,6 +108,7 @@ class ConsentRepository(Protocol):
     def add(self, consent: Consent) -> None: ...
     def get(self, consent_id: str, *, for_update: bool = False) -> Consent: ...
     def of_client(self, client_id: str, *, with_history: bool = False) -> list[Consent]: ...
+    def active_ends(self, client_ids: Iterable[str]) -> list[tuple[str, datetime]]: ...
     def due_to_expire(self, now: datetime) -> list[Consent]: ...
     def record_history(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
                        reason: str | None = None) -> None: ...
@@ -234,6 +240,14 @@ def list_consents(uow: UnitOfWorkFactory, command: ClientQuery) -> ClientRecord:
         return ClientRecord(client_id=client_id,
                             consents=work.consents.of_client(client_id, with_history=True),
                             denials=work.denials.of_client(client_id))
+
+
+def ending_soon(uow: UnitOfWorkFactory, command: EndingQuery, *, now: datetime) -> list[rules.Ending]:
+    """For each client, the active consents that end within the days asked."""
+    client_ids = [str(client_id) for client_id in command["client_ids"]]
+    with uow() as work:
+        ends = work.consents.active_ends(client_ids)
+    return rules.ending_soon(client_ids, ends, now, timedelta(days=command["within_days"]))
 
 
 # -- denials ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ changed or removed entry here as it does in the database.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,11 @@ class InMemoryConsents:
     def of_client(self, client_id: str, *, with_history: bool = False) -> list[Consent]:
         return sorted((c for c in self.rows.values() if c.client_id == str(client_id)),
                       key=lambda c: (c.recorded_at, c.id))
+
+    def active_ends(self, client_ids: Iterable[str]) -> list[tuple[str, datetime]]:
+        wanted = {str(i) for i in client_ids}
+        return [(c.client_id, c.valid_until) for c in self.rows.values()
+                if c.client_id in wanted and c.status == ConsentStatus.ACTIVE and c.valid_until is not None]
 
     def due_to_expire(self, now: datetime) -> list[Consent]:
         return [c for c in self.rows.values()

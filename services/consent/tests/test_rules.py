@@ -748,3 +748,11 @@ def test_a_malformed_request_and_an_undecided_check_are_denies():
 
 def test_a_read_by_the_data_holding_organisation_is_a_permit_of_its_own_kind():
     assert rules.own_organisation_read() == Decision(True, Reason.OWN_ORGANISATION)
+
+
+def test_consents_ending_soon_are_counted_per_client_with_the_first_end_in_the_order_asked():
+    day = timedelta(days=1)
+    ends = [("a", NOW + 3 * day), ("a", NOW + 14 * day), ("a", NOW + 15 * day),  # the last: not yet
+            ("b", NOW), ("b", NOW - day)]                                         # already ended: no
+    assert rules.ending_soon(["b", "a", "c"], ends, NOW, 14 * day) == [
+        rules.Ending("b"), rules.Ending("a", 2, NOW + 3 * day), rules.Ending("c")]

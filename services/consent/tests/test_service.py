@@ -93,6 +93,15 @@ def test_expired_consent_is_denied_and_the_sweep_emits_consent_expired(
     assert [h["action"] for h in listed["history"]] == ["granted", "expired"]
 
 
+def test_consents_ending_soon_are_told_for_many_clients_at_once(consent_rpc, clock):
+    client, other = str(uuid.uuid4()), str(uuid.uuid4())
+    consent_rpc.grant(**grant_args(client, valid_until=(clock.now() + timedelta(days=10)).isoformat()))
+    consent_rpc.grant(**grant_args(other, valid_until=(clock.now() + timedelta(days=20)).isoformat()))
+    answer = consent_rpc.ending_soon(client_ids=[client, other], within_days=14)
+    assert [(e["client_id"], e["consents_ending"], e["first_ends_at"] is not None) for e in answer] == [
+        (client, 1, True), (other, 0, False)]
+
+
 def test_denial_overrides_a_permit_until_lifted(consent_rpc):
     client = str(uuid.uuid4())
     consent_rpc.grant(**grant_args(client))

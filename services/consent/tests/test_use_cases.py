@@ -436,3 +436,16 @@ def test_log_entries_carry_the_correlation_id_of_the_request_that_caused_them(uo
     use_cases.record_disclosure(uow, disclosure_command(client, consent.id), now=NOW)
 
     assert [e.correlation_id for e in uow.disclosure_log.entries] == ["req-42", "req-42"]
+
+
+def test_consents_ending_within_the_days_asked_are_told_per_client_and_withdrawn_ones_are_not(uow, client):
+    other = str(uuid.uuid4())
+    soon = use_cases.grant(uow, grant_command(client, valid_until=(NOW + 10 * DAY).isoformat()), now=NOW)
+    use_cases.grant(uow, grant_command(client, valid_until=(NOW + 30 * DAY).isoformat()), now=NOW)
+    use_cases.grant(uow, grant_command(client), now=NOW)  # open-ended
+    withdrawn = use_cases.grant(uow, grant_command(other, valid_until=(NOW + DAY).isoformat()), now=NOW)
+    use_cases.withdraw(uow, withdraw_command(withdrawn.id), now=NOW)
+    query = load(schemas.EndingQuery, {"client_ids": [client, other], "within_days": 14})
+    assert schemas.EndingOut(many=True).dump(use_cases.ending_soon(uow, query, now=NOW)) == [
+        {"client_id": client, "consents_ending": 1, "first_ends_at": soon.valid_until.isoformat()},
+        {"client_id": other, "consents_ending": 0, "first_ends_at": None}]

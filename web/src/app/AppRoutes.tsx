@@ -5,6 +5,7 @@ import { Callback } from "../features/auth/Callback";
 import { LoginPage } from "../features/auth/LoginPage";
 import { MyClients } from "../features/clients/MyClients";
 import { Inbox } from "../features/inbox/Inbox";
+import { Register } from "../features/register/Register";
 import { HOME, useSession } from "../lib/session";
 import { Shell } from "./Shell";
 
@@ -19,6 +20,7 @@ export function AppRoutes() {
       <Route path="/app" element={<Shell />}>
         <Route index element={<Navigate to={HOME} replace />} />
         <Route path="clients" element={<MyClients />} />
+        <Route path="clients/new" element={<Register />} />
         <Route path="inbox" element={<Inbox />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink, Outlet, useLocation } from "react-router-dom";
 import { RouterLink, SkipLink } from "suomifi-ui-components";
 import { LoginPage } from "../features/auth/LoginPage";
+import { RegisteredNotice } from "../features/register/Register";
 import { useSession } from "../lib/session";
 import { Header } from "./Header";
 
@@ -23,12 +24,16 @@ export function Shell({ needsSession = true }: { needsSession?: boolean }) {
           <RouterLink asComponent={RouterDomLink} to="/app/clients">
             {t("nav.myClients")}
           </RouterLink>
+          <RouterLink asComponent={RouterDomLink} to="/app/clients/new">
+            {t("nav.register")}
+          </RouterLink>
           <RouterLink asComponent={RouterDomLink} to="/app/inbox">
             {t("nav.inbox")}
           </RouterLink>
         </nav>
       )}
       <main id="main" className="main" tabIndex={-1}>
+        {inside && needsSession && <RegisteredNotice />}
         {content}
       </main>
     </>

@@ -149,6 +149,41 @@ def test_a_key_worker_runs_the_story_and_a_partner_answers(story, eventually):
     assert {("sw-1001", "access"), ("ngo-7", "disclosure")} <= logged
 
 
+def test_my_clients_name_the_client_at_home_and_tell_the_key_worker_what_needs_them(story):
+    base, key_worker, client, team_ = story["base"], story["key_worker"], story["client"], story["team"]
+    ends = datetime.now(UTC) + timedelta(days=10)
+    ok(key_worker.post(f"/clients/{client['id']}/consents", {
+        "given_by": {"kind": "client"}, "recipient_organisation": OTHER, "categories": ["health"],
+        "purposes": ["team_coordination"], "method": "written", "valid_until": ends.isoformat()}), 201)
+    pending = ok(key_worker.post(f"/teams/{team_['id']}/members", {"kind": "professional", "professional": {
+        "professional_id": "x-3", "name": "X", "organisation": OTHER, "role": "ngo_worker"}}), 201)
+    assert pending["status"] == "pending_consent"  # consent for its organisation covers no `basic`
+    draft = ok(key_worker.post("/referrals", {
+        "client_id": client["id"], "target_organisation": NGO, "service": "ngo_peer_support",
+        "reason": "r", "share": {"basic": {}},
+        "accept_by": (datetime.now(UTC) + timedelta(days=3)).isoformat()}), 201)
+    ok(key_worker.post(f"/referrals/{draft['id']}/send"))
+    ok(partner(base, NGO).post(f"/partner/referrals/{draft['id']}/accept"))
+
+    (mine,) = ok(key_worker.get("/me/clients"))
+    assert {k: mine[k] for k in ("client_id", "client_name", "as", "team_status")} == {
+        "client_id": client["id"], "client_name": "Maija Meikäläinen", "as": "key_worker",
+        "team_status": team_["status"]}
+    needs = mine["needs_me"]
+    assert (needs["pending_members"], needs["overdue_referrals"], needs["answered_referrals"],
+            needs["consents_ending"]) == (1, 0, 1, 1)
+    assert abs(datetime.fromisoformat(needs["first_consent_ends_at"]) - ends) < timedelta(seconds=1)
+
+    # A member from another organisation: consent permits them `basic`, but a list is no place to
+    # disclose it (the read would need its own check and log), so they get no name and no signals.
+    (theirs,) = ok(professional(base, "ngo-7", NGO).get("/me/clients"))
+    assert (theirs["client_id"], theirs["client_name"], theirs["as"], theirs["needs_me"]) == (
+        client["id"], None, "member", None)
+    entries = ok(key_worker.get(f"/clients/{client['id']}/disclosures"))["entries"]
+    assert not [e for e in entries if e["professional"] == "ngo-7" and e["kind"] == "disclosure"]
+    assert ok(professional(base, "sw-9999").get("/me/clients")) == []
+
+
 def test_outsiders_and_other_partners_are_kept_out(story):
     base, client, team_ = story["base"], story["client"], story["team"]
     outsider = professional(base, "sw-9999")

@@ -172,6 +172,50 @@ def unknown_unless_yours() -> Iterator[None]:
         raise NotFound("client", "with that personal identity code") from None
 
 
+# -- my clients ---------------------------------------------------------------------------
+
+# A consent ending this soon needs its key worker's attention (to renew it or to let it end).
+CONSENT_ENDING_WITHIN_DAYS = 14
+
+
+def key_worker_clients(involvements: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The clients whose key worker the caller is: only theirs are asked what needs attention."""
+    return [involvement["client_id"] for involvement in involvements
+            if involvement["as"] == Standing.KEY_WORKER]
+
+
+def my_clients(principal: Principal, involvements: Sequence[Mapping[str, Any]],
+               attention: Sequence[Mapping[str, Any]], ending: Sequence[Mapping[str, Any]]
+               ) -> list[dict[str, Any]]:
+    """The teams the caller is in, as My clients shows them.
+
+    The client's name is shown only to professionals of the organisation that holds the team: to
+    anyone else it would be a disclosure of ``basic`` needing consent and its log, so they get none
+    and the app shows a neutral label. What needs attention (members waiting for consent, referrals
+    overdue or recently answered, consents ending soon) is told to the key worker only.
+    """
+    attention_of = {answer["client_id"]: answer for answer in attention}
+    ending_of = {answer["client_id"]: answer for answer in ending}
+    mine = []
+    for involvement in involvements:
+        client_id = involvement["client_id"]
+        needs_me = None
+        if involvement["as"] == Standing.KEY_WORKER:
+            referrals = attention_of.get(client_id, {})
+            consents = ending_of.get(client_id, {})
+            needs_me = {"pending_members": involvement["pending_members"],
+                        "overdue_referrals": referrals.get("overdue_referrals", 0),
+                        "answered_referrals": referrals.get("answered_referrals", 0),
+                        "consents_ending": consents.get("consents_ending", 0),
+                        "first_consent_ends_at": consents.get("first_ends_at")}
+        at_home = involvement["organisation"] == principal.organisation
+        mine.append({"team_id": involvement["team_id"], "client_id": client_id,
+                     "team_status": involvement["team_status"], "as": involvement["as"],
+                     "client_name": involvement["client_name"] if at_home else None,
+                     "needs_me": needs_me})
+    return mine
+
+
 # -- consents and denials -----------------------------------------------------------------
 
 

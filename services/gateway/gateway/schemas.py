@@ -331,13 +331,32 @@ class TeamOut(Schema):
     members = fields.List(fields.Nested(MemberOut), required=True)
 
 
+class NeedsMeOut(Schema):
+    """What in a client's team waits for its key worker."""
+
+    pending_members = fields.Integer(required=True, metadata={
+        "description": "members waiting for the client's consent"})
+    overdue_referrals = fields.Integer(required=True, metadata={
+        "description": "referrals your organisation sent that are past their acceptance deadline"})
+    answered_referrals = fields.Integer(required=True, metadata={
+        "description": "referrals your organisation sent that were accepted, rejected, completed or "
+                       "failed in the last 7 days"})
+    consents_ending = fields.Integer(required=True, metadata={
+        "description": "active consents that end within 14 days"})
+    first_consent_ends_at = fields.AwareDateTime(required=True, allow_none=True)
+
+
 class InvolvementOut(Schema):
-    """A team you are in, and as what."""
+    """A team you are in, and as what; the client's name only inside the team's own organisation."""
 
     team_id = _text()
     client_id = _text()
     team_status = _word(values(vocabulary.TeamStatus))
     as_ = _word(values(Standing), data_key="as")
+    client_name = fields.String(required=True, allow_none=True, metadata={
+        "description": "null unless you work for the organisation that holds the team"})
+    needs_me = fields.Nested(NeedsMeOut, required=True, allow_none=True, metadata={
+        "description": "for the key worker only; null for a member"})
 
 
 # -- referrals

@@ -243,7 +243,7 @@ class GatewayService(WebApp):
     @route("GET", "/me/clients", "The clients whose teams you are in", tag="teams",
            answer=schemas.InvolvementOut, many=True)
     def my_clients(self, principal: Principal, payload: None) -> Answer:
-        return self.services.team.my_clients(professional_id=principal.subject)
+        return use_cases.my_clients(self.services, principal)
 
     # -- referrals ------------------------------------------------------------------
 

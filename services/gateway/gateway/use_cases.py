@@ -56,6 +56,20 @@ def read_client_data(services: Services, principal: Principal, client_id: str,
     return team
 
 
+def my_clients(services: Services, principal: Principal) -> Answer:
+    """The caller's teams, with names where the rules allow and what needs the key worker.
+
+    Each service is asked once for all the clients, so a long list costs three calls, not three a client.
+    """
+    involvements = services.team.my_clients(professional_id=principal.subject)
+    keyed = rules.key_worker_clients(involvements)
+    attention, ending = [], []
+    if keyed:
+        attention = services.referral.attention_for(client_ids=keyed, organisation=principal.organisation)
+        ending = services.consent.ending_soon(client_ids=keyed, within_days=rules.CONSENT_ENDING_WITHIN_DAYS)
+    return rules.my_clients(principal, involvements, attention, ending)
+
+
 def find_client(services: Services, principal: Principal, query: dict[str, Any]) -> Answer:
     client = services.team.find_client(**query)
     with rules.unknown_unless_yours():

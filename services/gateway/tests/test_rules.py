@@ -260,3 +260,29 @@ def test_the_identity_code_is_never_shown_outside_its_organisation_even_to_an_ac
 def test_the_identity_code_is_not_shown_to_someone_outside_the_team():
     with pytest.raises(Forbidden):
         rules.identity_code_read(OUTSIDER, team(member()))
+
+
+# -- my clients -------------------------------------------------------------------------------
+
+def involvement(client_id, role, organisation=COUNTY, pending=0):
+    return {"team_id": f"t-{client_id}", "client_id": client_id, "team_status": "active", "as": role,
+            "organisation": organisation, "client_name": f"Name of {client_id}", "pending_members": pending}
+
+
+def test_only_the_key_worker_is_asked_about_and_told_what_needs_attention():
+    involvements = [involvement("a", "key_worker", pending=2), involvement("b", "member")]
+    assert rules.key_worker_clients(involvements) == ["a"]
+    (a, b) = rules.my_clients(KEY_WORKER, involvements,
+                              [{"client_id": "a", "overdue_referrals": 1, "answered_referrals": 3}],
+                              [{"client_id": "a", "consents_ending": 1,
+                                "first_ends_at": "2026-12-01T00:00:00+00:00"}])
+    assert a["needs_me"] == {"pending_members": 2, "overdue_referrals": 1, "answered_referrals": 3,
+                             "consents_ending": 1, "first_consent_ends_at": "2026-12-01T00:00:00+00:00"}
+    assert b["needs_me"] is None
+    assert set(a) == {"team_id", "client_id", "team_status", "as", "client_name", "needs_me"}
+
+
+def test_the_clients_name_is_shown_only_inside_the_organisation_that_holds_the_team():
+    teams = [involvement("a", "member"), involvement("b", "member", organisation=NGO)]
+    mine = rules.my_clients(Principal("ngo-7", NGO, "professional"), teams, [], [])
+    assert [m["client_name"] for m in mine] == [None, "Name of b"]

@@ -185,3 +185,25 @@ def test_only_the_key_worker_sees_who_has_been_shown_the_code():
     with pytest.raises(Forbidden):
         use_cases.identity_code_reveals(services(), NGO_WORKER, "c-1")
     assert use_cases.identity_code_reveals(services(), KEY_WORKER, "c-1") == []
+
+
+def test_my_clients_asks_each_service_once_for_all_the_key_workers_clients():
+    involvements = [{"team_id": f"t-{c}", "client_id": c, "team_status": "active", "as": role,
+                     "organisation": COUNTY, "client_name": c.upper(), "pending_members": 0}
+                    for c, role in (("c-1", "key_worker"), ("c-2", "member"), ("c-3", "key_worker"))]
+    ports = Services(team=FakeService(my_clients=involvements), notify=FakeService(),
+                     referral=FakeService(attention_for=[{"client_id": "c-3", "overdue_referrals": 1,
+                                                          "answered_referrals": 0}]),
+                     consent=FakeService(ending_soon=[]))
+    mine = use_cases.my_clients(ports, KEY_WORKER)
+    assert [(m["client_name"], m["needs_me"] and m["needs_me"]["overdue_referrals"]) for m in mine] == [
+        ("C-1", 0), ("C-2", None), ("C-3", 1)]
+    assert ports.referral.calls == [("attention_for", {"client_ids": ["c-1", "c-3"], "organisation": COUNTY})]
+    assert ports.consent.calls == [("ending_soon", {"client_ids": ["c-1", "c-3"], "within_days": 14})]
+
+
+def test_a_professional_who_is_key_worker_of_no_one_asks_no_other_service():
+    ports = Services(team=FakeService(my_clients=[]), consent=FakeService(), referral=FakeService(),
+                     notify=FakeService())
+    assert use_cases.my_clients(ports, OUTSIDER) == []
+    assert ports.referral.calls == [] and ports.consent.calls == []

@@ -724,6 +724,10 @@ export interface components {
             /** @enum {string} */
             as: "key_worker" | "member";
             client_id: string;
+            /** @description null unless you work for the organisation that holds the team */
+            client_name: string | null;
+            /** @description for the key worker only; null for a member */
+            needs_me: components["schemas"]["NeedsMeOut"] | null;
             team_id: string;
             /** @enum {string} */
             team_status: "proposed" | "active" | "suspended" | "closed";
@@ -760,6 +764,18 @@ export interface components {
             starts_on: string;
             /** @enum {string} */
             status: "pending_consent" | "active" | "suspended" | "removed";
+        };
+        NeedsMeOut: {
+            /** @description referrals your organisation sent that were accepted, rejected, completed or failed in the last 7 days */
+            answered_referrals: number;
+            /** @description active consents that end within 14 days */
+            consents_ending: number;
+            /** Format: date-time */
+            first_consent_ends_at: string | null;
+            /** @description referrals your organisation sent that are past their acceptance deadline */
+            overdue_referrals: number;
+            /** @description members waiting for the client's consent */
+            pending_members: number;
         };
         OpenApiDocument: {
             components: {

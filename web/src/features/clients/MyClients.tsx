@@ -14,11 +14,38 @@ import {
   Text,
 } from "suomifi-ui-components";
 import { useMyClients, type Involvement } from "./api";
-import { filterClients, rowOf } from "./search";
+import "./MyClients.css";
+import { filterClients, rowOf, sortClients } from "./search";
 
-/** My clients: the teams I am in, as key worker or member, searchable. */
+type NeedsMe = NonNullable<Involvement["needs_me"]>;
+
+/** What waits for me in one client's team, as short texts; none when nothing does. */
+function NeedsMeList({ needs }: { needs: NeedsMe }) {
+  const { t, i18n } = useTranslation();
+  const date = (at: string) => new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium" }).format(new Date(at));
+  const texts = [
+    needs.overdue_referrals > 0 && t("clients.needs.overdueReferrals", { count: needs.overdue_referrals }),
+    needs.pending_members > 0 && t("clients.needs.pendingMembers", { count: needs.pending_members }),
+    needs.answered_referrals > 0 && t("clients.needs.answeredReferrals", { count: needs.answered_referrals }),
+    needs.consents_ending > 0 &&
+      needs.first_consent_ends_at !== null &&
+      t("clients.needs.consentsEnding", { count: needs.consents_ending, date: date(needs.first_consent_ends_at) }),
+  ].filter((text): text is string => typeof text === "string");
+  if (texts.length === 0) return null;
+  return (
+    <ul className="clients-needs" aria-label={t("clients.needsMe")}>
+      {texts.map((text) => (
+        <li key={text}>
+          <StaticChip>{text}</StaticChip>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** My clients: the teams I am in, as key worker or member, what needs me first, searchable. */
 export function MyClients() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [loaded, reload] = useMyClients();
   const [query, setQuery] = useState("");
   // A row is found by the words shown on it, in the user's language.
@@ -27,8 +54,13 @@ export function MyClients() {
       t(`clients.role.${involvement.as}`),
       t(`clients.teamStatus.${involvement.team_status}`),
     ];
-    return loaded.status === "ready" ? loaded.data.map((involvement) => rowOf(involvement, labels)) : [];
-  }, [loaded, t]);
+    return loaded.status === "ready"
+      ? sortClients(
+          loaded.data.map((involvement) => rowOf(involvement, labels)),
+          i18n.language,
+        )
+      : [];
+  }, [loaded, t, i18n.language]);
   const shown = filterClients(rows, query);
 
   return (
@@ -65,13 +97,14 @@ export function MyClients() {
             <Paragraph>{t("clients.noMatch")}</Paragraph>
           ) : (
             <ul className="clients-list" aria-label={t("clients.title")}>
-              {shown.map(({ involvement, reference }) => (
+              {shown.map(({ involvement, name, reference }) => (
                 <li key={involvement.team_id} className="clients-row">
                   <RouterLink asComponent={RouterDomLink} to={`/app/clients/${involvement.client_id}`}>
-                    {t("clients.client", { reference })}
+                    {name ?? t("clients.client", { reference })}
                   </RouterLink>
                   <Text>{t(`clients.role.${involvement.as}`)}</Text>
                   <StaticChip>{t(`clients.teamStatus.${involvement.team_status}`)}</StaticChip>
+                  {involvement.needs_me !== null && <NeedsMeList needs={involvement.needs_me} />}
                 </li>
               ))}
             </ul>

@@ -215,6 +215,11 @@ def test_the_closed_loop_shares_only_what_consent_permits_and_only_with_the_targ
     assert rpc.referral.attention_for(client_ids=[client_id], organisation=COUNTY) == [
         {"client_id": client_id, "overdue_referrals": 0, "answered_referrals": 1}]
     assert rpc.referral.attention_for(client_ids=[client_id], organisation=NGO)[0]["answered_referrals"] == 0
+    late = create(rpc, client_id, clock)
+    send(rpc, late["id"])
+    clock.advance(timedelta(days=8))  # past the new one's deadline; the answer is a week old
+    assert rpc.referral.attention_for(client_ids=[client_id], organisation=COUNTY) == [
+        {"client_id": client_id, "overdue_referrals": 1, "answered_referrals": 0}]
 
 
 @pytest.mark.integration

@@ -5,6 +5,8 @@ import { Callback } from "../features/auth/Callback";
 import { LoginPage } from "../features/auth/LoginPage";
 import { MyClients } from "../features/clients/MyClients";
 import { Inbox } from "../features/inbox/Inbox";
+import { PartnerReferral } from "../features/partner/PartnerReferral";
+import { PartnerReferrals } from "../features/partner/PartnerReferrals";
 import { Register } from "../features/register/Register";
 import { HOME, useSession } from "../lib/session";
 import { Shell } from "./Shell";
@@ -18,10 +20,12 @@ export function AppRoutes() {
         <Route path="/app/callback" element={<Callback />} />
       </Route>
       <Route path="/app" element={<Shell />}>
-        <Route index element={<Navigate to={HOME} replace />} />
-        <Route path="clients" element={<MyClients />} />
-        <Route path="clients/new" element={<Register />} />
+        <Route index element={<Home />} />
+        <Route path="clients" element={<ForProfessionals screen={<MyClients />} />} />
+        <Route path="clients/new" element={<ForProfessionals screen={<Register />} />} />
         <Route path="inbox" element={<Inbox />} />
+        <Route path="partner" element={<PartnerReferrals />} />
+        <Route path="partner/referrals/:referralId" element={<PartnerReferral />} />
         <Route path="*" element={<NotFound />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
@@ -29,9 +33,24 @@ export function AppRoutes() {
   );
 }
 
+/** Where a partner's work is: the referrals addressed to their organisation. */
+export const PARTNER_HOME = "/app/partner";
+
+/** Each kind of user starts at their own screen. */
+function Home() {
+  const session = useSession();
+  return <Navigate to={session.identity?.kind === "partner" ? PARTNER_HOME : HOME} replace />;
+}
+
+/** The key workers' screens: a partner is taken to their own instead. */
+function ForProfessionals({ screen }: { screen: React.ReactElement }) {
+  const session = useSession();
+  return session.identity?.kind === "partner" ? <Navigate to={PARTNER_HOME} replace /> : screen;
+}
+
 function Landing() {
   const session = useSession();
-  if (session.status === "authenticated") return <Navigate to={HOME} replace />;
+  if (session.status === "authenticated") return <Home />;
   return <LoginPage expired={session.status === "expired"} />;
 }
 

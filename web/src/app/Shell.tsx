@@ -19,7 +19,14 @@ export function Shell({ needsSession = true }: { needsSession?: boolean }) {
     <>
       <SkipLink href="#main">{t("app.skipToContent")}</SkipLink>
       <Header />
-      {inside && needsSession && (
+      {inside && needsSession && session.identity?.kind === "partner" && (
+        <nav className="nav" aria-label={t("header.navigation")}>
+          <RouterLink asComponent={RouterDomLink} to="/app/partner">
+            {t("nav.partner")}
+          </RouterLink>
+        </nav>
+      )}
+      {inside && needsSession && session.identity?.kind !== "partner" && (
         <nav className="nav" aria-label={t("header.navigation")}>
           <RouterLink asComponent={RouterDomLink} to="/app/clients">
             {t("nav.myClients")}

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink, Navigate, Route, Routes } from "react-router-dom";
 import { Block, Heading, RouterLink } from "suomifi-ui-components";
 import { Callback } from "../features/auth/Callback";
+import { ClientPage } from "../features/client/ClientPage";
 import { LoginPage } from "../features/auth/LoginPage";
 import { MyClients } from "../features/clients/MyClients";
 import { Inbox } from "../features/inbox/Inbox";
@@ -23,6 +24,7 @@ export function AppRoutes() {
         <Route index element={<Home />} />
         <Route path="clients" element={<ForProfessionals screen={<MyClients />} />} />
         <Route path="clients/new" element={<ForProfessionals screen={<Register />} />} />
+        <Route path="clients/:clientId" element={<ForProfessionals screen={<ClientPage />} />} />
         <Route path="inbox" element={<Inbox />} />
         <Route path="partner" element={<PartnerReferrals />} />
         <Route path="partner/referrals/:referralId" element={<PartnerReferral />} />

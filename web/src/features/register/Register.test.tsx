@@ -94,6 +94,7 @@ describe("registering a client", () => {
       contact: { email: "maija@example.fi" },
     });
     expect(await screen.findByText("The client was registered. Their personal identity code is not shown again.")).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Open the client's page" }).getAttribute("href")).toBe(`/app/clients/${SAVED.id}`);
     expect(document.body.textContent).not.toMatch(/131052/i);
   });
 

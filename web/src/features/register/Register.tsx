@@ -1,8 +1,19 @@
 import type { TFunction } from "i18next";
 import { useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { useLocation, useNavigate } from "react-router-dom";
-import { Block, Button, Heading, InlineAlert, Paragraph, RadioButton, RadioButtonGroup, TextInput, Toast } from "suomifi-ui-components";
+import { Link as RouterDomLink, useLocation, useNavigate } from "react-router-dom";
+import {
+  Block,
+  Button,
+  Heading,
+  InlineAlert,
+  Paragraph,
+  RadioButton,
+  RadioButtonGroup,
+  RouterLink,
+  TextInput,
+  Toast,
+} from "suomifi-ui-components";
 import { ApiError, useApi } from "../../lib/api";
 import { registerClient, type Registration } from "./api";
 import { compactHetu, hetuProblem, mayBecomeHetu } from "./hetu";
@@ -233,7 +244,10 @@ export function RegisteredNotice() {
   if (typeof registered !== "string") return null;
   return (
     <Toast className="register-saved" aria-live="polite">
-      {t("register.saved")}
+      <Paragraph mb="xs">{t("register.saved")}</Paragraph>
+      <RouterLink asComponent={RouterDomLink} to={`/app/clients/${registered}`}>
+        {t("register.toClient")}
+      </RouterLink>
     </Toast>
   );
 }

@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+import { answerApi, expectAccessible, logInAs } from "./demo_login";
+
+const CLIENT_ID = "3f2c91ab-0000-4000-8000-000000000001";
+const CLIENT = {
+  id: CLIENT_ID,
+  name: "Aino Aalto",
+  preferred_language: "fi",
+  municipality: "091",
+  contact: { phone: "+358 40 123 4567", email: null, address: null },
+  registered_at: "2026-11-01T10:00:00Z",
+  registered_by: "sw-1001",
+};
+const member = (id: string, name: string, status: string, role: string, organisation: string) => ({
+  id, kind: "professional", name, professional_id: `p-${id}`, organisation, role, relation: null, status,
+  contact: {}, starts_on: "2026-11-01T10:00:00Z", ends_on: null,
+});
+const TEAM = {
+  id: "t-1",
+  client_id: CLIENT_ID,
+  organisation: "Helsingin sosiaalipalvelut",
+  status: "active",
+  closed_reason: null,
+  status_history: [],
+  key_worker: { member_id: "m-1", professional_id: "sw-1001", started_at: "2026-11-10T10:00:00Z", ended_at: null, handover_reason: null, changed_by: "sw-1002" },
+  key_worker_history: [
+    { member_id: "m-5", professional_id: "sw-1002", started_at: "2026-11-01T10:00:00Z", ended_at: "2026-11-10T10:00:00Z", handover_reason: "Siirtyi toiseen yksikköön", changed_by: "sw-1002" },
+  ],
+  members: [
+    member("m-1", "Sanna Sosiaali", "active", "social_worker", "Helsingin sosiaalipalvelut"),
+    member("m-2", "Noora Neuvoja", "pending_consent", "ngo_worker", "Auttava käsi ry"),
+    member("m-4", "Pekka Poissa", "removed", "physician", "Terveysasema"),
+  ],
+};
+
+test.beforeEach(async ({ page }) => {
+  await answerApi(page, "GET", "/inbox", (route) => route.fulfill({ json: [] }));
+});
+
+test("the client's page shows the client and the team by status, the removed folded away, by keyboard", async ({ page, baseURL }) => {
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}`, (route) => route.fulfill({ json: CLIENT }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/team`, (route) => route.fulfill({ json: TEAM }));
+  await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
+  await expect(page.getByRole("heading", { level: 1, name: "Aino Aalto" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Odottaa suostumusta" })).toContainText("Noora Neuvoja — Järjestötyöntekijä, Auttava käsi ry");
+  await expect(page.getByRole("list", { name: "Aiemmat vastuutyöntekijät" })).toContainText("Siirtyi toiseen yksikköön");
+  await expectAccessible(page);
+
+  const removed = page.getByRole("button", { name: "1 poistettu jäsen" });
+  await removed.focus();
+  await removed.press("Enter");
+  await expect(page.getByRole("list", { name: "Poistetut" })).toContainText("Pekka Poissa — Lääkäri, Terveysasema");
+  await expectAccessible(page);
+  await page.screenshot({ path: test.info().outputPath("client.png"), fullPage: true });
+});
+
+test("a professional outside the team is told the client is not theirs or not found", async ({ page, baseURL }) => {
+  await answerApi(page, "GET", /^\/clients\/[\w-]+(\/team)?$/, (route) =>
+    route.fulfill({ status: 403, contentType: "application/problem+json", body: JSON.stringify({ title: "Forbidden", status: 403 }) }),
+  );
+  await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
+  await expect(page.getByRole("heading", { level: 1, name: "Ei asiakkaasi tai ei löytynyt" })).toBeVisible();
+  await expect(page.getByText("Aino Aalto")).toHaveCount(0);
+  await expectAccessible(page);
+});

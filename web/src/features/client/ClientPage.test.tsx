@@ -1,0 +1,111 @@
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { I18nextProvider } from "react-i18next";
+import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiContext, createApi } from "../../lib/api";
+import { createI18n } from "../../lib/i18n";
+import { ClientPage } from "./ClientPage";
+
+const CLIENT_ID = "3f2c91ab-0000-4000-8000-000000000001";
+const CLIENT = {
+  id: CLIENT_ID,
+  name: "Aino Aalto",
+  preferred_language: "sv",
+  municipality: "091",
+  contact: { phone: "+358 40 123 4567", email: null, address: null },
+  registered_at: "2026-11-01T10:00:00Z",
+  registered_by: "sw-1001",
+};
+const professional = (id: string, name: string, status: string, role: string, organisation: string) => ({
+  id, kind: "professional", name, professional_id: `p-${id}`, organisation, role, relation: null, status,
+  contact: {}, starts_on: "2026-11-01T10:00:00Z", ends_on: null,
+});
+const TEAM = {
+  id: "t-1",
+  client_id: CLIENT_ID,
+  organisation: "Helsinki social services",
+  status: "active",
+  closed_reason: null,
+  status_history: [],
+  key_worker: { member_id: "m-1", professional_id: "sw-1001", started_at: "2026-11-10T10:00:00Z", ended_at: null, handover_reason: null, changed_by: "sw-1002" },
+  key_worker_history: [
+    { member_id: "m-5", professional_id: "sw-1002", started_at: "2026-11-01T10:00:00Z", ended_at: "2026-11-10T10:00:00Z", handover_reason: "Moved to another unit", changed_by: "sw-1002" },
+    { member_id: "m-1", professional_id: "sw-1001", started_at: "2026-11-10T10:00:00Z", ended_at: null, handover_reason: null, changed_by: "sw-1002" },
+  ],
+  members: [
+    professional("m-1", "Sanna Sosiaali", "active", "social_worker", "Helsinki social services"),
+    professional("m-2", "Noora Neuvoja", "pending_consent", "ngo_worker", "Helping Hand ry"),
+    { ...professional("m-3", "Kalle Koti", "active", "nurse", "x"), kind: "close_one", role: null, organisation: null, relation: "parent" },
+    professional("m-4", "Pekka Poissa", "removed", "physician", "Health centre"),
+  ],
+};
+
+afterEach(cleanup);
+
+function json(status: number, body: unknown) {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+function shown(fetcher: (request: Request) => Promise<Response>, language: "fi" | "sv" | "en" = "en") {
+  const api = createApi({ accessToken: () => "a-token", onUnauthorized: vi.fn(), baseUrl: "http://tiimi.test", fetch: fetcher as typeof fetch });
+  render(
+    <I18nextProvider i18n={createI18n(language)}>
+      <ApiContext.Provider value={api}>
+        <MemoryRouter initialEntries={[`/app/clients/${CLIENT_ID}`]}>
+          <Routes>
+            <Route path="/app/clients/:clientId" element={<ClientPage />} />
+          </Routes>
+        </MemoryRouter>
+      </ApiContext.Provider>
+    </I18nextProvider>,
+  );
+}
+
+const answering = (client: Response | (() => Response), team: () => Response) =>
+  vi.fn(async (request: Request) => {
+    const path = new URL(request.url).pathname;
+    if (path === `/clients/${CLIENT_ID}`) return typeof client === "function" ? client() : client;
+    if (path === `/clients/${CLIENT_ID}/team`) return team();
+    return json(404, {});
+  });
+
+describe("The client's page", () => {
+  it("shows the client asked for by the id in the address, and the team's members grouped by status", async () => {
+    const fetcher = answering(() => json(200, CLIENT), () => json(200, TEAM));
+    shown(fetcher);
+    expect(await screen.findByRole("heading", { level: 1, name: "Aino Aalto" })).toBeTruthy();
+    expect(screen.getByText("Swedish")).toBeTruthy();
+    expect(screen.getByText("+358 40 123 4567")).toBeTruthy();
+    const pending = screen.getByRole("list", { name: "Waiting for consent" });
+    expect(pending.textContent).toBe("Noora Neuvoja — NGO worker, Helping Hand ry");
+    const active = within(screen.getByRole("list", { name: "Active" })).getAllByRole("listitem");
+    expect(active.map((item) => item.textContent)).toEqual([
+      "Sanna Sosiaali — Social worker, Helsinki social services",
+      "Kalle Koti — Parent",
+    ]);
+    expect(screen.getByRole("heading", { level: 3, name: "Suspended" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "1 removed member" }).getAttribute("aria-expanded")).toBe("false");
+    expect(screen.getByText("Sanna Sosiaali, since Nov 10, 2026")).toBeTruthy();
+    expect(screen.getByRole("list", { name: "Earlier key workers" }).textContent).toContain("Moved to another unit");
+    const asked = fetcher.mock.calls.map(([request]) => [new URL(request.url).pathname, request.headers.get("Authorization")]);
+    expect(asked.sort()).toEqual([
+      [`/clients/${CLIENT_ID}`, "Bearer a-token"],
+      [`/clients/${CLIENT_ID}/team`, "Bearer a-token"],
+    ]);
+  });
+
+  it.each([403, 404])("says 'not yours or not found' in the user's language on a %i, naming no client", async (status) => {
+    shown(answering(() => json(status, { title: "Forbidden" }), () => json(status, {})), "fi");
+    expect(await screen.findByRole("heading", { level: 1, name: "Ei asiakkaasi tai ei löytynyt" })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Siirry omiin asiakkaisiin" }).getAttribute("href")).toBe("/app/clients");
+  });
+
+  it("offers to try again when the API fails", async () => {
+    let failing = true;
+    shown(answering(() => (failing ? json(500, {}) : json(200, CLIENT)), () => json(200, TEAM)));
+    const retry = await screen.findByRole("button", { name: "Try again" });
+    failing = false;
+    retry.click();
+    expect(await screen.findByRole("heading", { level: 1, name: "Aino Aalto" })).toBeTruthy();
+  });
+});

@@ -1,0 +1,31 @@
+import type { components } from "../../api/schema";
+import { answer, useApi } from "../../lib/api";
+import { useLoad } from "../../lib/useLoad";
+
+export type Client = components["schemas"]["ClientOut"];
+export type Team = components["schemas"]["TeamOut"];
+export type Member = components["schemas"]["MemberOut"];
+export type MemberStatus = Member["status"];
+
+/** The order the team's members are shown in; the removed come last, folded away. */
+export const SHOWN_STATUSES: readonly MemberStatus[] = ["pending_consent", "active", "suspended"];
+
+/** The client (GET /clients/{id}) and their team (GET /clients/{id}/team), asked for together. */
+export function useClientPage(clientId: string) {
+  const api = useApi();
+  return useLoad(async (signal) => {
+    const path = { params: { path: { client_id: clientId } }, signal };
+    const [client, team] = await Promise.all([
+      api.GET("/clients/{client_id}", path).then(answer),
+      api.GET("/clients/{client_id}/team", path).then(answer),
+    ]);
+    return { client, team };
+  }, [api, clientId]);
+}
+
+/** The team's members by status, each group in the order the team got them. */
+export function membersByStatus(members: Member[]): Record<MemberStatus, Member[]> {
+  const groups: Record<MemberStatus, Member[]> = { pending_consent: [], active: [], suspended: [], removed: [] };
+  for (const member of members) groups[member.status].push(member);
+  return groups;
+}

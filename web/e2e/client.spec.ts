@@ -63,3 +63,42 @@ test("a professional outside the team is told the client is not theirs or not fo
   await expect(page.getByText("Aino Aalto")).toHaveCount(0);
   await expectAccessible(page);
 });
+
+test("revealing the code asks why, shows it in the dialog only, and shows another organisation's refusal there", async ({ page, baseURL }) => {
+  const reasons: unknown[] = [];
+  const consoleSaid: string[] = [];
+  page.on("console", (message) => consoleSaid.push(message.text()));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}`, (route) => route.fulfill({ json: CLIENT }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/team`, (route) => route.fulfill({ json: TEAM }));
+  await answerApi(page, "POST", `/clients/${CLIENT_ID}/identity-code`, (route) => {
+    reasons.push(route.request().postDataJSON());
+    return reasons.length === 1
+      ? route.fulfill({ json: { client_id: CLIENT_ID, personal_identity_code: "131052-308T" } })
+      : route.fulfill({ status: 403, contentType: "application/problem+json", body: JSON.stringify({ title: "Forbidden", status: 403 }) });
+  });
+  await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
+  const opener = page.getByRole("button", { name: "Näytä henkilötunnus" });
+  await opener.focus();
+  await opener.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Näytä henkilötunnus" });
+  await expect(dialog.getByRole("textbox", { name: "Miksi tarvitset tunnuksen" })).toBeFocused();
+  await dialog.getByRole("button", { name: "Näytä", exact: true }).press("Enter");
+  await expect(dialog.getByText("Kerro, miksi tarvitset tunnuksen.")).toBeVisible();
+  await expectAccessible(page);
+  await dialog.getByRole("textbox", { name: "Miksi tarvitset tunnuksen" }).fill("Etuushakemus");
+  await dialog.getByRole("button", { name: "Näytä", exact: true }).press("Enter");
+  await expect(dialog.getByText("131052-308T")).toBeVisible();
+  expect(page.url()).not.toContain("131052");
+  await expectAccessible(page);
+  await page.keyboard.press("Escape");
+  await expect(page.getByText("131052-308T")).toHaveCount(0);
+  await expect(opener).toBeFocused();
+
+  await opener.press("Enter");
+  await dialog.getByRole("textbox", { name: "Miksi tarvitset tunnuksen" }).fill("Toinen syy");
+  await dialog.getByRole("button", { name: "Näytä", exact: true }).press("Enter");
+  await expect(dialog.getByRole("alert")).toHaveText("Tunnuksen voivat nähdä vain tiimin oman organisaation ammattilaiset.");
+  await expectAccessible(page);
+  expect(reasons).toEqual([{ reason: "Etuushakemus" }, { reason: "Toinen syy" }]);
+  expect(consoleSaid.join("\n")).not.toContain("131052");
+});

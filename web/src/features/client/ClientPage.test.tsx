@@ -40,7 +40,10 @@ const TEAM = {
   ],
 };
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  document.getElementById("root")?.remove();
+});
 
 function json(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -48,6 +51,9 @@ function json(status: number, body: unknown) {
 
 function shown(fetcher: (request: Request) => Promise<Response>, language: "fi" | "sv" | "en" = "en") {
   const api = createApi({ accessToken: () => "a-token", onUnauthorized: vi.fn(), baseUrl: "http://tiimi.test", fetch: fetcher as typeof fetch });
+  // The page's dialog is mounted beside the app's root, as in index.html.
+  const root = document.body.appendChild(document.createElement("div"));
+  root.id = "root";
   render(
     <I18nextProvider i18n={createI18n(language)}>
       <ApiContext.Provider value={api}>
@@ -58,6 +64,7 @@ function shown(fetcher: (request: Request) => Promise<Response>, language: "fi" 
         </MemoryRouter>
       </ApiContext.Provider>
     </I18nextProvider>,
+    { container: root },
   );
 }
 

@@ -16,6 +16,7 @@ import {
 } from "suomifi-ui-components";
 import { ApiError } from "../../lib/api";
 import { HOME } from "../../lib/session";
+import { RevealCode } from "./RevealCode";
 import { membersByStatus, SHOWN_STATUSES, useClientPage, type Client, type Member, type Team } from "./api";
 
 /** The client's page, /app/clients/:clientId: who the client is and their team. */
@@ -66,6 +67,7 @@ export function ClientPage() {
         {client.name}
       </Heading>
       <ClientFacts client={client} />
+      <RevealCode clientId={client.id} />
       <TeamSection team={team} />
     </Block>
   );

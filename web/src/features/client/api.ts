@@ -1,5 +1,5 @@
 import type { components } from "../../api/schema";
-import { answer, useApi } from "../../lib/api";
+import { answer, useApi, type Api } from "../../lib/api";
 import { useLoad } from "../../lib/useLoad";
 
 export type Client = components["schemas"]["ClientOut"];
@@ -28,4 +28,12 @@ export function membersByStatus(members: Member[]): Record<MemberStatus, Member[
   const groups: Record<MemberStatus, Member[]> = { pending_consent: [], active: [], suspended: [], removed: [] };
   for (const member of members) groups[member.status].push(member);
   return groups;
+}
+
+/** The client's personal identity code (POST /clients/{id}/identity-code), revealed for a recorded reason. */
+export function revealIdentityCode(api: Api, clientId: string, reason: string): Promise<string> {
+  return api
+    .POST("/clients/{client_id}/identity-code", { params: { path: { client_id: clientId } }, body: { reason } })
+    .then(answer)
+    .then((revealed) => revealed.personal_identity_code);
 }

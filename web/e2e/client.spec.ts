@@ -35,6 +35,10 @@ const TEAM = {
 
 test.beforeEach(async ({ page }) => {
   await answerApi(page, "GET", "/inbox", (route) => route.fulfill({ json: [] }));
+  // A later route for the same path wins: the consents story answers with its own.
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/consents`, (route) =>
+    route.fulfill({ json: { client_id: CLIENT_ID, consents: [], denials: [] } }),
+  );
 });
 
 test("the client's page shows the client and the team by status, the removed folded away, by keyboard", async ({ page, baseURL }) => {
@@ -101,4 +105,43 @@ test("revealing the code asks why, shows it in the dialog only, and shows anothe
   await expectAccessible(page);
   expect(reasons).toEqual([{ reason: "Etuushakemus" }, { reason: "Toinen syy" }]);
   expect(consoleSaid.join("\n")).not.toContain("131052");
+});
+
+test("the key worker sees the consents and denials, and lifts a denial with a reason by keyboard", async ({ page, baseURL }) => {
+  const DENIAL = {
+    id: "d-1", client_id: CLIENT_ID, organisation: null, categories: ["financial"], status: "in_force", reason: null,
+    recorded_at: "2026-11-02T10:00:00Z", recorded_by: "sw-1001", lifted_at: null, lifted_by: null,
+  };
+  const CONSENT = {
+    id: "k-1", client_id: CLIENT_ID, recipient_organisation: "Auttava käsi ry", categories: ["basic", "health"],
+    purposes: ["team_coordination"], status: "active", valid_from: "2026-11-01T10:00:00Z", valid_until: "2027-05-01T10:00:00Z",
+    method: "written", given_by: { kind: "client" }, professionals: [], recorded_at: "2026-11-01T10:00:00Z", recorded_by: "sw-1001",
+    withdrawn_at: null, withdrawn_by: null, expired_at: null,
+    history: [{ action: "granted", at: "2026-11-01T10:00:00Z", by: "sw-1001", reason: null }],
+  };
+  const lifted: unknown[] = [];
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}`, (route) => route.fulfill({ json: CLIENT }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/team`, (route) => route.fulfill({ json: TEAM }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/consents`, (route) =>
+    route.fulfill({ json: { client_id: CLIENT_ID, consents: [CONSENT], denials: [DENIAL] } }),
+  );
+  await answerApi(page, "POST", `/clients/${CLIENT_ID}/denials/d-1/lift`, (route) => {
+    lifted.push(route.request().postDataJSON());
+    return route.fulfill({ json: { ...DENIAL, status: "lifted", lifted_at: "2026-11-23T10:00:00Z", lifted_by: "sw-1001" } });
+  });
+  await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
+  await expect(page.getByRole("heading", { level: 3, name: "Suostumus: Auttava käsi ry" })).toBeVisible();
+  await expect(page.getByText("Tiedot: Perustiedot, Terveys")).toBeVisible();
+  await expectAccessible(page);
+
+  const lift = page.getByRole("button", { name: "Kumoa kielto: kaikki organisaatiot" });
+  await lift.focus();
+  await lift.press("Enter");
+  const reason = page.getByRole("textbox", { name: "Syy (Kumoa kielto: kaikki organisaatiot)" });
+  await expect(reason).toBeFocused();
+  await reason.fill("Asiakas pyysi");
+  await page.getByRole("button", { name: "Kumoa kielto", exact: true }).press("Enter");
+  await expect(page.getByRole("list", { name: "Kiellot" })).toContainText("Kumottu");
+  expect(lifted).toEqual([{ reason: "Asiakas pyysi" }]);
+  await expectAccessible(page);
 });

@@ -1,8 +1,9 @@
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiContext, createApi } from "../../lib/api";
+import { StaticSession, type Session } from "../../lib/session";
 import { createI18n } from "../../lib/i18n";
 import { ClientPage } from "./ClientPage";
 
@@ -49,28 +50,56 @@ function json(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-function shown(fetcher: (request: Request) => Promise<Response>, language: "fi" | "sv" | "en" = "en") {
+function session(subject: string): Session {
+  return {
+    status: "authenticated",
+    identity: { subject, name: "U", organisation: "o", kind: "professional", locale: "en" },
+    accessToken: () => "a-token",
+    login: async () => undefined,
+    completeLogin: async () => "/app/clients",
+    logout: async () => undefined,
+    expire: () => undefined,
+  };
+}
+
+function shown(fetcher: (request: Request) => Promise<Response>, language: "fi" | "sv" | "en" = "en", subject = "sw-1001") {
   const api = createApi({ accessToken: () => "a-token", onUnauthorized: vi.fn(), baseUrl: "http://tiimi.test", fetch: fetcher as typeof fetch });
   // The page's dialog is mounted beside the app's root, as in index.html.
   const root = document.body.appendChild(document.createElement("div"));
   root.id = "root";
   render(
     <I18nextProvider i18n={createI18n(language)}>
-      <ApiContext.Provider value={api}>
-        <MemoryRouter initialEntries={[`/app/clients/${CLIENT_ID}`]}>
-          <Routes>
-            <Route path="/app/clients/:clientId" element={<ClientPage />} />
-          </Routes>
-        </MemoryRouter>
-      </ApiContext.Provider>
+      <StaticSession session={session(subject)}>
+        <ApiContext.Provider value={api}>
+          <MemoryRouter initialEntries={[`/app/clients/${CLIENT_ID}`]}>
+            <Routes>
+              <Route path="/app/clients/:clientId" element={<ClientPage />} />
+            </Routes>
+          </MemoryRouter>
+        </ApiContext.Provider>
+      </StaticSession>
     </I18nextProvider>,
     { container: root },
   );
 }
 
-const answering = (client: Response | (() => Response), team: () => Response) =>
+const CONSENT = {
+  id: "k-1", client_id: CLIENT_ID, recipient_organisation: "Helping Hand ry", categories: ["basic", "health"],
+  purposes: ["team_coordination"], status: "active", valid_from: "2026-11-01T10:00:00Z", valid_until: null,
+  method: "written", given_by: { kind: "client" }, professionals: [], recorded_at: "2026-11-01T10:00:00Z", recorded_by: "sw-1001",
+  withdrawn_at: null, withdrawn_by: null, expired_at: null,
+  history: [{ action: "granted", at: "2026-11-01T10:00:00Z", by: "sw-1001", reason: null }],
+};
+const DENIAL = {
+  id: "d-1", client_id: CLIENT_ID, organisation: null, categories: ["financial"], status: "in_force", reason: "Client's wish",
+  recorded_at: "2026-11-02T10:00:00Z", recorded_by: "sw-1001", lifted_at: null, lifted_by: null,
+};
+const CONSENTS = { client_id: CLIENT_ID, consents: [CONSENT], denials: [DENIAL] };
+
+const answering = (client: Response | (() => Response), team: () => Response, more: (request: Request) => Response = () => json(200, CONSENTS)) =>
   vi.fn(async (request: Request) => {
     const path = new URL(request.url).pathname;
+    if (path.startsWith(`/clients/${CLIENT_ID}/consents`) || path.startsWith(`/clients/${CLIENT_ID}/denials`)) return more(request);
     if (path === `/clients/${CLIENT_ID}`) return typeof client === "function" ? client() : client;
     if (path === `/clients/${CLIENT_ID}/team`) return team();
     return json(404, {});
@@ -97,6 +126,7 @@ describe("The client's page", () => {
     const asked = fetcher.mock.calls.map(([request]) => [new URL(request.url).pathname, request.headers.get("Authorization")]);
     expect(asked.sort()).toEqual([
       [`/clients/${CLIENT_ID}`, "Bearer a-token"],
+      [`/clients/${CLIENT_ID}/consents`, "Bearer a-token"],
       [`/clients/${CLIENT_ID}/team`, "Bearer a-token"],
     ]);
   });
@@ -114,5 +144,49 @@ describe("The client's page", () => {
     failing = false;
     retry.click();
     expect(await screen.findByRole("heading", { level: 1, name: "Aino Aalto" })).toBeTruthy();
+  });
+
+  it("shows the key worker each consent with its categories, purposes, validity and history, and the denials", async () => {
+    shown(answering(() => json(200, CLIENT), () => json(200, TEAM)));
+    const consents = await screen.findByRole("list", { name: "Consents" });
+    expect(within(consents).getByRole("heading", { level: 3, name: "Consent for Helping Hand ry" })).toBeTruthy();
+    expect(within(consents).getByText("Information: Basic details, Health")).toBeTruthy();
+    expect(within(consents).getByText("Purposes: Team coordination")).toBeTruthy();
+    expect(within(consents).getByText("Valid from Nov 1, 2026, until further notice")).toBeTruthy();
+    expect(within(consents).getByText("Given Nov 1, 2026, recorded by sw-1001")).toBeTruthy();
+    expect(screen.getByRole("list", { name: "Denials" }).textContent).toContain("Denied to all organisations: Finances");
+  });
+
+  it("tells a member who is not the key worker that consents are the key worker's, and does not ask for them", async () => {
+    const fetcher = answering(() => json(200, CLIENT), () => json(200, TEAM));
+    shown(fetcher, "en", "sw-2002");
+    expect(await screen.findByText("Only the key worker sees and manages the client's consents and denials.")).toBeTruthy();
+    expect(fetcher.mock.calls.some(([request]) => request.url.includes("/consents"))).toBe(false);
+  });
+
+  it("withdraws a consent with a reason, shows a refusal beside it keeping the reason, then the consent as withdrawn", async () => {
+    let refuse = true;
+    const fetcher = answering(() => json(200, CLIENT), () => json(200, TEAM), (request) =>
+      request.method === "GET"
+        ? json(200, CONSENTS)
+        : refuse
+          ? json(409, { title: "Conflict", status: 409 })
+          : json(200, { ...CONSENT, status: "withdrawn", history: [...CONSENT.history, { action: "withdrawn", at: "2026-11-20T10:00:00Z", by: "sw-1001", reason: "Asked by the client" }] }),
+    );
+    shown(fetcher);
+    fireEvent.click(await screen.findByRole("button", { name: "Withdraw: Helping Hand ry" }));
+    fireEvent.click(screen.getByRole("button", { name: "Withdraw" }));
+    expect(await screen.findByText("Give a reason.")).toBeTruthy();
+    const reason = screen.getByRole("textbox", { name: "Reason (Withdraw: Helping Hand ry)" }) as HTMLTextAreaElement;
+    fireEvent.change(reason, { target: { value: "Asked by the client" } });
+    fireEvent.click(screen.getByRole("button", { name: "Withdraw" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Not possible any more: reload the page to see its state now.");
+    expect(reason.value).toBe("Asked by the client");
+    refuse = false;
+    fireEvent.click(screen.getByRole("button", { name: "Withdraw" }));
+    expect(await screen.findByText("Status: withdrawn")).toBeTruthy();
+    const sent = fetcher.mock.calls.map(([request]) => request).filter((request) => request.method === "POST");
+    expect(new URL(sent[0]!.url).pathname).toBe(`/clients/${CLIENT_ID}/consents/k-1/withdraw`);
+    expect(await sent[1]!.json()).toEqual({ reason: "Asked by the client" });
   });
 });

@@ -15,7 +15,8 @@ import {
   Text,
 } from "suomifi-ui-components";
 import { ApiError } from "../../lib/api";
-import { HOME } from "../../lib/session";
+import { HOME, useSession } from "../../lib/session";
+import { Consents } from "./Consents";
 import { RevealCode } from "./RevealCode";
 import { membersByStatus, SHOWN_STATUSES, useClientPage, type Client, type Member, type Team } from "./api";
 
@@ -24,6 +25,7 @@ export function ClientPage() {
   const { t } = useTranslation();
   const { clientId = "" } = useParams();
   const [loaded, reload] = useClientPage(clientId);
+  const session = useSession();
 
   if (loaded.status === "loading") {
     return (
@@ -61,6 +63,7 @@ export function ClientPage() {
     );
   }
   const { client, team } = loaded.data;
+  const isKeyWorker = session.identity?.subject === team.key_worker.professional_id;
   return (
     <Block variant="section">
       <Heading variant="h1" mb="s">
@@ -69,6 +72,7 @@ export function ClientPage() {
       <ClientFacts client={client} />
       <RevealCode clientId={client.id} />
       <TeamSection team={team} />
+      <Consents clientId={client.id} isKeyWorker={isKeyWorker} />
     </Block>
   );
 }

@@ -37,3 +37,38 @@ export function revealIdentityCode(api: Api, clientId: string, reason: string): 
     .then(answer)
     .then((revealed) => revealed.personal_identity_code);
 }
+
+export type Consent = components["schemas"]["ConsentOut"];
+export type Denial = components["schemas"]["DenialOut"];
+
+/** The client's consents and denials (GET /clients/{id}/consents), for the key worker. */
+export function useConsents(clientId: string, asked: boolean) {
+  const api = useApi();
+  return useLoad(
+    (signal) =>
+      asked
+        ? api.GET("/clients/{client_id}/consents", { params: { path: { client_id: clientId } }, signal }).then(answer)
+        : Promise.resolve(undefined),
+    [api, clientId, asked],
+  );
+}
+
+/** Withdraws a consent for a reason (POST …/consents/{cid}/withdraw); answers the consent as it now is. */
+export function withdrawConsent(api: Api, clientId: string, consentId: string, reason: string): Promise<Consent> {
+  return api
+    .POST("/clients/{client_id}/consents/{consent_id}/withdraw", {
+      params: { path: { client_id: clientId, consent_id: consentId } },
+      body: { reason },
+    })
+    .then(answer);
+}
+
+/** Lifts a denial for a reason (POST …/denials/{did}/lift); answers the denial as it now is. */
+export function liftDenial(api: Api, clientId: string, denialId: string, reason: string): Promise<Denial> {
+  return api
+    .POST("/clients/{client_id}/denials/{denial_id}/lift", {
+      params: { path: { client_id: clientId, denial_id: denialId } },
+      body: { reason },
+    })
+    .then(answer);
+}

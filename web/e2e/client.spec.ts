@@ -35,6 +35,7 @@ const TEAM = {
 
 test.beforeEach(async ({ page }) => {
   await answerApi(page, "GET", "/inbox", (route) => route.fulfill({ json: [] }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/referrals`, (route) => route.fulfill({ json: [] }));
   // A later route for the same path wins: the consents story answers with its own.
   await answerApi(page, "GET", `/clients/${CLIENT_ID}/consents`, (route) =>
     route.fulfill({ json: { client_id: CLIENT_ID, consents: [], denials: [] } }),
@@ -143,5 +144,35 @@ test("the key worker sees the consents and denials, and lifts a denial with a re
   await page.getByRole("button", { name: "Kumoa kielto", exact: true }).press("Enter");
   await expect(page.getByRole("list", { name: "Kiellot" })).toContainText("Kumottu");
   expect(lifted).toEqual([{ reason: "Asiakas pyysi" }]);
+  await expectAccessible(page);
+});
+
+test("a referral opens by keyboard to what was shared, what was withheld and why, and its history", async ({ page, baseURL }) => {
+  const SUMMARY = {
+    id: "r-1", client_id: CLIENT_ID, service: "housing_guidance", target_organisation: "Asuntosäätiö", status: "accepted",
+    priority: "routine", requesting_organisation: "Helsingin sosiaalipalvelut", requested_by: "sw-1001", as: ["requester"],
+    allowed_next: ["in_progress"], accept_by: "2026-11-20T10:00:00Z", escalate_by: "2026-11-22T10:00:00Z", escalated_at: null,
+    reminded_at: null, outcome: null, created_at: "2026-11-10T10:00:00Z",
+  };
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}`, (route) => route.fulfill({ json: CLIENT }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/team`, (route) => route.fulfill({ json: TEAM }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/referrals`, (route) => route.fulfill({ json: [SUMMARY] }));
+  await answerApi(page, "GET", "/referrals/r-1", (route) =>
+    route.fulfill({
+      json: {
+        ...SUMMARY, reason: "Tarvitsee asunnon", share: {}, shared: {}, shared_categories: ["basic"], withheld: { health: "denied_by_client" },
+        history: [
+          { kind: "status", from_status: "draft", to_status: "requested", at: "2026-11-10T10:00:00Z", by: "sw-1001", by_organisation: "Helsingin sosiaalipalvelut", reason: null, detail: {} },
+          { kind: "status", from_status: "requested", to_status: "accepted", at: "2026-11-11T10:00:00Z", by: "as-1", by_organisation: "Asuntosäätiö", reason: "Meillä on tilaa", detail: {} },
+        ],
+      },
+    }),
+  );
+  await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
+  const details = page.getByRole("button", { name: /^Tiedot: / });
+  await details.focus();
+  await details.press("Enter");
+  await expect(page.getByRole("list", { name: "Jätetty jakamatta" })).toContainText("asiakas kielsi");
+  await expect(page.getByRole("list", { name: "Historia" })).toContainText("Meillä on tilaa");
   await expectAccessible(page);
 });

@@ -96,9 +96,25 @@ const DENIAL = {
 };
 const CONSENTS = { client_id: CLIENT_ID, consents: [CONSENT], denials: [DENIAL] };
 
+const SUMMARY = {
+  id: "r-1", client_id: CLIENT_ID, service: "housing_guidance", target_organisation: "Housing Foundation", status: "accepted",
+  priority: "routine", requesting_organisation: "Helsinki social services", requested_by: "sw-1001", as: ["requester"],
+  allowed_next: ["in_progress"], accept_by: "2026-11-20T10:00:00Z", escalate_by: "2026-11-22T10:00:00Z", escalated_at: null,
+  reminded_at: null, outcome: null, created_at: "2026-11-10T10:00:00Z",
+};
+const REFERRAL = {
+  ...SUMMARY, reason: "Needs a flat", share: {}, shared: {}, shared_categories: ["basic"], withheld: { health: "denied_by_client", financial: "something_new" },
+  history: [
+    { kind: "status", from_status: "draft", to_status: "requested", at: "2026-11-10T10:00:00Z", by: "sw-1001", by_organisation: "Helsinki social services", reason: null, detail: {} },
+    { kind: "status", from_status: "requested", to_status: "accepted", at: "2026-11-11T10:00:00Z", by: "hf-1", by_organisation: "Housing Foundation", reason: "We have room", detail: {} },
+  ],
+};
+
 const answering = (client: Response | (() => Response), team: () => Response, more: (request: Request) => Response = () => json(200, CONSENTS)) =>
   vi.fn(async (request: Request) => {
     const path = new URL(request.url).pathname;
+    if (path === `/clients/${CLIENT_ID}/referrals`) return json(200, [SUMMARY]);
+    if (path === "/referrals/r-1") return json(200, REFERRAL);
     if (path.startsWith(`/clients/${CLIENT_ID}/consents`) || path.startsWith(`/clients/${CLIENT_ID}/denials`)) return more(request);
     if (path === `/clients/${CLIENT_ID}`) return typeof client === "function" ? client() : client;
     if (path === `/clients/${CLIENT_ID}/team`) return team();
@@ -127,6 +143,7 @@ describe("The client's page", () => {
     expect(asked.sort()).toEqual([
       [`/clients/${CLIENT_ID}`, "Bearer a-token"],
       [`/clients/${CLIENT_ID}/consents`, "Bearer a-token"],
+      [`/clients/${CLIENT_ID}/referrals`, "Bearer a-token"],
       [`/clients/${CLIENT_ID}/team`, "Bearer a-token"],
     ]);
   });
@@ -188,5 +205,22 @@ describe("The client's page", () => {
     const sent = fetcher.mock.calls.map(([request]) => request).filter((request) => request.method === "POST");
     expect(new URL(sent[0]!.url).pathname).toBe(`/clients/${CLIENT_ID}/consents/k-1/withdraw`);
     expect(await sent[1]!.json()).toEqual({ reason: "Asked by the client" });
+  });
+
+  it("lists the referrals and opens one to what was shared, what was withheld and why, and its history", async () => {
+    shown(answering(() => json(200, CLIENT), () => json(200, TEAM)));
+    const referrals = await screen.findByRole("list", { name: "Referrals" });
+    expect(within(referrals).getByText("Status: Accepted")).toBeTruthy();
+    const details = within(referrals).getByRole("button", { name: /^Details: / });
+    expect(details.getAttribute("aria-expanded")).toBe("false");
+    fireEvent.click(details);
+    expect((await screen.findByRole("list", { name: "Shared" })).textContent).toBe("Basic information");
+    expect(
+      within(screen.getByRole("list", { name: "Withheld" }))
+        .getAllByRole("listitem")
+        .map((item) => item.textContent),
+    ).toEqual(["Health: the client denied it", "Finances: for another reason"]);
+    const history = within(screen.getByRole("list", { name: "History" })).getAllByRole("listitem");
+    expect(history[1]!.textContent).toContain("hf-1, Housing Foundation — We have room");
   });
 });

@@ -17,6 +17,7 @@ import {
 import { ApiError } from "../../lib/api";
 import { HOME, useSession } from "../../lib/session";
 import { Consents } from "./Consents";
+import { Referrals } from "./Referrals";
 import { RevealCode } from "./RevealCode";
 import { membersByStatus, SHOWN_STATUSES, useClientPage, type Client, type Member, type Team } from "./api";
 
@@ -73,6 +74,7 @@ export function ClientPage() {
       <RevealCode clientId={client.id} />
       <TeamSection team={team} />
       <Consents clientId={client.id} isKeyWorker={isKeyWorker} />
+      <Referrals clientId={client.id} />
     </Block>
   );
 }

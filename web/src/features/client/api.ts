@@ -72,3 +72,28 @@ export function liftDenial(api: Api, clientId: string, denialId: string, reason:
     })
     .then(answer);
 }
+
+export type ReferralSummary = components["schemas"]["ReferralSummaryOut"];
+export type Referral = components["schemas"]["ReferralOut"];
+
+/** The client's referrals (GET /clients/{id}/referrals), newest first. */
+export function useReferrals(clientId: string) {
+  const api = useApi();
+  return useLoad(
+    (signal) =>
+      api
+        .GET("/clients/{client_id}/referrals", { params: { path: { client_id: clientId } }, signal })
+        .then(answer)
+        .then((referrals) => [...referrals].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))),
+    [api, clientId],
+  );
+}
+
+/** One referral with its history and what was shared and withheld (GET /referrals/{id}). */
+export function useReferral(referralId: string) {
+  const api = useApi();
+  return useLoad(
+    (signal) => api.GET("/referrals/{referral_id}", { params: { path: { referral_id: referralId } }, signal }).then(answer),
+    [api, referralId],
+  );
+}

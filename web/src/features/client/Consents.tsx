@@ -1,9 +1,10 @@
 import type { TFunction } from "i18next";
 import { useEffect, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Button, Heading, InlineAlert, LoadingSpinner, Paragraph, Text, Textarea } from "suomifi-ui-components";
+import { Button, Heading, InlineAlert, Paragraph, Text, Textarea } from "suomifi-ui-components";
 import { ApiError, useApi } from "../../lib/api";
 import { liftDenial, useConsents, withdrawConsent, type Consent, type Denial } from "./api";
+import { LoadState } from "../../components/LoadState";
 
 function refusalOf(error: unknown, t: TFunction): string {
   const status = error instanceof ApiError ? error.status : 0;
@@ -36,16 +37,14 @@ export function Consents({ clientId, isKeyWorker }: { clientId: string; isKeyWor
         {t("client.consents.title")}
       </Heading>
       {!isKeyWorker && <Paragraph mb="m">{t("client.consents.keyWorkerOnly")}</Paragraph>}
-      {isKeyWorker && loaded.status === "loading" && (
-        <LoadingSpinner status="loading" text={t("client.consents.loading")} textAlign="right" />
-      )}
-      {isKeyWorker && loaded.status === "error" && (
-        <InlineAlert status="error" role="alert">
-          <Paragraph mb="s">{refusalOf(loaded.error, t)}</Paragraph>
-          <Button variant="secondary" onClick={reload}>
-            {t("client.retry")}
-          </Button>
-        </InlineAlert>
+      {isKeyWorker && (
+        <LoadState
+          loaded={loaded}
+          loadingText={t("client.consents.loading")}
+          errorText={(error) => refusalOf(error, t)}
+          retryText={t("client.retry")}
+          onRetry={reload}
+        />
       )}
       {isKeyWorker && loaded.status === "ready" && (
         <>

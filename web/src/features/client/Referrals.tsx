@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Button, Heading, InlineAlert, LoadingSpinner, Paragraph, Text } from "suomifi-ui-components";
+import { Button, Heading, Paragraph, Text } from "suomifi-ui-components";
 import { useReferral, useReferrals, type Referral, type ReferralSummary } from "./api";
+import { LoadState } from "../../components/LoadState";
 
 // The reasons the referral service gives for withholding a category; any other is named as such.
 const WITHHELD_REASONS = new Set([
@@ -27,15 +28,13 @@ export function Referrals({ clientId }: { clientId: string }) {
       <Heading variant="h2" id="client-referrals" mb="s">
         {t("client.referrals.title")}
       </Heading>
-      {loaded.status === "loading" && <LoadingSpinner status="loading" text={t("client.referrals.loading")} textAlign="right" />}
-      {loaded.status === "error" && (
-        <InlineAlert status="error" role="alert">
-          <Paragraph mb="s">{t("client.referrals.error")}</Paragraph>
-          <Button variant="secondary" onClick={reload}>
-            {t("client.retry")}
-          </Button>
-        </InlineAlert>
-      )}
+      <LoadState
+        loaded={loaded}
+        loadingText={t("client.referrals.loading")}
+        errorText={t("client.referrals.error")}
+        retryText={t("client.retry")}
+        onRetry={reload}
+      />
       {loaded.status === "ready" && loaded.data.length === 0 && <Paragraph>{t("client.referrals.none")}</Paragraph>}
       {loaded.status === "ready" && loaded.data.length > 0 && (
         <ul className="client-list" aria-label={t("client.referrals.title")}>
@@ -72,15 +71,15 @@ function ReferralItem({ referral }: { referral: ReferralSummary }) {
 function ReferralDetail({ referralId }: { referralId: string }) {
   const { t } = useTranslation();
   const [loaded, reload] = useReferral(referralId);
-  if (loaded.status === "loading") return <LoadingSpinner status="loading" text={t("client.referrals.loadingOne")} textAlign="right" />;
-  if (loaded.status === "error") {
+  if (loaded.status !== "ready") {
     return (
-      <InlineAlert status="error" role="alert">
-        <Paragraph mb="s">{t("client.referrals.errorOne")}</Paragraph>
-        <Button variant="secondary" onClick={reload}>
-          {t("client.retry")}
-        </Button>
-      </InlineAlert>
+      <LoadState
+        loaded={loaded}
+        loadingText={t("client.referrals.loadingOne")}
+        errorText={t("client.referrals.errorOne")}
+        retryText={t("client.retry")}
+        onRetry={reload}
+      />
     );
   }
   return <Detail referral={loaded.data} />;

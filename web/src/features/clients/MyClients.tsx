@@ -3,10 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink } from "react-router-dom";
 import {
   Block,
-  Button,
   Heading,
-  InlineAlert,
-  LoadingSpinner,
   Paragraph,
   RouterLink,
   SearchInput,
@@ -16,6 +13,7 @@ import {
 import { useMyClients, type Involvement } from "./api";
 import "./MyClients.css";
 import { filterClients, rowOf, sortClients } from "./search";
+import { LoadState } from "../../components/LoadState";
 
 type NeedsMe = NonNullable<Involvement["needs_me"]>;
 
@@ -69,15 +67,13 @@ export function MyClients() {
         {t("clients.title")}
       </Heading>
       <Paragraph mb="m">{t("clients.intro")}</Paragraph>
-      {loaded.status === "loading" && <LoadingSpinner status="loading" text={t("clients.loading")} textAlign="right" />}
-      {loaded.status === "error" && (
-        <InlineAlert status="error" role="alert">
-          <Paragraph mb="s">{t("clients.error")}</Paragraph>
-          <Button variant="secondary" onClick={reload}>
-            {t("clients.retry")}
-          </Button>
-        </InlineAlert>
-      )}
+      <LoadState
+        loaded={loaded}
+        loadingText={t("clients.loading")}
+        errorText={t("clients.error")}
+        retryText={t("clients.retry")}
+        onRetry={reload}
+      />
       {loaded.status === "ready" && rows.length === 0 && <Paragraph>{t("clients.empty")}</Paragraph>}
       {loaded.status === "ready" && rows.length > 0 && (
         <>

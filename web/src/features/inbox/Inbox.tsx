@@ -7,7 +7,6 @@ import {
   Button,
   Heading,
   InlineAlert,
-  LoadingSpinner,
   Paragraph,
   RouterLink,
   StaticChip,
@@ -17,6 +16,7 @@ import {
 import { ApiError, useApi } from "../../lib/api";
 import { useSession } from "../../lib/session";
 import { appRouteOf, itemOf, markRead, publishUnread, useInbox, type InboxItem } from "./api";
+import { LoadState } from "../../components/LoadState";
 
 /** Why marking read failed, in the user's language: the status decides the words. */
 function refusalOf(error: unknown, t: TFunction): string {
@@ -42,15 +42,13 @@ export function Inbox() {
       <Heading variant="h1" mb="s">
         {t("inbox.title")}
       </Heading>
-      {loaded.status === "loading" && <LoadingSpinner status="loading" text={t("inbox.loading")} textAlign="right" />}
-      {loaded.status === "error" && (
-        <InlineAlert status="error" role="alert">
-          <Paragraph mb="s">{t("inbox.error")}</Paragraph>
-          <Button variant="secondary" onClick={reload}>
-            {t("inbox.retry")}
-          </Button>
-        </InlineAlert>
-      )}
+      <LoadState
+        loaded={loaded}
+        loadingText={t("inbox.loading")}
+        errorText={t("inbox.error")}
+        retryText={t("inbox.retry")}
+        onRetry={reload}
+      />
       {loaded.status === "ready" && items.length === 0 && <Paragraph>{t("inbox.empty")}</Paragraph>}
       {loaded.status === "ready" && items.length > 0 && (
         <Messages

@@ -7,7 +7,6 @@ import {
   Button,
   Heading,
   InlineAlert,
-  LoadingSpinner,
   Paragraph,
   RadioButton,
   RadioButtonGroup,
@@ -27,6 +26,7 @@ import {
   type PartnerAnswer,
   type Referral,
 } from "./api";
+import { LoadState } from "../../components/LoadState";
 
 /** One referral addressed to my organisation: only what was shared, and the answers allowed now. */
 export function PartnerReferral() {
@@ -52,15 +52,13 @@ export function PartnerReferral() {
         {t("partner.referral", { reference: referenceOf(referralId) })}
       </Heading>
       <VisuallyHidden role="status">{said}</VisuallyHidden>
-      {loaded.status === "loading" && <LoadingSpinner status="loading" text={t("partner.loadingOne")} textAlign="right" />}
-      {loaded.status === "error" && (
-        <InlineAlert status="error" role="alert">
-          <Paragraph mb="s">{refusalOf(loaded.error, t)}</Paragraph>
-          <Button variant="secondary" onClick={reload}>
-            {t("partner.retry")}
-          </Button>
-        </InlineAlert>
-      )}
+      <LoadState
+        loaded={loaded}
+        loadingText={t("partner.loadingOne")}
+        errorText={(error) => refusalOf(error, t)}
+        retryText={t("partner.retry")}
+        onRetry={reload}
+      />
       {referral && (
         <>
           <dl className="partner-facts">

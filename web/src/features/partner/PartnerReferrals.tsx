@@ -1,7 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink } from "react-router-dom";
-import { Block, Button, Heading, InlineAlert, LoadingSpinner, Paragraph, RouterLink, StaticChip, Text } from "suomifi-ui-components";
+import { Block, Heading, Paragraph, RouterLink, StaticChip, Text } from "suomifi-ui-components";
 import { referenceOf, usePartnerReferrals } from "./api";
+import { LoadState } from "../../components/LoadState";
 
 /** Referrals addressed to my organisation: each by its id, its service, priority, state and deadline. */
 export function PartnerReferrals() {
@@ -14,15 +15,13 @@ export function PartnerReferrals() {
         {t("partner.title")}
       </Heading>
       <Paragraph mb="m">{t("partner.intro")}</Paragraph>
-      {loaded.status === "loading" && <LoadingSpinner status="loading" text={t("partner.loading")} textAlign="right" />}
-      {loaded.status === "error" && (
-        <InlineAlert status="error" role="alert">
-          <Paragraph mb="s">{t("partner.error")}</Paragraph>
-          <Button variant="secondary" onClick={reload}>
-            {t("partner.retry")}
-          </Button>
-        </InlineAlert>
-      )}
+      <LoadState
+        loaded={loaded}
+        loadingText={t("partner.loading")}
+        errorText={t("partner.error")}
+        retryText={t("partner.retry")}
+        onRetry={reload}
+      />
       {loaded.status === "ready" && loaded.data.length === 0 && <Paragraph>{t("partner.empty")}</Paragraph>}
       {loaded.status === "ready" && loaded.data.length > 0 && (
         <ul className="partner-list" aria-label={t("partner.title")}>

@@ -55,7 +55,7 @@ export default defineConfig({
     {
       command: `${python} e2e/serve_build.py ${PORT}`,
       url: `${APP}/health/live`,
-      env: { TIIMI_OIDC_ISSUER: ISSUER },
+      env: { TIIMI_OIDC_ISSUER: ISSUER, TIIMI_WEB_DIST: process.env.TIIMI_WEB_DIST ?? "" },
       reuseExistingServer: false,
       timeout: 30_000,
     },

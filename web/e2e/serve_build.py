@@ -16,7 +16,9 @@ from werkzeug.wrappers import Request, Response
 from gateway.webapp import Site, WebApp
 
 routes = WebApp()
-routes.web = Site.from_config({"WEB_DIST": str(Path(__file__).resolve().parents[1] / "dist"),
+# TIIMI_WEB_DIST: another build than web/dist, so two builds and their tests can run side by side.
+DIST = os.environ.get("TIIMI_WEB_DIST") or str(Path(__file__).resolve().parents[1] / "dist")
+routes.web = Site.from_config({"WEB_DIST": DIST,
                                "OIDC_ISSUER": os.environ.get("TIIMI_OIDC_ISSUER")})
 urls = Map([Rule(handler.url, methods=[handler.method], endpoint=name)
             for name in dir(WebApp) for handler in getattr(getattr(WebApp, name), "nameko_entrypoints", ())]

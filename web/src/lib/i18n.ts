@@ -1,13 +1,28 @@
 // Every string the app shows, in fi, sv and en; the user picks, the token's locale is the default.
 import i18next, { type i18n } from "i18next";
 import { initReactI18next } from "react-i18next";
-import en from "../locales/en.json";
-import fi from "../locales/fi.json";
-import sv from "../locales/sv.json";
 
 export const LANGUAGES = ["fi", "sv", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const resources = { fi: { translation: fi }, sv: { translation: sv }, en: { translation: en } } as const;
+
+type Strings = { [key: string]: string | Strings };
+// One file a screen and language, locales/<language>/<screen>.json, its keys under <screen>.
+const files = import.meta.glob<Strings>("../locales/*/*.json", { eager: true, import: "default" });
+
+function stringsOf(language: Language): Strings {
+  const strings: Strings = {};
+  for (const [path, tree] of Object.entries(files)) {
+    const [, lang, screen] = /\/locales\/(\w+)\/(\w+)\.json$/.exec(path)!;
+    if (lang === language) strings[screen!] = tree;
+  }
+  return strings;
+}
+
+export const resources = {
+  fi: { translation: stringsOf("fi") },
+  sv: { translation: stringsOf("sv") },
+  en: { translation: stringsOf("en") },
+} as const;
 
 /** The language of a locale such as "sv-FI" or "en", or undefined if we do not speak it. */
 export function languageOf(locale: string | undefined | null): Language | undefined {

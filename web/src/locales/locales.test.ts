@@ -38,7 +38,7 @@ describe("the translations", () => {
   });
 
   it.each(LANGUAGES)("%s has no empty string", (language) => {
-    const tree = resources[language].translation as unknown as Tree;
+    const tree = resources[language].translation as Tree;
     const empty = keysOf(tree).filter((key) => key.split(".").reduce<string | Tree>((node, part) => (node as Tree)[part]!, tree) === "");
     expect(empty).toEqual([]);
   });

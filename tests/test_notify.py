@@ -48,7 +48,7 @@ def test_a_new_member_gets_an_inbox_item_and_an_email_in_their_language(rpc, a_t
     rpc.team.add_member(team_id=a_team["id"], kind="professional", professional=NURSE, added_by="sw-1001")
     (item,) = eventually(lambda: rpc.notify.list_inbox(recipient_id="nurse-5"))
     assert item["subject"] == f"You were added to the team of {CLIENT_NAME}"  # same organisation: home
-    assert item["link"] == f"https://tiimi.example/teams/{a_team['id']}"
+    assert item["link"] == f"https://tiimi.example/app/clients/{a_team['client_id']}"
     (mail,) = eventually(smtp.messages)
     assert mail["To"] == "nurse5@example.org" and mail["Subject"] == item["subject"]
     assert "131052-308T" not in mail.as_string()

@@ -7,7 +7,7 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 
-from notify import channels
+from notify import channels, render
 from notify.rules import RetryPolicy
 from tiimi_shared.logging import get_logger
 from tiimi_shared.rpc import call
@@ -43,7 +43,8 @@ class Channels(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        self.public_url: str = config.get("PUBLIC_URL") or "http://localhost:8000"
+        # Links in messages open the web app, which the gateway serves on its own origin.
+        self.public_url: str = render.public_url_of(config)
         self.webhooks = channels.Webhooks(config)
         self.sender = channels.ChannelSender(
             email=channels.Email(config),

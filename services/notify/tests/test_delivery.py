@@ -51,7 +51,7 @@ def test_a_partner_webhook_is_signed_to_the_standard_webhooks_scheme(notify_cont
     (request,) = receiver.wait_for(1)
     payload = Webhook(secret).verify(request.body, request.headers)  # the reference verifier
     assert payload["type"] == "referral_received" and payload["event_id"] == event["id"]
-    assert payload["link"] == f"https://tiimi.example/referrals/{event['data']['referral_id']}"
+    assert payload["link"] == f"https://tiimi.example/app/partner/referrals/{event['data']['referral_id']}"
     assert payload["with_client_details"] is False  # consent could not be asked: no client data
     tampered = request.body.replace(b"referral_received", b"referral_rejected")
     with pytest.raises(Exception, match="signature"):

@@ -48,6 +48,43 @@ def test_each_referral_step_reaches_the_other_side(to_status, recipient, message
     assert (notice.recipient_id, notice.message) == (recipient, message)
 
 
+APP = "https://tiimi.example"
+REFERRAL_ID = REFERRAL["referral_id"]
+
+
+@pytest.mark.parametrize(("event_type", "data", "links"), [
+    ("member_added", member("nurse-5", COUNTY), [f"{APP}/app/clients/{CLIENT}"]),
+    ("member_suspended", member("nurse-5", NGO) | {"because": "consent_withdrawn"},
+     [f"{APP}/app/clients/{CLIENT}"]),
+    ("referral_status_changed", status_changed("requested", "accepted"),
+     [f"{APP}/app/clients/{CLIENT}?referral={REFERRAL_ID}"]),
+    ("referral_overdue", REFERRAL, [f"{APP}/app/clients/{CLIENT}?referral={REFERRAL_ID}"]),
+    ("referral_escalated", REFERRAL | {"key_worker_id": "sw-2002"},
+     [f"{APP}/app/clients/{CLIENT}?referral={REFERRAL_ID}"]),
+    ("referral_status_changed", status_changed("draft", "requested"),
+     [f"{APP}/app/partner/referrals/{REFERRAL_ID}"]),
+    ("referral_status_changed", status_changed("requested", "cancelled"),
+     [f"{APP}/app/partner/referrals/{REFERRAL_ID}"]),
+    ("referral_stop_requested", REFERRAL | {"categories": ["basic"], "because": "consent_withdrawn",
+                                            "key_worker_id": "sw-2002"},
+     [f"{APP}/app/partner/referrals/{REFERRAL_ID}", f"{APP}/app/clients/{CLIENT}?referral={REFERRAL_ID}"]),
+])
+def test_each_notice_links_to_its_page_in_the_web_app_by_identifiers_only(event_type, data, links):
+    # A professional opens the client's page (at the referral, if it is about one); a partner its referral.
+    notices = rules.notices_for(event_type, data)
+    assert [render.link_for(APP + "/", notice) for notice in notices] == links
+
+
+@pytest.mark.parametrize(("config", "url"), [
+    ({"PUBLIC_URL": "https://tiimi.county.fi", "WEB_SERVER_ADDRESS": "0.0.0.0:8000"}, "https://tiimi.county.fi"),
+    ({"WEB_SERVER_ADDRESS": "127.0.0.1:8080"}, "http://127.0.0.1:8080"),
+    ({"WEB_SERVER_ADDRESS": "0.0.0.0:8000"}, "http://localhost:8000"),
+    ({}, "http://localhost:8000"),
+])
+def test_links_go_to_the_gateways_origin_which_serves_the_app(config, url):
+    assert render.public_url_of(config) == url
+
+
 def test_a_draft_marked_in_error_tells_nobody_since_nobody_saw_it():
     assert rules.notices_for("referral_status_changed", status_changed("draft", "entered_in_error")) == []
 

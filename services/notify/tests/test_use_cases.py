@@ -297,7 +297,7 @@ def test_a_webhook_carries_the_event_the_link_and_whether_it_shows_client_detail
     assert (message.url, message.secrets) == ("https://partner.example/hook", ("whsec_only",))
     assert message.payload["id"] == webhook.id and message.payload["type"] == "referral_received"
     assert message.payload["event_id"] == event.id and message.payload["event_type"] == event.type
-    assert message.payload["link"] == f"{PUBLIC_URL}/referrals/{event.data['referral_id']}"
+    assert message.payload["link"] == f"{PUBLIC_URL}/app/partner/referrals/{event.data['referral_id']}"
     assert message.payload["with_client_details"] is False
     assert message.payload["referral_id"] == event.data["referral_id"]
 

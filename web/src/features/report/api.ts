@@ -1,0 +1,80 @@
+import type { components } from "../../api/schema";
+import { answer, useApi } from "../../lib/api";
+import { useLoad } from "../../lib/useLoad";
+
+export type Client = components["schemas"]["ClientOut"];
+export type Team = components["schemas"]["TeamOut"];
+export type Consent = components["schemas"]["ConsentOut"];
+export type Entry = components["schemas"]["DisclosureEntryOut"];
+export type Reveal = components["schemas"]["IdentityCodeRevealOut"];
+export type Category = NonNullable<Entry["category"]>;
+
+/**
+ * Everything the report is made of, asked for together: the client, the team (to name the
+ * professionals), the disclosure log, the identity code's reveals and the consents (to say which
+ * consent an entry was made under). All are the key worker's: anyone else gets 403.
+ */
+export function useDisclosureReport(clientId: string) {
+  const api = useApi();
+  return useLoad(async (signal) => {
+    const path = { params: { path: { client_id: clientId } }, signal };
+    const [client, team, report, reveals, consents] = await Promise.all([
+      api.GET("/clients/{client_id}", path).then(answer),
+      api.GET("/clients/{client_id}/team", path).then(answer),
+      api.GET("/clients/{client_id}/disclosures", path).then(answer),
+      api.GET("/clients/{client_id}/identity-code/reveals", path).then(answer),
+      api.GET("/clients/{client_id}/consents", path).then(answer),
+    ]);
+    return { client, team, entries: report.entries, reveals, consents: consents.consents };
+  }, [api, clientId]);
+}
+
+/** One line of the report: one event, to one recipient, for one purpose, on one basis, of one or more categories. */
+export interface Row {
+  key: string;
+  at: string;
+  kind: Entry["kind"];
+  organisation: string | null;
+  professional: string | null;
+  purpose: Entry["purpose"];
+  consentId: string | null;
+  categories: Category[];
+}
+
+/**
+ * The log has one entry a category; the report shows what happened at once as one row, newest first.
+ * Only what was given is reported: a refused request gave nobody anything.
+ */
+export function rowsOf(entries: readonly Entry[]): Row[] {
+  const rows = new Map<string, { row: Row; seq: number }>();
+  for (const entry of entries) {
+    if (entry.outcome !== "permit") continue;
+    const second = entry.at.slice(0, 19);
+    const key = [second, entry.kind, entry.organisation, entry.professional, entry.purpose, entry.consent_id].join("|");
+    const found = rows.get(key);
+    if (found) {
+      if (entry.category && !found.row.categories.includes(entry.category)) found.row.categories.push(entry.category);
+      found.seq = Math.max(found.seq, entry.seq);
+      continue;
+    }
+    const row: Row = {
+      key: entry.entry_id,
+      at: entry.at,
+      kind: entry.kind,
+      organisation: entry.organisation,
+      professional: entry.professional,
+      purpose: entry.purpose,
+      consentId: entry.consent_id,
+      categories: entry.category ? [entry.category] : [],
+    };
+    rows.set(key, { row, seq: entry.seq });
+  }
+  return [...rows.values()]
+    .sort((a, b) => Date.parse(b.row.at) - Date.parse(a.row.at) || b.seq - a.seq)
+    .map(({ row }) => row);
+}
+
+/** The identity code's reveals, newest first. */
+export function revealsNewestFirst(reveals: readonly Reveal[]): Reveal[] {
+  return [...reveals].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+}

@@ -8,6 +8,7 @@ import { MyClients } from "../features/clients/MyClients";
 import { Inbox } from "../features/inbox/Inbox";
 import { PartnerReferral } from "../features/partner/PartnerReferral";
 import { PartnerReferrals } from "../features/partner/PartnerReferrals";
+import { DisclosureReport } from "../features/report/DisclosureReport";
 import { Register } from "../features/register/Register";
 import { HOME, useSession } from "../lib/session";
 import { Shell } from "./Shell";
@@ -25,6 +26,7 @@ export function AppRoutes() {
         <Route path="clients" element={<ForProfessionals screen={<MyClients />} />} />
         <Route path="clients/new" element={<ForProfessionals screen={<Register />} />} />
         <Route path="clients/:clientId" element={<ForProfessionals screen={<ClientPage />} />} />
+        <Route path="clients/:clientId/disclosures" element={<ForProfessionals screen={<DisclosureReport />} />} />
         <Route path="inbox" element={<Inbox />} />
         <Route path="partner" element={<PartnerReferrals />} />
         <Route path="partner/referrals/:referralId" element={<PartnerReferral />} />

@@ -1,10 +1,12 @@
 import type { TFunction } from "i18next";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Heading, InlineAlert, Paragraph, Text, Textarea } from "suomifi-ui-components";
 import { ApiError, useApi } from "../../lib/api";
 import { liftDenial, useConsents, withdrawConsent, type Consent, type Denial } from "./api";
 import { LoadState } from "../../components/LoadState";
+import { ConsentForm } from "./ConsentForm";
+import { DenialForm } from "./DenialForm";
 
 function refusalOf(error: unknown, t: TFunction): string {
   const status = error instanceof ApiError ? error.status : 0;
@@ -48,6 +50,17 @@ export function Consents({ clientId, isKeyWorker }: { clientId: string; isKeyWor
       )}
       {isKeyWorker && loaded.status === "ready" && (
         <>
+          <Recorder
+            label={t("consentForm.record")}
+            form={(close) => (
+              <ConsentForm
+                clientId={clientId}
+                onRecorded={(consent) => setConsents((all) => [consent, ...all])}
+                onDone={(count) => close(t("consentForm.recorded", { count }))}
+                onCancel={() => close()}
+              />
+            )}
+          />
           {consents.length === 0 ? (
             <Paragraph mb="m">{t("client.consents.none")}</Paragraph>
           ) : (
@@ -65,6 +78,19 @@ export function Consents({ clientId, isKeyWorker }: { clientId: string; isKeyWor
           <Heading variant="h3" mb="xs">
             {t("client.denials.title")}
           </Heading>
+          <Recorder
+            label={t("consentForm.denial.record")}
+            form={(close) => (
+              <DenialForm
+                clientId={clientId}
+                onRecorded={(denial) => {
+                  setDenials((all) => [denial, ...all]);
+                  close(t("consentForm.denial.recorded"));
+                }}
+                onCancel={() => close()}
+              />
+            )}
+          />
           {denials.length === 0 ? (
             <Paragraph mb="m">{t("client.denials.none")}</Paragraph>
           ) : (
@@ -145,6 +171,44 @@ function DenialItem({ clientId, denial, onChanged }: { clientId: string; denial:
         />
       )}
     </li>
+  );
+}
+
+/** A button that opens a form in its place; closed, the form gives focus back to it and what it did is said beside it. */
+function Recorder({ label, form }: { label: string; form: (close: (said?: string) => void) => ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const [said, setSaid] = useState("");
+  const opener = useRef<HTMLButtonElement>(null);
+  const closed = useRef(false);
+  useEffect(() => {
+    if (open || !closed.current) return;
+    closed.current = false;
+    opener.current?.focus();
+  }, [open]);
+  const close = (message?: string) => {
+    closed.current = true;
+    setSaid(message ?? "");
+    setOpen(false);
+  };
+  return (
+    <>
+      <div role="status">{said && <Paragraph mb="s">{said}</Paragraph>}</div>
+      {open ? (
+        form(close)
+      ) : (
+        <Button
+          ref={opener}
+          variant="secondary"
+          onClick={() => {
+            setSaid("");
+            setOpen(true);
+          }}
+          mb="m"
+        >
+          {label}
+        </Button>
+      )}
+    </>
   );
 }
 

@@ -1,19 +1,11 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Heading, Paragraph, Text } from "suomifi-ui-components";
 import { useReferral, useReferrals, type Referral, type ReferralSummary } from "./api";
 import { LoadState } from "../../components/LoadState";
-
-// The reasons the referral service gives for withholding a category; any other is named as such.
-const WITHHELD_REASONS = new Set([
-  "denied_by_client",
-  "no_consent",
-  "not_yet_valid",
-  "expired",
-  "withdrawn",
-  "professional_not_named",
-  "disclosure_not_recorded",
-]);
+import { ReferralActions } from "./ReferralActions";
+import { ReferralForm } from "./ReferralForm";
+import { withheldReason } from "./referralApi";
 
 function whenOf(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
@@ -23,6 +15,14 @@ function whenOf(iso: string, language: string): string {
 export function Referrals({ clientId }: { clientId: string }) {
   const { t } = useTranslation();
   const [loaded, reload] = useReferrals(clientId);
+  // The list as loaded, then as each action's answer leaves it; a new draft comes first, opened.
+  const [referrals, setReferrals] = useState<ReferralSummary[]>([]);
+  const [drafted, setDrafted] = useState<Referral>();
+  useEffect(() => {
+    if (loaded.status === "ready") setReferrals(loaded.data);
+  }, [loaded]);
+  const changed = (referral: Referral) =>
+    setReferrals((all) => all.map((one) => (one.id === referral.id ? summaryOf(referral) : one)));
   return (
     <section aria-labelledby="client-referrals">
       <Heading variant="h2" id="client-referrals" mb="s">
@@ -35,11 +35,23 @@ export function Referrals({ clientId }: { clientId: string }) {
         retryText={t("client.retry")}
         onRetry={reload}
       />
-      {loaded.status === "ready" && loaded.data.length === 0 && <Paragraph>{t("client.referrals.none")}</Paragraph>}
-      {loaded.status === "ready" && loaded.data.length > 0 && (
+      <ReferralForm
+        clientId={clientId}
+        onDrafted={(referral) => {
+          setDrafted(referral);
+          setReferrals((all) => [summaryOf(referral), ...all.filter((one) => one.id !== referral.id)]);
+        }}
+      />
+      {loaded.status === "ready" && referrals.length === 0 && <Paragraph>{t("client.referrals.none")}</Paragraph>}
+      {loaded.status === "ready" && referrals.length > 0 && (
         <ul className="client-list" aria-label={t("client.referrals.title")}>
-          {loaded.data.map((referral) => (
-            <ReferralItem key={referral.id} referral={referral} />
+          {referrals.map((referral) => (
+            <ReferralItem
+              key={referral.id}
+              referral={referral}
+              drafted={drafted?.id === referral.id ? drafted : undefined}
+              onChanged={changed}
+            />
           ))}
         </ul>
       )}
@@ -47,30 +59,67 @@ export function Referrals({ clientId }: { clientId: string }) {
   );
 }
 
-function ReferralItem({ referral }: { referral: ReferralSummary }) {
+/** The list's part of a referral the API answered with. */
+function summaryOf(referral: Referral): ReferralSummary {
+  const {
+    reason: _reason, history: _history, share: _share, shared: _shared, shared_categories: _categories, withheld: _withheld,
+    ...summary
+  } = referral;
+  return summary;
+}
+
+function ReferralItem({
+  referral,
+  drafted,
+  onChanged,
+}: {
+  referral: ReferralSummary;
+  /** A referral drafted here just now: shown opened, with focus on it. */
+  drafted?: Referral;
+  onChanged: (referral: Referral) => void;
+}) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(drafted !== undefined);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (drafted) heading.current?.focus();
+  }, [drafted]);
   const title = t("client.referrals.to", {
     service: t(`partner.service.${referral.service}`),
     organisation: referral.target_organisation,
   });
   return (
     <li>
-      <Heading variant="h3" mb="xs">
+      <Heading variant="h3" mb="xs" ref={heading} tabIndex={-1}>
         {title}
       </Heading>
       <Paragraph mb="xs">{t("client.referrals.status", { status: t(`partner.status.${referral.status}`) })}</Paragraph>
       <Button variant="secondary" aria-expanded={open} aria-label={`${t("client.referrals.details")}: ${title}`} onClick={() => setOpen(!open)} mb="s">
         {t("client.referrals.details")}
       </Button>
-      {open && <ReferralDetail referralId={referral.id} />}
+      {open && <ReferralDetail referralId={referral.id} drafted={drafted} onChanged={onChanged} />}
     </li>
   );
 }
 
-function ReferralDetail({ referralId }: { referralId: string }) {
+function ReferralDetail({
+  referralId,
+  drafted,
+  onChanged,
+}: {
+  referralId: string;
+  drafted?: Referral;
+  onChanged: (referral: Referral) => void;
+}) {
   const { t } = useTranslation();
   const [loaded, reload] = useReferral(referralId);
+  // What the last action answered, or the draft just made, stands over what was loaded.
+  const [changed, setChanged] = useState<Referral | undefined>(drafted);
+  const change = (referral: Referral) => {
+    setChanged(referral);
+    onChanged(referral);
+  };
+  if (changed) return <Detail referral={changed} onChanged={change} />;
   if (loaded.status !== "ready") {
     return (
       <LoadState
@@ -82,10 +131,10 @@ function ReferralDetail({ referralId }: { referralId: string }) {
       />
     );
   }
-  return <Detail referral={loaded.data} />;
+  return <Detail referral={loaded.data} onChanged={change} />;
 }
 
-function Detail({ referral }: { referral: Referral }) {
+function Detail({ referral, onChanged }: { referral: Referral; onChanged: (referral: Referral) => void }) {
   const { t, i18n } = useTranslation();
   const shared = referral.shared_categories ?? [];
   const withheld = Object.entries(referral.withheld ?? {});
@@ -114,7 +163,7 @@ function Detail({ referral }: { referral: Referral }) {
           {withheld.map(([category, reason]) => (
             <li key={category}>
               {t(`partner.category.${category}`)}:{" "}
-              {WITHHELD_REASONS.has(reason) ? t(`client.withheldReason.${reason}`) : t("client.referrals.withheldOther")}
+              {withheldReason(reason, t, t("client.referrals.withheldOther"))}
             </li>
           ))}
         </ul>
@@ -138,6 +187,7 @@ function Detail({ referral }: { referral: Referral }) {
           </li>
         ))}
       </ol>
+      <ReferralActions referral={referral} onChanged={onChanged} />
     </div>
   );
 }

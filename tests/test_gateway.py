@@ -143,6 +143,13 @@ def test_a_key_worker_runs_the_story_and_a_partner_answers(story, eventually):
     ok(key_worker.post(f"/inbox/{inbox[0]['id']}/read"))
     assert all(i["read_at"] for i in ok(key_worker.get("/inbox")) if i["id"] == inbox[0]["id"])
 
+    # The referral was addressed to the NGO: its partner desk reads the organisation's messages.
+    received = eventually(lambda: [i for i in ok(ngo.get("/inbox")) if i["message"] == "referral_received"])
+    assert received[0]["link"].endswith(f"/app/partner/referrals/{draft['id']}")
+    ok(ngo.post(f"/inbox/{received[0]['id']}/read"))
+    assert all(i["read_at"] for i in ok(ngo.get("/inbox")) if i["id"] == received[0]["id"])
+    problem(ngo.post(f"/inbox/{inbox[0]['id']}/read"), 404)  # the key worker's own is not the desk's
+
     # Each read went to the disclosure log: the key worker's as access, the NGO worker's as disclosure.
     entries = ok(key_worker.get(f"/clients/{client['id']}/disclosures"))["entries"]
     logged = {(e["professional"], e["kind"]) for e in entries}

@@ -31,7 +31,7 @@ class Route:
     path: str
     summary: str
     tag: str
-    who: Kind | None          # the kind of token it takes, or None (no token)
+    who: Kind | tuple[Kind, ...] | None  # the kind(s) of token it takes, or None (no token)
     body: type[Schema] | None
     status: int
     params: tuple[str, ...]

@@ -4,7 +4,8 @@ Each rule is a function of the caller (a verified ``Principal``) and what the
 services behind the gateway answered (plain dicts), and returns a decision or
 raises the domain error the caller is shown:
 
-- a token works only on the routes for its kind (professional or partner);
+- a token works only on the routes for its kind (professional or partner),
+  but both read their inbox: a partner's is its organisation's;
 - a professional sees a client's data only while an active member of the
   client's open team, and outside the team's own organisation only what
   consent allows that organisation; each read is logged, at home as an
@@ -67,10 +68,24 @@ class Standing(StrEnum):
 # -- tokens -------------------------------------------------------------------------------
 
 
-def require_kind(principal: Principal, kind: Kind) -> None:
-    """A route is for one kind of token; the other kind is refused."""
-    if principal.kind != kind:
-        raise Forbidden(f"this route is for a {kind}'s token")
+def require_kind(principal: Principal, kind: Kind | Collection[Kind]) -> None:
+    """A route is for one kind of token (the other kind is refused), or for each of the kinds named."""
+    kinds = (kind,) if isinstance(kind, Kind) else tuple(kind)
+    if principal.kind not in kinds:
+        raise Forbidden(f"this route is for a {' or '.join(kinds)}'s token")
+
+
+# -- the inbox ----------------------------------------------------------------------------
+
+
+def inbox_of(principal: Principal) -> str:
+    """Whose messages the caller reads and marks read.
+
+    A professional is told things in person; a referral is addressed to a
+    partner organisation, not to one of its desk users, so a partner's token
+    reads (and marks read, for all its desk) the organisation's messages.
+    """
+    return principal.organisation if principal.kind == Kind.PARTNER else principal.subject
 
 
 # -- teams --------------------------------------------------------------------------------

@@ -37,10 +37,12 @@ DEFAULT_MAX_BODY = 64 * 1024
 Entrypoint = Callable[..., Any]
 
 ROUTES: list[Route] = []
+# The routes every token takes: a professional's and a partner desk's.
+EVERY_KIND = tuple(Kind)
 
 
 def route(method: str, path: str, summary: str, *, tag: str, answer: type[Schema], many: bool = False,
-          who: Kind | None = Kind.PROFESSIONAL, body: type[Schema] | None = None,
+          who: Kind | tuple[Kind, ...] | None = Kind.PROFESSIONAL, body: type[Schema] | None = None,
           status: int = 200) -> Callable[[Entrypoint], Entrypoint]:
     """An HTTP entrypoint with authentication, body checks and problem details, listed for OpenAPI.
 
@@ -276,15 +278,15 @@ class GatewayService(WebApp):
 
     # -- the inbox --------------------------------------------------------------------
 
-    @route("GET", "/inbox", "Your messages, newest first", tag="inbox",
+    @route("GET", "/inbox", "Your messages, newest first", tag="inbox", who=EVERY_KIND,
            answer=schemas.InboxItemOut, many=True)
     def inbox(self, principal: Principal, payload: None) -> Answer:
-        return self.services.notify.list_inbox(recipient_id=principal.subject)
+        return self.services.notify.list_inbox(recipient_id=rules.inbox_of(principal))
 
-    @route("POST", "/inbox/<item_id>/read", "Mark a message read", tag="inbox", body=schemas.Empty,
-           answer=schemas.InboxItemOut)
+    @route("POST", "/inbox/<item_id>/read", "Mark a message read", tag="inbox", who=EVERY_KIND,
+           body=schemas.Empty, answer=schemas.InboxItemOut)
     def mark_read(self, principal: Principal, payload: dict[str, Any], item_id: str) -> Answer:
-        return self.services.notify.mark_read(recipient_id=principal.subject, item_id=item_id)
+        return self.services.notify.mark_read(recipient_id=rules.inbox_of(principal), item_id=item_id)
 
     # -- partners ----------------------------------------------------------------------
 

@@ -36,9 +36,20 @@ def test_a_professionals_token_works_on_a_professionals_route():
     rules.require_kind(KEY_WORKER, Kind.PROFESSIONAL)
 
 
+def test_a_professional_reads_their_own_messages_and_a_partner_its_organisations():
+    assert rules.inbox_of(KEY_WORKER) == "sw-1001"
+    assert rules.inbox_of(NGO_WORKER) == "ngo-7"  # a professional of a partner organisation: in person
+    assert rules.inbox_of(Principal("desk-1", NGO, "partner")) == NGO
+
+
 def test_a_partners_token_on_a_professionals_route_is_refused():
     with pytest.raises(Forbidden, match="for a professional's token"):
         rules.require_kind(Principal("desk-1", NGO, "partner"), Kind.PROFESSIONAL)
+
+
+def test_a_route_for_both_kinds_takes_either_token():
+    for principal in (KEY_WORKER, Principal("desk-1", NGO, "partner")):
+        rules.require_kind(principal, (Kind.PROFESSIONAL, Kind.PARTNER))
 
 
 def test_a_professionals_token_on_a_partners_route_is_refused():

@@ -70,6 +70,13 @@ export function ClientPage() {
       <Heading variant="h1" mb="s">
         {client.name}
       </Heading>
+      {isKeyWorker && (
+        <Paragraph mb="s">
+          <RouterLink asComponent={RouterDomLink} to={`/app/clients/${client.id}/disclosures`}>
+            {t("report.open")}
+          </RouterLink>
+        </Paragraph>
+      )}
       <ClientFacts client={client} />
       <RevealCode clientId={client.id} />
       <TeamSection team={team} />

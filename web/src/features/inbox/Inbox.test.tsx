@@ -9,12 +9,13 @@ import { appRouteOf, itemOf } from "./api";
 import { Inbox } from "./Inbox";
 import { UnreadCount } from "./UnreadCount";
 
+const CLIENT = "c1c1c1c1-0000-4000-8000-000000000003";
 const OLDER = {
   id: "m-1",
   message: "member_added",
   subject: "You were added to a team",
   body: "Open tiimi to see the team.",
-  link: "http://localhost:8000/teams/aa11bb22-0000-4000-8000-000000000001",
+  link: `http://127.0.0.1:8000/app/clients/${CLIENT}`,
   created_at: "2026-11-20T08:00:00Z",
   read_at: null,
 };
@@ -23,11 +24,21 @@ const NEWER = {
   message: "referral_received",
   subject: "A referral for your organisation",
   body: "A new referral.",
-  link: "http://localhost:8000/referrals/5e5e5e5e-0000-4000-8000-000000000002",
+  link: "http://127.0.0.1:8000/app/partner/referrals/5e5e5e5e-0000-4000-8000-000000000002",
   created_at: "2026-11-22T08:00:00Z",
   read_at: null,
 };
 const READ = { ...OLDER, id: "m-0", subject: "An old message", created_at: "2026-11-01T08:00:00Z", read_at: "2026-11-02T08:00:00Z" };
+// Before messages linked to the app's pages they linked to API paths; those are still in inboxes.
+const OLD_STYLE_TEAM = { ...OLDER, id: "m-3", link: "http://localhost:8000/teams/aa11bb22-0000-4000-8000-000000000001" };
+const OLD_STYLE_REFERRAL = { ...NEWER, id: "m-4", link: "http://localhost:8000/referrals/5e5e5e5e-0000-4000-8000-000000000002" };
+const ANSWERED = {
+  ...NEWER,
+  id: "m-5",
+  message: "referral_answered",
+  subject: "Your referral was answered",
+  link: `http://127.0.0.1:8000/app/clients/${CLIENT}?referral=5e5e5e5e-0000-4000-8000-000000000002`,
+};
 
 afterEach(cleanup);
 
@@ -101,10 +112,25 @@ describe("the inbox", () => {
     expect(within(item).getByText("Unread")).toBeTruthy();
   });
 
-  it("links a partner's referral message to the partner's referral screen, and names the item otherwise", async () => {
-    shown(async () => json(200, [NEWER, OLDER]), "partner");
+  it("links each message to its page in the app with the app's own router", async () => {
+    shown(async () => json(200, [ANSWERED, OLDER]));
+    const answered = await screen.findByRole("link", { name: "Your referral was answered" });
+    expect(answered.getAttribute("href")).toBe(`/app/clients/${CLIENT}?referral=5e5e5e5e-0000-4000-8000-000000000002`);
+    expect(screen.getByRole("link", { name: "You were added to a team" }).getAttribute("href")).toBe(`/app/clients/${CLIENT}`);
+    expect(screen.queryByText(/^About /)).toBeNull();
+  });
+
+  it("links a partner's referral message to the partner's referral screen", async () => {
+    shown(async () => json(200, [NEWER]), "partner");
     const link = await screen.findByRole("link", { name: "A referral for your organisation" });
     expect(link.getAttribute("href")).toBe("/app/partner/referrals/5e5e5e5e-0000-4000-8000-000000000002");
+  });
+
+  it("names the item of an older message that has no page, and still links a partner's older referral", async () => {
+    shown(async () => json(200, [OLD_STYLE_REFERRAL, OLD_STYLE_TEAM]), "partner");
+    const link = await screen.findByRole("link", { name: "A referral for your organisation" });
+    expect(link.getAttribute("href")).toBe("/app/partner/referrals/5e5e5e5e-0000-4000-8000-000000000002");
+    expect(screen.getByRole("heading", { level: 2, name: "You were added to a team" }).querySelector("a")).toBeNull();
     expect(screen.getByText("About team AA11BB22")).toBeTruthy();
   });
 
@@ -123,7 +149,19 @@ describe("the inbox", () => {
 });
 
 describe("a message's link", () => {
-  it("leads into the app only where the app has a screen for it", () => {
+  it("leads to the app's page it names, whatever origin it was written with", () => {
+    expect(appRouteOf("https://tiimi.example/app/clients/c-1", "professional")).toBe("/app/clients/c-1");
+    expect(appRouteOf("https://tiimi.example/app/clients/c-1?referral=r-1", "professional")).toBe("/app/clients/c-1?referral=r-1");
+    expect(appRouteOf("https://tiimi.example/app/partner/referrals/r-1", "partner")).toBe("/app/partner/referrals/r-1");
+  });
+
+  it("keeps only identifiers: anything else in the address is left out", () => {
+    expect(appRouteOf("https://tiimi.example/app/clients/c-1?referral=../x&name=Maija", "professional")).toBe("/app/clients/c-1");
+    expect(appRouteOf("https://tiimi.example/app/clients/c-1/../../admin", "professional")).toBeUndefined();
+    expect(appRouteOf("https://tiimi.example/app/elsewhere/x", "professional")).toBeUndefined();
+  });
+
+  it("leads from an older API path only where the app has a screen for it", () => {
     expect(appRouteOf("http://localhost:8000/referrals/r-1", "partner")).toBe("/app/partner/referrals/r-1");
     expect(appRouteOf("http://localhost:8000/referrals/r-1", "professional")).toBeUndefined();
     expect(appRouteOf("http://localhost:8000/teams/t-1", "professional")).toBeUndefined();
@@ -133,5 +171,6 @@ describe("a message's link", () => {
   it("names the item by a short reference", () => {
     expect(itemOf("https://tiimi.example/referrals/5e5e5e5e-0000")).toEqual({ kind: "referral", reference: "5E5E5E5E" });
     expect(itemOf("https://tiimi.example/elsewhere")).toBeUndefined();
+    expect(itemOf("https://tiimi.example/app/clients/c-1")).toBeUndefined();
   });
 });

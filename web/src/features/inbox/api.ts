@@ -63,31 +63,44 @@ export function markRead(api: Api, itemId: string): Promise<InboxItem> {
   return api.POST("/inbox/{item_id}/read", { params: { path: { item_id: itemId } }, body: {} }).then(answer);
 }
 
-/**
- * Where in the app a message's link leads, or undefined when the app has no screen for it.
- * notify links to API paths (…/referrals/<id>, …/teams/<id>); only a partner's referral has a screen.
- */
-export function appRouteOf(link: string, kind: "professional" | "partner"): string | undefined {
-  let path: string;
+// An identifier as notify writes it into a link: letters, digits, hyphens and underscores.
+const ID = /^[\w-]+$/;
+
+function urlOf(link: string): URL | undefined {
   try {
-    path = new URL(link, "http://tiimi.invalid").pathname;
+    return new URL(link, "http://tiimi.invalid");
   } catch {
     return undefined;
   }
-  const referral = /^\/referrals\/([\w-]+)$/.exec(path);
+}
+
+/**
+ * Where in the app a message's link leads, or undefined when the app has no screen for it.
+ * notify links to the app's pages (the client's page, at a referral if the message is about one, or a
+ * partner's referral); older messages linked to API paths (…/referrals/<id>, …/teams/<id>), of which only
+ * a partner's referral has a screen.
+ */
+export function appRouteOf(link: string, kind: "professional" | "partner"): string | undefined {
+  const url = urlOf(link);
+  if (!url) return undefined;
+  const client = /^\/app\/clients\/([\w-]+)\/?$/.exec(url.pathname);
+  if (client) {
+    const referral = url.searchParams.get("referral");
+    const page = `/app/clients/${client[1]}`;
+    return referral && ID.test(referral) ? `${page}?${new URLSearchParams({ referral })}` : page;
+  }
+  const partnerReferral = /^\/app\/partner\/referrals\/([\w-]+)\/?$/.exec(url.pathname);
+  if (partnerReferral) return `/app/partner/referrals/${partnerReferral[1]}`;
+  const referral = /^\/referrals\/([\w-]+)$/.exec(url.pathname);
   if (referral && kind === "partner") return `/app/partner/referrals/${referral[1]}`;
   return undefined;
 }
 
-/** The item a message is about, as text, when there is no screen to link to: "referral 3F2C91AB". */
+/** The item an older message is about, as text, when there is no screen to link to: "referral 3F2C91AB". */
 export function itemOf(link: string): { kind: "referral" | "team"; reference: string } | undefined {
-  let path: string;
-  try {
-    path = new URL(link, "http://tiimi.invalid").pathname;
-  } catch {
-    return undefined;
-  }
-  const found = /^\/(referrals|teams)\/([\w-]+)$/.exec(path);
+  const url = urlOf(link);
+  if (!url) return undefined;
+  const found = /^\/(referrals|teams)\/([\w-]+)$/.exec(url.pathname);
   if (!found) return undefined;
   return {
     kind: found[1] === "referrals" ? "referral" : "team",

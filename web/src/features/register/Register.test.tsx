@@ -4,6 +4,7 @@ import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiContext, createApi } from "../../lib/api";
 import { createI18n } from "../../lib/i18n";
+import { StaticSession, type Session } from "../../lib/session";
 import { Register, RegisteredNotice } from "./Register";
 
 afterEach(cleanup);
@@ -21,18 +22,41 @@ const SAVED = {
   registered_by: "sw-1001",
 };
 
+const TEAM = {
+  id: "t-9", client_id: SAVED.id, organisation: "1234567-8", status: "proposed", closed_reason: null, status_history: [], members: [],
+  key_worker: { member_id: "m-9", professional_id: "sw-1001", started_at: "2026-11-23T10:00:00Z", ended_at: null, handover_reason: null, changed_by: "sw-1001" },
+  key_worker_history: [],
+};
+
+const SESSION: Session = {
+  status: "authenticated",
+  identity: { subject: "sw-1001", name: "Sanna Sosiaali", organisation: "1234567-8", kind: "professional", locale: "en" },
+  accessToken: () => "a-token",
+  login: async () => undefined,
+  completeLogin: async () => "/app/clients",
+  logout: async () => undefined,
+  expire: () => undefined,
+};
+
+/** The API: the client saved, then the team made, unless told otherwise. */
+const answering = (clients: () => Response, teams: () => Response = () => json(201, TEAM)) =>
+  vi.fn(async (request: Request) => (new URL(request.url).pathname === "/teams" ? teams() : clients()));
+
 function shown(fetcher: (request: Request) => Promise<Response>) {
   const api = createApi({ accessToken: () => "a-token", onUnauthorized: () => undefined, baseUrl: "http://tiimi.test", fetch: fetcher as typeof fetch });
   render(
     <I18nextProvider i18n={createI18n("en")}>
+      <StaticSession session={SESSION}>
       <ApiContext.Provider value={api}>
         <MemoryRouter initialEntries={["/app/clients/new"]}>
           <Routes>
             <Route path="/app/clients/new" element={<Register />} />
             <Route path="/app/clients" element={<RegisteredNotice />} />
+            <Route path="/app/clients/:clientId" element={<RegisteredNotice />} />
           </Routes>
         </MemoryRouter>
       </ApiContext.Provider>
+      </StaticSession>
     </I18nextProvider>,
   );
 }
@@ -45,6 +69,7 @@ function fillIn(code = "131052-308T") {
   fireEvent.click(screen.getByLabelText("Swedish"));
   type("Municipality code", "091");
   type("Email", "maija@example.fi");
+  fireEvent.click(screen.getByLabelText("Social counsellor"));
 }
 
 async function save() {
@@ -75,12 +100,13 @@ describe("registering a client", () => {
     expect(screen.getByText("Enter the client's name.")).toBeTruthy();
     expect(screen.getByText("Enter the personal identity code.")).toBeTruthy();
     expect(screen.getByText("Choose the client's preferred language.")).toBeTruthy();
+    expect(screen.getByText("Choose your role as key worker.")).toBeTruthy();
     expect(screen.getByText("Enter the municipality code as three digits.")).toBeTruthy();
     expect(document.activeElement).toBe(screen.getByLabelText("Name", { exact: false }));
   });
 
-  it("sends the registration and goes on to My clients with the notice, the code shown nowhere", async () => {
-    const fetcher = vi.fn(async (_request: Request) => json(201, SAVED));
+  it("sends the registration, makes the team with me as key worker and goes on to the client's page, the code shown nowhere", async () => {
+    const fetcher = answering(() => json(201, SAVED));
     shown(fetcher);
     fillIn(" 131052-308t ");
     await save();
@@ -94,12 +120,16 @@ describe("registering a client", () => {
       contact: { email: "maija@example.fi" },
     });
     expect(await screen.findByText("The client was registered. Their personal identity code is not shown again.")).toBeTruthy();
-    expect(screen.getByRole("link", { name: "Open the client's page" }).getAttribute("href")).toBe(`/app/clients/${SAVED.id}`);
+    const team = fetcher.mock.calls[1]![0];
+    expect([team.method, new URL(team.url).pathname]).toEqual(["POST", "/teams"]);
+    expect(await team.json()).toEqual({ client_id: SAVED.id, name: "Sanna Sosiaali", role: "social_counsellor" });
+    // On the client's own page the notice does not link to it again.
+    expect(screen.queryByRole("link", { name: "Open the client's page" })).toBeNull();
     expect(document.body.textContent).not.toMatch(/131052/i);
   });
 
   it("shows the API's refusals next to their fields in the user's language, keeping what was typed", async () => {
-    const fetcher = vi.fn(async (_request: Request) => json(201, SAVED)).mockImplementationOnce(async () =>
+    const fetcher = answering(() => json(201, SAVED)).mockImplementationOnce(async () =>
       json(400, { title: "Bad Request", status: 400, errors: { municipality: ["String does not match expected pattern."], contact: { email: ["Not a valid email address."] } } }),
     );
     shown(fetcher);
@@ -112,7 +142,37 @@ describe("registering a client", () => {
     expect(document.activeElement).toBe(screen.getByLabelText("Municipality code", { exact: false }));
     fireEvent.blur(screen.getByLabelText("Municipality code", { exact: false }));
     await save();
-    expect(screen.getByText("The client was registered. Their personal identity code is not shown again.")).toBeTruthy();
+    expect(await screen.findByText("The client was registered. Their personal identity code is not shown again.")).toBeTruthy();
+  });
+
+  it("keeps the registered client when the team is refused, says why, and makes it on trying again", async () => {
+    let refusing = true;
+    const fetcher = answering(
+      () => json(201, SAVED),
+      () => (refusing ? json(503, { title: "Service Unavailable", status: 503 }) : json(201, TEAM)),
+    );
+    shown(fetcher);
+    fillIn();
+    await save();
+    expect((await screen.findByRole("alert")).textContent).toBe("The team could not be made. The client is registered; try again in a moment.");
+    expect(document.body.textContent).not.toMatch(/131052/i);
+    expect(screen.queryByLabelText("Personal identity code", { exact: false })).toBeNull();
+    refusing = false;
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Try again to make the team" }));
+    });
+    expect(await screen.findByText("The client was registered. Their personal identity code is not shown again.")).toBeTruthy();
+    const asked = fetcher.mock.calls.map(([request]) => `${request.method} ${new URL(request.url).pathname}`);
+    expect(asked).toEqual(["POST /clients", "POST /teams", "POST /teams"]);
+    expect(await fetcher.mock.calls[2]![0].json()).toEqual({ client_id: SAVED.id, name: "Sanna Sosiaali", role: "social_counsellor" });
+  });
+
+  it("shows a refused role beside the role, in the user's language", async () => {
+    shown(answering(() => json(201, SAVED), () => json(400, { title: "Invalid request", status: 400, errors: { "key_worker.role": ["a key worker is a social welfare professional"] } })));
+    fillIn();
+    await save();
+    expect((await screen.findAllByText("A key worker is a social worker or a social counsellor.")).length).toBeGreaterThan(0);
+    expect(screen.getByRole("button", { name: "Try again to make the team" })).toBeTruthy();
   });
 
   it("says beside the code that the client is already registered, on a 409", async () => {

@@ -1,7 +1,7 @@
 import type { TFunction } from "i18next";
 import { useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Link as RouterDomLink, useLocation, useNavigate } from "react-router-dom";
+import { Link as RouterDomLink, useLocation } from "react-router-dom";
 import {
   Block,
   Button,
@@ -15,20 +15,19 @@ import {
   Toast,
 } from "suomifi-ui-components";
 import { ApiError, useApi } from "../../lib/api";
+import { useSession } from "../../lib/session";
 import { registerClient, type Registration } from "./api";
+import { KEY_WORKER_ROLES, MakeTeam, type KeyWorkerRole } from "./MakeTeam";
 import { compactHetu, hetuProblem, mayBecomeHetu } from "./hetu";
 
 const LANGUAGES = ["fi", "sv", "en"] as const;
-type Field = "name" | "personal_identity_code" | "preferred_language" | "municipality" | "email" | "phone";
-const FIELDS: Field[] = ["name", "personal_identity_code", "preferred_language", "municipality", "email", "phone"];
+type Field = "name" | "personal_identity_code" | "preferred_language" | "municipality" | "email" | "phone" | "key_worker_role";
+const FIELDS: Field[] = ["name", "personal_identity_code", "preferred_language", "municipality", "email", "phone", "key_worker_role"];
 type Form = Record<Field, string>;
 type Problems = Partial<Record<Field, string>>;
 
-const EMPTY: Form = { name: "", personal_identity_code: "", preferred_language: "", municipality: "", email: "", phone: "" };
+const EMPTY: Form = { name: "", personal_identity_code: "", preferred_language: "", municipality: "", email: "", phone: "", key_worker_role: "" };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Where a saved client is shown: My clients, until the app has the client's own page. */
-export const AFTER_REGISTERING = "/app/clients";
 
 /** What is wrong with each field, in the user's language; the identity code is never repeated. */
 function problemsOf(form: Form, t: TFunction, typing: Field | undefined): Problems {
@@ -42,6 +41,7 @@ function problemsOf(form: Form, t: TFunction, typing: Field | undefined): Proble
   if (!/^\d{3}$/.test(form.municipality.trim())) problems.municipality = t("register.errors.municipality");
   if (form.email.trim() && !EMAIL.test(form.email.trim())) problems.email = t("register.errors.email");
   if (form.phone.trim().length > 30) problems.phone = t("register.errors.phone");
+  if (!KEY_WORKER_ROLES.includes(form.key_worker_role as KeyWorkerRole)) problems.key_worker_role = t("register.team.roleMissing");
   return problems;
 }
 
@@ -59,12 +59,16 @@ function refusedFields(errors: Record<string, unknown> | undefined, t: TFunction
   return Object.keys(named).length > 0 ? named : undefined;
 }
 
-/** Register a client: the identity code checked as typed, never shown back; the form kept on any refusal. */
+/**
+ * Register a client and make their team with the registrar as key worker: the identity code checked as
+ * typed, never shown back; the form kept on any refusal; once the client is saved only their id is kept.
+ */
 export function Register() {
   const { t } = useTranslation();
   const api = useApi();
-  const navigate = useNavigate();
+  const session = useSession();
   const [form, setForm] = useState<Form>(EMPTY);
+  const [registered, setRegistered] = useState<string>();
   const [touched, setTouched] = useState<Set<Field>>(new Set());
   const [typing, setTyping] = useState<Field>();
   const [refused, setRefused] = useState<Problems>({});
@@ -89,6 +93,7 @@ export function Register() {
   const focusFirst = (problems: Problems) => {
     const first = FIELDS.find((field) => problems[field]);
     if (first === "preferred_language") document.getElementById("register-language-fi")?.focus();
+    else if (first === "key_worker_role") document.getElementById(`register-role-${KEY_WORKER_ROLES[0]}`)?.focus();
     else if (first) inputs.current[first]?.focus();
   };
 
@@ -116,8 +121,9 @@ export function Register() {
     setSaving(true);
     try {
       const client = await registerClient(api, registration);
-      // The form, and the code in it, go with this screen; the next one shows only the client's id.
-      navigate(AFTER_REGISTERING, { state: { registered: client.id } });
+      // The form, and the code in it, go now; the team is made for the client's id alone.
+      setForm({ ...EMPTY, key_worker_role: form.key_worker_role });
+      setRegistered(client.id);
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
       const fields = status === 400 ? refusedFields(error instanceof ApiError ? error.problem?.errors : undefined, t) : undefined;
@@ -136,6 +142,10 @@ export function Register() {
     }
   };
 
+  if (registered) {
+    const role = (KEY_WORKER_ROLES as readonly string[]).includes(form.key_worker_role) ? form.key_worker_role : KEY_WORKER_ROLES[0];
+    return <MakeTeam clientId={registered} role={role as KeyWorkerRole} name={session.identity?.name || session.identity?.subject || ""} />;
+  }
   const status = (field: Field) => (shown(field) ? "error" : "default");
   return (
     <Block variant="section" className="register">
@@ -223,6 +233,22 @@ export function Register() {
           autoComplete="off"
           mb="m"
         />
+        <RadioButtonGroup
+          labelText={t("register.team.role")}
+          groupHintText={t("register.team.roleHint")}
+          name="key_worker_role"
+          value={form.key_worker_role}
+          onChange={change("key_worker_role")}
+          groupStatus={status("key_worker_role")}
+          groupStatusText={shown("key_worker_role")}
+          mb="m"
+        >
+          {KEY_WORKER_ROLES.map((role) => (
+            <RadioButton key={role} value={role} id={`register-role-${role}`}>
+              {t(`client.role.${role}`)}
+            </RadioButton>
+          ))}
+        </RadioButtonGroup>
         {failure && (
           <InlineAlert status="error" role="alert" className="register-failure">
             {failure}
@@ -242,12 +268,15 @@ export function RegisteredNotice() {
   const location = useLocation();
   const registered = (location.state as { registered?: unknown } | null)?.registered;
   if (typeof registered !== "string") return null;
+  const page = `/app/clients/${registered}`;
   return (
     <Toast className="register-saved" aria-live="polite">
       <Paragraph mb="xs">{t("register.saved")}</Paragraph>
-      <RouterLink asComponent={RouterDomLink} to={`/app/clients/${registered}`}>
-        {t("register.toClient")}
-      </RouterLink>
+      {location.pathname !== page && (
+        <RouterLink asComponent={RouterDomLink} to={page}>
+          {t("register.toClient")}
+        </RouterLink>
+      )}
     </Toast>
   );
 }

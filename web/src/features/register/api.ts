@@ -8,3 +8,11 @@ export type RegisteredClient = components["schemas"]["ClientOut"];
 export function registerClient(api: Api, registration: Registration): Promise<RegisteredClient> {
   return api.POST("/clients", { body: registration }).then(answer);
 }
+
+export type NewTeam = components["schemas"]["CreateTeam"];
+export type Team = components["schemas"]["TeamOut"];
+
+/** Makes the client's team (POST /teams); whoever registered the client becomes its key worker. */
+export function createTeam(api: Api, team: NewTeam): Promise<Team> {
+  return api.POST("/teams", { body: team }).then(answer);
+}

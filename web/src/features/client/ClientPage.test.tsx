@@ -165,7 +165,7 @@ describe("The client's page", () => {
 
   it("shows the key worker each consent with its categories, purposes, validity and history, and the denials", async () => {
     shown(answering(() => json(200, CLIENT), () => json(200, TEAM)));
-    const consents = await screen.findByRole("list", { name: "Consents" });
+    const consents = await screen.findByRole("list", { name: "Consents" }, { timeout: 10000 });
     expect(within(consents).getByRole("heading", { level: 3, name: "Consent for Helping Hand ry" })).toBeTruthy();
     expect(within(consents).getByText("Information: Basic details, Health")).toBeTruthy();
     expect(within(consents).getByText("Purposes: Team coordination")).toBeTruthy();
@@ -191,7 +191,7 @@ describe("The client's page", () => {
           : json(200, { ...CONSENT, status: "withdrawn", history: [...CONSENT.history, { action: "withdrawn", at: "2026-11-20T10:00:00Z", by: "sw-1001", reason: "Asked by the client" }] }),
     );
     shown(fetcher);
-    fireEvent.click(await screen.findByRole("button", { name: "Withdraw: Helping Hand ry" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Withdraw: Helping Hand ry" }, { timeout: 10000 }));
     fireEvent.click(screen.getByRole("button", { name: "Withdraw" }));
     expect(await screen.findByText("Give a reason.")).toBeTruthy();
     const reason = screen.getByRole("textbox", { name: "Reason (Withdraw: Helping Hand ry)" }) as HTMLTextAreaElement;
@@ -209,7 +209,7 @@ describe("The client's page", () => {
 
   it("lists the referrals and opens one to what was shared, what was withheld and why, and its history", async () => {
     shown(answering(() => json(200, CLIENT), () => json(200, TEAM)));
-    const referrals = await screen.findByRole("list", { name: "Referrals" });
+    const referrals = await screen.findByRole("list", { name: "Referrals" }, { timeout: 10000 });
     expect(within(referrals).getByText("Status: Accepted")).toBeTruthy();
     const details = within(referrals).getByRole("button", { name: /^Details: / });
     expect(details.getAttribute("aria-expanded")).toBe("false");

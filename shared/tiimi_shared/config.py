@@ -11,6 +11,7 @@ localhost and one SQLite file per service under ``var/``.
 | TIIMI_LOG_LEVEL                | INFO                                      |
 | TIIMI_OUTBOX_INTERVAL          | 0.5 (seconds between outbox relay runs)   |
 | TIIMI_EXPIRY_INTERVAL          | 5 (seconds between consent expiry sweeps) |
+| TIIMI_CHAIN_INTERVAL           | 0.5 (seconds between disclosure log chainings) |
 | TIIMI_MAX_WORKERS              | 10 (concurrent workers per service)       |
 | TIIMI_IDENTITY_KEY             | none: encrypts personal identity codes    |
 | TIIMI_LOOKUP_KEY               | none: keys the hash that finds them       |
@@ -41,7 +42,7 @@ PASS_THROUGH = (
     "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "WEBHOOK_ALLOW_PRIVATE",
     "DELIVERY_INTERVAL", "DELIVERY_MAX_ATTEMPTS", "DELIVERY_BACKOFF_BASE", "DELIVERY_BACKOFF_CAP",
     "JWT_SECRET", "JWT_PUBLIC_KEY", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "MAX_BODY_BYTES",
-    "RPC_TIMEOUT", "OPS_ADDRESS", "QUEUE_TYPE", "DEADLINE_INTERVAL", "CLOCK_OFFSET_FILE",
+    "RPC_TIMEOUT", "OPS_ADDRESS", "QUEUE_TYPE", "DEADLINE_INTERVAL", "CLOCK_OFFSET_FILE", "CHAIN_INTERVAL",
     "OIDC_ISSUER", "OIDC_CLIENT", "WEB_DIST",
 )
 

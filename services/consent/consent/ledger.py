@@ -4,12 +4,19 @@ Each entry's hash covers its own fields and the hash of the entry before it,
 so changing any row breaks its own hash and removing one breaks the link of
 the next. The head (the newest sequence number and hash, kept apart) shows
 when the newest rows are removed.
+
+Entries are written unchained, each in the transaction of the decision it
+records, so that no two decisions wait on each other; a sequencer later chains
+them in batches (``chain``): it gives each its ``seq``, ``prev_hash`` and
+``hash`` in the order it was handed them, and moves the head on. Until then an
+entry is durable but not yet protected by the chain, and ``verify`` counts it
+apart.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +42,37 @@ def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
+class Head:
+    """The newest chained entry: its sequence number and hash (0 and GENESIS for an empty chain)."""
+
+    seq: int = 0
+    hash: str = GENESIS
+
+
+@dataclass(frozen=True)
+class Link:
+    """What chaining gives one entry, known by its insertion id: its place and hashes."""
+
+    id: int
+    seq: int
+    prev_hash: str
+    hash: str
+
+
+def chain(head: Head, entries: Sequence[Mapping[str, Any]]) -> tuple[list[Link], Head]:
+    """Chain ``entries`` (each with its ``id`` and hashed fields but ``seq``) after ``head``, in
+    the order given; the links to store, and the new head."""
+    links: list[Link] = []
+    seq, prev_hash = head.seq, head.hash
+    for entry in entries:
+        seq += 1
+        digest = entry_hash(prev_hash, {**entry, "seq": seq})
+        links.append(Link(id=entry["id"], seq=seq, prev_hash=prev_hash, hash=digest))
+        prev_hash = digest
+    return links, Head(seq, prev_hash)
+
+
+@dataclass(frozen=True)
 class Problem:
     seq: int
     problem: str  # changed, missing, broken_link, head_mismatch
@@ -44,7 +82,8 @@ class Problem:
 
 
 def verify(entries: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str) -> list[Problem]:
-    """Every place the chain does not hold, in order; empty when it is intact."""
+    """Every place the chain of chained entries (read in seq order) does not hold, in order;
+    empty when it is intact."""
     problems: list[Problem] = []
     expected_seq = 1
     prev_hash = GENESIS

@@ -41,7 +41,8 @@ class Consent(Base):
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     history: Mapped[list[ConsentHistory]] = relationship(
-        order_by="ConsentHistory.position", lazy="selectin")
+        # Loaded only where an answer shows it (``selectinload``): a check never needs it.
+        order_by="ConsentHistory.position")
 
     def terms(self) -> ConsentTerms:
         return ConsentTerms(
@@ -94,12 +95,26 @@ class Denial(Base):
                 "organisation": self.organisation, "categories": list(self.categories)}
 
 
+# 64-bit on PostgreSQL; on SQLite an INTEGER primary key (64-bit there too) numbers rows itself.
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
 class DisclosureEntry(Base):
-    """One decision or disclosure; append-only, each row chained to the one before."""
+    """One decision or disclosure; append-only.
+
+    Written unchained (``seq``, ``prev_hash`` and ``hash`` null) in the transaction of the
+    decision it records; the sequencer chains it after the entry before it, once.
+    """
 
     __tablename__ = "disclosure_log"
+    __table_args__ = (
+        # The sequencer's work list: only the unchained entries, however long the log grows.
+        sa.Index("ix_disclosure_log_unchained", "id",
+                 postgresql_where=sa.text("seq IS NULL"), sqlite_where=sa.text("seq IS NULL")),
+    )
 
-    seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)  # insertion order
+    seq: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)  # place in the chain
     entry_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20))  # rules.EntryKind
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -113,15 +128,25 @@ class DisclosureEntry(Base):
     consent_id: Mapped[str | None] = mapped_column(sa.String(36))
     denial_id: Mapped[str | None] = mapped_column(sa.String(36))
     correlation_id: Mapped[str | None] = mapped_column(sa.String(64))
-    prev_hash: Mapped[str] = mapped_column(sa.String(64))
-    hash: Mapped[str] = mapped_column(sa.String(64))
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    hash: Mapped[str | None] = mapped_column(sa.String(64))
+
+    @property
+    def chained(self) -> bool:
+        return self.seq is not None
+
+
+DISCLOSURE_LOG: sa.Table = DisclosureEntry.__table__  # type: ignore[assignment]
 
 
 class DisclosureHead(Base):
-    """The last entry of the chain, so that removing the newest rows also shows."""
+    """The last entry of the chain, so that removing the newest rows also shows.
+
+    Only the sequencer takes it for update: a decision never touches it.
+    """
 
     __tablename__ = "disclosure_log_head"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
-    seq: Mapped[int] = mapped_column(sa.Integer)
+    seq: Mapped[int] = mapped_column(sa.BigInteger)
     hash: Mapped[str] = mapped_column(sa.String(64))

@@ -1,8 +1,7 @@
 """The consent service's unit of work: its repositories over one transaction."""
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Self
 
@@ -10,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from consent import ledger
-from consent.models import Consent, ConsentHistory, Denial, DisclosureEntry, DisclosureHead
-from consent.rules import ConsentAction, ConsentStatus, Decision, EntryKind
+from consent.models import DISCLOSURE_LOG, Consent, ConsentHistory, Denial, DisclosureEntry, DisclosureHead
+from consent.rules import ClientTerms, ConsentAction, ConsentStatus, ConsentTerms, DenialTerms
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
 from tiimi_shared.vocabulary import Outcome
@@ -24,10 +23,12 @@ class Consents:
     def add(self, consent: Consent) -> None:
         self.session.add(consent)
 
-    def get(self, consent_id: str, *, for_update: bool = False) -> Consent:
+    def get(self, consent_id: str, *, for_update: bool = False, with_history: bool = False) -> Consent:
         query = sa.select(Consent).where(Consent.id == str(consent_id))
         if for_update:
             query = query.with_for_update()
+        if with_history:
+            query = query.options(selectinload(Consent.history))
         consent = self.session.scalars(query).first()
         if consent is None:
             raise NotFound("consent", str(consent_id))
@@ -52,6 +53,8 @@ class Consents:
             sa.select(Consent)
             .where(Consent.status == ConsentStatus.ACTIVE, Consent.valid_until.is_not(None),
                    Consent.valid_until <= now)
+            # Each expiry adds to the consent's history: load them all in one more query.
+            .options(selectinload(Consent.history))
             .with_for_update(skip_locked=True)))
 
     def record_history(self, consent: Consent, action: ConsentAction, at: datetime, by: str | None,
@@ -83,63 +86,135 @@ class Denials:
             .order_by(Denial.recorded_at, Denial.id)))
 
 
-class DisclosureLog:
-    """Append-only: entries are added at the head of the chain and never changed."""
+_CONSENTS: sa.Table = Consent.__table__  # type: ignore[assignment]
+_DENIALS: sa.Table = Denial.__table__  # type: ignore[assignment]
+
+
+def _client_terms_query(client_id: str) -> sa.CompoundSelect[Any]:
+    """A client's consents and denials as decision terms, in one query (Core: no ORM objects)."""
+    c, d = _CONSENTS.c, _DENIALS.c
+    consents = sa.select(
+        sa.literal_column("'consent'", sa.String).label("kind"), c.id, c.organisation, c.categories,
+        c.purposes, c.professionals, c.valid_from, c.valid_until, c.withdrawn_at.label("ended_at"),
+        c.recorded_at,
+    ).where(c.client_id == client_id)
+    denials = sa.select(
+        sa.literal_column("'denial'", sa.String), d.id, d.organisation, d.categories,
+        sa.null(), sa.null(), sa.null(), sa.null(), d.lifted_at, d.recorded_at,
+    ).where(d.client_id == client_id)
+    return sa.union_all(consents, denials).order_by(
+        sa.literal_column("kind"), sa.literal_column("recorded_at"), sa.literal_column("id"))
+
+
+class DecisionTerms:
+    """What a check reads: the terms of a client's consents and denials, never their history."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any],
-               client_id: str | None, correlation_id: str | None) -> DisclosureEntry:
-        # Taking the head row for update makes appends take turns, so the
-        # chain has one order even with many workers and replicas.
-        head = self.session.scalars(
-            sa.select(DisclosureHead).where(DisclosureHead.id == 1).with_for_update()).one()
-        entry = DisclosureEntry(
-            seq=head.seq + 1, entry_id=str(uuid.uuid4()), kind=kind, at=at,
-            client_id=client_id,
-            organisation=request.get("organisation"), professional=request.get("professional"),
-            category=request.get("category"), purpose=request.get("purpose"),
-            outcome=decision.outcome, reason=decision.reason,
-            consent_id=decision.consent_id, denial_id=decision.denial_id,
-            correlation_id=correlation_id, prev_hash=head.hash,
-        )
-        entry.hash = ledger.entry_hash(head.hash, _fields(entry))
-        self.session.add(entry)
-        head.seq, head.hash = entry.seq, entry.hash
-        return entry
+    def of_client(self, client_id: str) -> ClientTerms:
+        consents: list[ConsentTerms] = []
+        denials: list[DenialTerms] = []
+        for row in self.session.execute(_client_terms_query(str(client_id))):
+            if row.kind == "consent":
+                consents.append(ConsentTerms(
+                    id=row.id, organisation=row.organisation, categories=frozenset(row.categories),
+                    purposes=frozenset(row.purposes), valid_from=row.valid_from,
+                    valid_until=row.valid_until, professionals=frozenset(row.professionals),
+                    withdrawn_at=row.ended_at))
+            else:
+                denials.append(DenialTerms(id=row.id, organisation=row.organisation,
+                                           categories=frozenset(row.categories), lifted_at=row.ended_at))
+        return ClientTerms(tuple(consents), tuple(denials))
+
+
+_WRITTEN = tuple(name for name in ledger.HASHED_FIELDS if name != "seq")
+_LINK = sa.update(DISCLOSURE_LOG).where(DISCLOSURE_LOG.c.id == sa.bindparam("link_id")).values(
+    seq=sa.bindparam("link_seq"), prev_hash=sa.bindparam("link_prev_hash"), hash=sa.bindparam("link_hash"))
+_HEAD: sa.Table = DisclosureHead.__table__  # type: ignore[assignment]
+
+
+class DisclosureLog:
+    """Append-only. A decision writes its entries unchained and touches no shared row; the
+    sequencer alone takes the head, chains what has committed, and moves the head on."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, entries: Sequence[DisclosureEntry]) -> None:
+        """Write ``entries`` unchained, all in one statement."""
+        if entries:
+            self.session.execute(sa.insert(DISCLOSURE_LOG).values(
+                [{name: getattr(entry, name) for name in _WRITTEN} for entry in entries]))
 
     def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]:
         query = sa.select(DisclosureEntry).where(DisclosureEntry.client_id == str(client_id))
         if not include_denied:
             query = query.where(DisclosureEntry.outcome == Outcome.PERMIT)
-        return list(self.session.scalars(query.order_by(DisclosureEntry.seq)))
+        # Chained entries in chain order, then those not yet chained in the order they were written.
+        return list(self.session.scalars(query.order_by(
+            DisclosureEntry.seq.is_(None), DisclosureEntry.seq, DisclosureEntry.id)))
+
+    # -- the sequencer ----------------------------------------------------------------------
+
+    def take_head(self) -> ledger.Head | None:
+        """The head, locked until commit; None while another sequencer holds it."""
+        row = self.session.execute(
+            sa.select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)
+            .with_for_update(skip_locked=True)).first()
+        return None if row is None else ledger.Head(row.seq, row.hash)
+
+    def unchained(self, limit: int) -> list[dict[str, Any]]:
+        """The oldest committed entries not yet chained, by insertion id, with what their hash covers.
+
+        Read after the head is taken, so the entries another sequencer chained before are not
+        among them; one still being written is not seen, and is chained by a later run.
+        """
+        log = DISCLOSURE_LOG.c
+        rows = self.session.execute(
+            sa.select(log.id, *(log[name] for name in _WRITTEN))
+            .where(log.seq.is_(None)).order_by(log.id).limit(limit)).mappings()
+        return [dict(row) for row in rows]
+
+    def link(self, links: Sequence[ledger.Link], head: ledger.Head) -> None:
+        """Store the links chaining made, and move the head to the last of them."""
+        self.session.execute(_LINK, [{"link_id": link.id, "link_seq": link.seq,
+                                      "link_prev_hash": link.prev_hash, "link_hash": link.hash}
+                                     for link in links])
+        self.session.execute(sa.update(_HEAD).where(_HEAD.c.id == 1).values(seq=head.seq, hash=head.hash))
+
+    # -- verifying --------------------------------------------------------------------------
 
     def verify(self) -> list[ledger.Problem]:
-        head = self.session.scalars(sa.select(DisclosureHead).where(DisclosureHead.id == 1)).one()
-        entries = (_fields(e) | {"prev_hash": e.prev_hash, "hash": e.hash}
-                   for e in self.session.scalars(
-                       sa.select(DisclosureEntry).order_by(DisclosureEntry.seq)
-                       .execution_options(yield_per=1000)))
-        return ledger.verify(entries, head.seq, head.hash)
+        # Shared: no sequencer moves the head while the chain is read against it.
+        head = self.session.execute(
+            sa.select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update(read=True)).one()
+        log = DISCLOSURE_LOG.c
+        entries = self.session.execute(
+            sa.select(*(log[name] for name in ledger.HASHED_FIELDS), log.prev_hash, log.hash)
+            .where(log.seq.is_not(None)).order_by(log.seq)
+            .execution_options(yield_per=1000)).mappings()
+        return ledger.verify((dict(entry) for entry in entries), head.seq, head.hash)
 
     def count(self) -> int:
         return self.session.execute(
-            sa.select(sa.func.count()).select_from(DisclosureEntry)).scalar_one()
+            sa.select(sa.func.count()).select_from(DISCLOSURE_LOG)).scalar_one()
 
-
-def _fields(entry: DisclosureEntry) -> dict[str, Any]:
-    return {name: getattr(entry, name) for name in ledger.HASHED_FIELDS}
+    def count_unchained(self) -> int:
+        return self.session.execute(sa.select(sa.func.count()).select_from(DISCLOSURE_LOG)
+                                    .where(DISCLOSURE_LOG.c.seq.is_(None))).scalar_one()
 
 
 class ConsentUnitOfWork(UnitOfWork):
     consents: Consents
     denials: Denials
+    terms: DecisionTerms
     disclosure_log: DisclosureLog
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.consents = Consents(self.session)
         self.denials = Denials(self.session)
+        self.terms = DecisionTerms(self.session)
         self.disclosure_log = DisclosureLog(self.session)
         return self

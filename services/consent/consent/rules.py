@@ -90,6 +90,14 @@ class DenialTerms:
 
 
 @dataclass(frozen=True)
+class ClientTerms:
+    """Everything on record that a check about one client is decided on."""
+
+    consents: tuple[ConsentTerms, ...] = ()
+    denials: tuple[DenialTerms, ...] = ()
+
+
+@dataclass(frozen=True)
 class AccessRequest:
     organisation: str
     category: str

@@ -180,7 +180,7 @@ class DecisionOut(Schema):
 
 
 class DisclosureOut(Schema):
-    seq = fields.Integer()
+    seq = fields.Integer(allow_none=True)  # None: written, not yet chained
     entry_id = fields.String()
     kind = fields.String()
     at = fields.AwareDateTime()
@@ -192,8 +192,6 @@ class DisclosureOut(Schema):
     reason = fields.String()
     consent_id = fields.String()
     denial_id = fields.String()
-
-
 
 
 # The fields of a malformed check that may be logged: only those that are well

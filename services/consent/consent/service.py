@@ -53,6 +53,11 @@ class ConsentService:
         """Mark consents past their end expired, each with a consent_expired event."""
         return use_cases.expire_consents(self.db, now=self.clock())
 
+    @configured_timer("CHAIN_INTERVAL", default=0.5)
+    def chain_log(self) -> int:
+        """The sequencer: chain the disclosure log's new entries after its head, in batches."""
+        return use_cases.chain_log(self.db)
+
     @rpc(expected_exceptions=EXPECTED)
     def deny(self, **denial: Any) -> Reply:
         command = load(schemas.RecordDenial, denial)
@@ -130,7 +135,7 @@ class ConsentService:
     @rpc
     def verify_log(self) -> Reply:
         checked = use_cases.verify_log(self.db)
-        return {"intact": checked.intact, "entries": checked.entries,
+        return {"intact": checked.intact, "entries": checked.entries, "unchained": checked.unchained,
                 "problems": [p.as_dict() for p in checked.problems]}
 
 

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
-from consent import rules
+from consent import ledger, rules
 from consent.ledger import Problem
 from consent.models import Consent, Denial, DisclosureEntry
-from consent.rules import ConsentAction, Decision, EntryKind
+from consent.rules import ClientTerms, ConsentAction, Decision, EntryKind
 from tiimi_shared import contracts
 from tiimi_shared.events import EventType
 from tiimi_shared.logging import get_logger
@@ -106,7 +106,8 @@ class ReportQuery(ClientQuery):
 
 class ConsentRepository(Protocol):
     def add(self, consent: Consent) -> None: ...
-    def get(self, consent_id: str, *, for_update: bool = False) -> Consent: ...
+    def get(self, consent_id: str, *, for_update: bool = False,
+            with_history: bool = False) -> Consent: ...
     def of_client(self, client_id: str, *, with_history: bool = False) -> list[Consent]: ...
     def active_ends(self, client_ids: Iterable[str]) -> list[tuple[str, datetime]]: ...
     def due_to_expire(self, now: datetime) -> list[Consent]: ...
@@ -120,12 +121,19 @@ class DenialRepository(Protocol):
     def of_client(self, client_id: str) -> list[Denial]: ...
 
 
+class TermsRepository(Protocol):
+    def of_client(self, client_id: str) -> ClientTerms: ...
+
+
 class DisclosureLog(Protocol):
-    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any],
-               client_id: str | None, correlation_id: str | None) -> DisclosureEntry: ...
+    def append(self, entries: Sequence[DisclosureEntry]) -> None: ...
     def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]: ...
+    def take_head(self) -> ledger.Head | None: ...
+    def unchained(self, limit: int) -> list[dict[str, Any]]: ...
+    def link(self, links: Sequence[ledger.Link], head: ledger.Head) -> None: ...
     def verify(self) -> list[Problem]: ...
     def count(self) -> int: ...
+    def count_unchained(self) -> int: ...
 
 
 class Outbox(Protocol):
@@ -139,6 +147,8 @@ class UnitOfWork(Protocol):
     def consents(self) -> ConsentRepository: ...
     @property
     def denials(self) -> DenialRepository: ...
+    @property
+    def terms(self) -> TermsRepository: ...
     @property
     def disclosure_log(self) -> DisclosureLog: ...
     @property
@@ -183,13 +193,13 @@ def grant(uow: UnitOfWorkFactory, command: GrantConsent, *, now: datetime) -> Co
         work.commit()
         log.info("consent granted", consent_id=consent.id)
         # Read back with its history, as every consent is answered.
-        return work.consents.get(consent.id)
+        return work.consents.get(consent.id, with_history=True)
 
 
 def withdraw(uow: UnitOfWorkFactory, command: WithdrawConsent, *, now: datetime) -> Consent:
     """End an active consent from now on; checks deny under it at once."""
     with uow() as work:
-        consent = work.consents.get(str(command["consent_id"]), for_update=True)
+        consent = work.consents.get(str(command["consent_id"]), for_update=True, with_history=True)
         withdrawal = rules.withdraw(consent.status, by=command["withdrawn_by"],
                                     reason=command["reason"], now=now)
         consent.status = withdrawal.status
@@ -312,9 +322,9 @@ def refuse_malformed(uow: UnitOfWorkFactory, well_formed: Mapping[str, str], *,
     entry_id = None
     try:
         with uow() as work:
-            entry = work.disclosure_log.append(
-                kind=EntryKind.DECISION, at=now, decision=decision, request=well_formed,
-                client_id=well_formed.get("client_id"), correlation_id=work.correlation_id)
+            entry = _entry(EntryKind.DECISION, now, decision, well_formed,
+                           client_id=well_formed.get("client_id"), correlation_id=work.correlation_id)
+            work.disclosure_log.append([entry])
             work.commit()
             entry_id = entry.entry_id
     except Exception:
@@ -333,21 +343,34 @@ def _access(request: Request) -> rules.AccessRequest:
                                purpose=request["purpose"], professional=request["professional"])
 
 
+def _entry(kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any], *,
+           client_id: str | None, correlation_id: str | None) -> DisclosureEntry:
+    """A log entry as it is written: unchained, until the sequencer gives it its place."""
+    return DisclosureEntry(
+        seq=None, entry_id=_new_id(), kind=kind, at=at, client_id=client_id,
+        organisation=request.get("organisation"), professional=request.get("professional"),
+        category=request.get("category"), purpose=request.get("purpose"),
+        outcome=decision.outcome, reason=decision.reason,
+        consent_id=decision.consent_id, denial_id=decision.denial_id,
+        correlation_id=correlation_id, prev_hash=None, hash=None,
+    )
+
+
 def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
             now: datetime) -> list[Answer]:
     try:
         with uow() as work:
-            consents = [c.terms() for c in work.consents.of_client(client_id)]
-            denials = [d.terms() for d in work.denials.of_client(client_id)]
-            answers = []
-            for request in requests:
-                decision = rules.decide(consents, denials, _access(request), now)
-                entry = work.disclosure_log.append(
-                    kind=EntryKind.DECISION, at=now, decision=decision, request=request,
-                    client_id=client_id, correlation_id=work.correlation_id)
-                answers.append(Answer(decision, request, entry.entry_id))
+            # One read, one write: the answers are durable (committed) before they are given.
+            terms = work.terms.of_client(client_id)
+            decisions = [rules.decide(terms.consents, terms.denials, _access(request), now)
+                         for request in requests]
+            entries = [_entry(EntryKind.DECISION, now, decision, request, client_id=client_id,
+                              correlation_id=work.correlation_id)
+                       for decision, request in zip(decisions, requests, strict=True)]
+            work.disclosure_log.append(entries)
             work.commit()
-            return answers
+            return [Answer(decision, request, entry.entry_id)
+                    for decision, request, entry in zip(decisions, requests, entries, strict=True)]
     except Exception:
         # Fail closed: an answer we could not record is an answer we do not give.
         log.exception("consent check failed; answering deny")
@@ -367,9 +390,9 @@ def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now:
             consent.terms(), consent_client_id=consent.client_id, client_id=client_id,
             denials=[d.terms() for d in work.denials.of_client(client_id)],
             request=_access(request), now=now)
-        entry = work.disclosure_log.append(
-            kind=EntryKind.DISCLOSURE, at=now, decision=decision,
-            request=request, client_id=client_id, correlation_id=work.correlation_id)
+        entry = _entry(EntryKind.DISCLOSURE, now, decision, request, client_id=client_id,
+                       correlation_id=work.correlation_id)
+        work.disclosure_log.append([entry])
         work.commit()
         return entry
 
@@ -377,25 +400,53 @@ def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now:
 def record_access(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> DisclosureEntry:
     """Log a read by the organisation that holds the data, so the client's report shows it too."""
     with uow() as work:
-        entry = work.disclosure_log.append(
-            kind=EntryKind.ACCESS, at=now, decision=rules.own_organisation_read(),
-            request=_request(command), client_id=str(command["client_id"]),
-            correlation_id=work.correlation_id)
+        entry = _entry(EntryKind.ACCESS, now, rules.own_organisation_read(), _request(command),
+                       client_id=str(command["client_id"]), correlation_id=work.correlation_id)
+        work.disclosure_log.append([entry])
         work.commit()
         return entry
 
 
 def disclosure_report(uow: UnitOfWorkFactory, command: ReportQuery) -> list[DisclosureEntry]:
-    """Who was given what about one client, when, for which purpose, under which consent."""
+    """Who was given what about one client, when, for which purpose, under which consent;
+    entries not yet chained last, with no ``seq``."""
     with uow() as work:
         return work.disclosure_log.of_client(str(command["client_id"]), command["include_denied"])
 
 
+CHAIN_BATCH = 1000
+
+
+def chain_log(uow: UnitOfWorkFactory, *, batch: int = CHAIN_BATCH) -> int:
+    """Chain the committed entries not yet chained, a batch per transaction; how many.
+
+    The sequencer: only it takes the head. Where another replica's sequencer holds it,
+    this run does nothing and leaves the entries to that one.
+    """
+    chained = 0
+    while True:
+        with uow() as work:
+            head = work.disclosure_log.take_head()
+            if head is None:
+                return chained
+            pending = work.disclosure_log.unchained(batch)
+            if not pending:
+                return chained
+            links, new_head = ledger.chain(head, pending)
+            work.disclosure_log.link(links, new_head)
+            work.commit()
+        chained += len(links)
+        if len(pending) < batch:
+            return chained
+
+
 @dataclass(frozen=True)
 class LogCheck:
-    """What verifying the disclosure log's chain found."""
+    """What verifying the disclosure log's chain found: ``entries`` counts every entry,
+    ``unchained`` those written but not yet chained (the chain does not cover them yet)."""
 
     entries: int
+    unchained: int
     problems: list[Problem]
 
     @property
@@ -406,4 +457,5 @@ class LogCheck:
 def verify_log(uow: UnitOfWorkFactory) -> LogCheck:
     with uow() as work:
         problems = work.disclosure_log.verify()
-        return LogCheck(entries=work.disclosure_log.count(), problems=problems)
+        return LogCheck(entries=work.disclosure_log.count(),
+                        unchained=work.disclosure_log.count_unchained(), problems=problems)

@@ -19,6 +19,8 @@ def consent_config(rabbit_config, database_url, clock):
         "OUTBOX_INTERVAL": 0.1,
         # The expiry sweep is driven by hand in tests, on a moved clock.
         "EXPIRY_INTERVAL": 3600,
+        # So is the disclosure log's sequencer, so that tests see entries before they are chained.
+        "CHAIN_INTERVAL": 3600,
     }
 
 

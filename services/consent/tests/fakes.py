@@ -1,19 +1,19 @@
 """The consent service's repositories in memory, for use-case tests with no database.
 
 They hold the real model objects (unsaved), answer as consent/repository.py
-does, and the disclosure log keeps the same hash chain, so ``verify`` finds a
-changed or removed entry here as it does in the database.
+does, and the disclosure log is written unchained and chained by the same
+sequencer logic, so ``verify`` finds a changed or removed entry here as it does
+in the database.
 """
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from consent import ledger
 from consent.models import Consent, ConsentHistory, Denial, DisclosureEntry
-from consent.rules import ConsentAction, ConsentStatus, Decision, EntryKind
+from consent.rules import ClientTerms, ConsentAction, ConsentStatus
 from tiimi_shared.errors import NotFound
 from tiimi_shared.testing.fakes import InMemoryUnitOfWork
 from tiimi_shared.vocabulary import Outcome
@@ -26,7 +26,7 @@ class InMemoryConsents:
     def add(self, consent: Consent) -> None:
         self.rows[consent.id] = consent
 
-    def get(self, consent_id: str, *, for_update: bool = False) -> Consent:
+    def get(self, consent_id: str, *, for_update: bool = False, with_history: bool = False) -> Consent:
         try:
             return self.rows[str(consent_id)]
         except KeyError:
@@ -69,43 +69,68 @@ class InMemoryDenials:
                       key=lambda d: (d.recorded_at, d.id))
 
 
+class InMemoryTerms:
+    """What a check reads, from the in-memory consents and denials."""
+
+    def __init__(self, consents: InMemoryConsents, denials: InMemoryDenials) -> None:
+        self._consents = consents
+        self._denials = denials
+
+    def of_client(self, client_id: str) -> ClientTerms:
+        return ClientTerms(tuple(c.terms() for c in self._consents.of_client(client_id)),
+                           tuple(d.terms() for d in self._denials.of_client(client_id)))
+
+
 class InMemoryDisclosureLog:
-    """Append-only and hash-chained like the table. ``broken = True`` makes appends fail."""
+    """Append-only, written unchained and chained by the sequencer like the table.
+
+    ``broken = True`` makes appends fail; ``head_taken = True`` stands for another
+    sequencer holding the head.
+    """
 
     def __init__(self) -> None:
         self.entries: list[DisclosureEntry] = []
-        self.head_seq = 0
-        self.head_hash = ledger.GENESIS
+        self.head = ledger.Head()
         self.broken = False
+        self.head_taken = False
 
-    def append(self, *, kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any],
-               client_id: str | None, correlation_id: str | None) -> DisclosureEntry:
+    def append(self, entries: Sequence[DisclosureEntry]) -> None:
         if self.broken:
             raise RuntimeError("the disclosure log cannot be written")
-        entry = DisclosureEntry(
-            seq=self.head_seq + 1, entry_id=str(uuid.uuid4()), kind=kind, at=at,
-            client_id=client_id,
-            organisation=request.get("organisation"), professional=request.get("professional"),
-            category=request.get("category"), purpose=request.get("purpose"),
-            outcome=decision.outcome, reason=decision.reason,
-            consent_id=decision.consent_id, denial_id=decision.denial_id,
-            correlation_id=correlation_id, prev_hash=self.head_hash,
-        )
-        entry.hash = ledger.entry_hash(self.head_hash, _fields(entry))
-        self.entries.append(entry)
-        self.head_seq, self.head_hash = entry.seq, entry.hash
-        return entry
+        for entry in entries:
+            entry.id = len(self.entries) + 1
+            self.entries.append(entry)
 
     def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]:
-        return [e for e in self.entries if e.client_id == str(client_id)
-                and (include_denied or e.outcome == Outcome.PERMIT)]
+        found = [e for e in self.entries if e.client_id == str(client_id)
+                 and (include_denied or e.outcome == Outcome.PERMIT)]
+        return sorted(found, key=lambda e: (e.seq is None, e.seq or 0, e.id))
+
+    def take_head(self) -> ledger.Head | None:
+        return None if self.head_taken else self.head
+
+    def unchained(self, limit: int) -> list[dict[str, Any]]:
+        pending = sorted((e for e in self.entries if e.seq is None), key=lambda e: e.id)[:limit]
+        return [{"id": e.id} | {name: getattr(e, name) for name in ledger.HASHED_FIELDS if name != "seq"}
+                for e in pending]
+
+    def link(self, links: Sequence[ledger.Link], head: ledger.Head) -> None:
+        by_id = {e.id: e for e in self.entries}
+        for link in links:
+            entry = by_id[link.id]
+            entry.seq, entry.prev_hash, entry.hash = link.seq, link.prev_hash, link.hash
+        self.head = head
 
     def verify(self) -> list[ledger.Problem]:
-        return ledger.verify((_fields(e) | {"prev_hash": e.prev_hash, "hash": e.hash} for e in self.entries),
-                             self.head_seq, self.head_hash)
+        chained = sorted((e for e in self.entries if e.seq is not None), key=lambda e: e.seq)
+        return ledger.verify((_fields(e) | {"prev_hash": e.prev_hash, "hash": e.hash} for e in chained),
+                             self.head.seq, self.head.hash)
 
     def count(self) -> int:
         return len(self.entries)
+
+    def count_unchained(self) -> int:
+        return sum(1 for e in self.entries if e.seq is None)
 
 
 def _fields(entry: DisclosureEntry) -> dict[str, Any]:
@@ -119,4 +144,5 @@ class FakeConsentUnitOfWork(InMemoryUnitOfWork):
         super().__init__(source="consent", **kwargs)
         self.consents = InMemoryConsents()
         self.denials = InMemoryDenials()
+        self.terms = InMemoryTerms(self.consents, self.denials)
         self.disclosure_log = InMemoryDisclosureLog()

@@ -369,3 +369,91 @@ def test_inserting_a_forged_entry_in_the_middle_is_caught():
     # broken, and so is entry 3's, which no longer follows the entry it was chained to.
     assert ledger.verify(entries, head_seq, head_hash) == [
         Problem(2, "broken_link"), Problem(3, "broken_link")]
+
+
+# -- chain: what the sequencer gives entries written unchained ------------------------------
+
+
+def unchained(seqs: range) -> list[dict]:
+    """Entries as written: an insertion id and every hashed field but seq."""
+    return [{k: v for k, v in fields(seq).items() if k != "seq"} | {"id": 100 + seq} for seq in seqs]
+
+
+def stored(entries: list[dict], links: list[ledger.Link]) -> list[dict]:
+    """The rows once the links are written to them."""
+    by_id = {link.id: link for link in links}
+    return [entry | {"seq": by_id[entry["id"]].seq, "prev_hash": by_id[entry["id"]].prev_hash,
+                     "hash": by_id[entry["id"]].hash} for entry in entries]
+
+
+def test_chaining_from_genesis_gives_the_chain_appending_one_by_one_gave():
+    links, new_head = ledger.chain(ledger.Head(), unchained(range(1, 5)))
+
+    expected = chain(4)
+    assert [(link.seq, link.prev_hash, link.hash) for link in links] == [
+        (e["seq"], e["prev_hash"], e["hash"]) for e in expected]
+    assert new_head == ledger.Head(4, expected[-1]["hash"])
+
+
+def test_chaining_gives_seq_in_the_order_handed_whatever_the_ids():
+    entries = unchained(range(1, 4))
+    entries[0]["id"], entries[2]["id"] = 999, 1  # a later commit may carry a lower id
+
+    links, _ = ledger.chain(ledger.Head(), entries)
+
+    assert [(link.id, link.seq) for link in links] == [(999, 1), (102, 2), (1, 3)]
+
+
+def test_chaining_in_batches_gives_the_same_chain_as_in_one():
+    entries = unchained(range(1, 7))
+
+    whole, whole_head = ledger.chain(ledger.Head(), entries)
+    first, middle = ledger.chain(ledger.Head(), entries[:2])
+    rest, last = ledger.chain(middle, entries[2:])
+
+    assert first + rest == whole
+    assert last == whole_head
+
+
+def test_a_chained_batch_continues_a_chain_made_before_it_and_verifies():
+    before = chain(3)  # entries chained before entries were written unchained
+    written = unchained(range(4, 6))
+
+    links, new_head = ledger.chain(ledger.Head(*head(before)), written)
+
+    assert [link.seq for link in links] == [4, 5]
+    assert ledger.verify(before + stored(written, links), new_head.seq, new_head.hash) == []
+
+
+def test_chaining_nothing_leaves_the_head_where_it_was():
+    start = ledger.Head(7, "a" * 64)
+
+    assert ledger.chain(start, []) == ([], start)
+
+
+def test_the_insertion_id_is_not_part_of_the_hash():
+    one = unchained(range(1, 2))
+    other = [one[0] | {"id": 5}]
+
+    assert ledger.chain(ledger.Head(), one)[0][0].hash == ledger.chain(ledger.Head(), other)[0][0].hash
+
+
+def test_removing_the_newest_chained_entry_after_chaining_is_caught_by_the_head():
+    entries = unchained(range(1, 4))
+    links, new_head = ledger.chain(ledger.Head(), entries)
+    rows = stored(entries, links)
+
+    assert ledger.verify(rows[:-1], new_head.seq, new_head.hash) == [
+        Problem(3, "missing"), Problem(3, "head_mismatch")]
+
+
+def test_reordering_two_chained_entries_by_swapping_their_seq_is_caught():
+    entries = unchained(range(1, 5))
+    links, new_head = ledger.chain(ledger.Head(), entries)
+    rows = stored(entries, links)
+    rows[1]["seq"], rows[2]["seq"] = rows[2]["seq"], rows[1]["seq"]
+    in_seq_order = sorted(rows, key=lambda row: row["seq"])
+
+    problems = ledger.verify(in_seq_order, new_head.seq, new_head.hash)
+
+    assert Problem(2, "changed") in problems and Problem(3, "changed") in problems

@@ -235,12 +235,16 @@ def test_disclosure_not_covered_by_the_named_consent_is_refused(consent_rpc):
         consent_rpc.record_disclosure(**check_args(client, category="health"), consent_id=consent["id"])
 
 
-def test_disclosure_log_verifies_and_detects_a_changed_or_removed_row(consent_rpc, consent_config):
+def test_disclosure_log_verifies_and_detects_a_changed_or_removed_row(consent_container, consent_rpc,
+                                                                     consent_config):
     client = str(uuid.uuid4())
     consent_rpc.grant(**grant_args(client))
     for _ in range(4):
         consent_rpc.check(**check_args(client))
-    assert consent_rpc.verify_log() == {"intact": True, "entries": 4, "problems": []}
+    assert consent_rpc.verify_log() == {"intact": True, "entries": 4, "unchained": 4, "problems": []}
+    with entrypoint_hook(consent_container, "chain_log") as chain_log:
+        assert chain_log() == 4
+    assert consent_rpc.verify_log() == {"intact": True, "entries": 4, "unchained": 0, "problems": []}
 
     engine = sa.create_engine(consent_config["DATABASE_URL"])
     with engine.begin() as connection:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from consent import schemas, use_cases
+from consent import ledger, schemas, use_cases
 from consent.rules import ConsentStatus, Reason
 from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
@@ -418,14 +418,99 @@ def test_the_disclosure_report_shows_permits_unless_denials_are_asked_for(uow, c
 def test_verifying_the_log_finds_it_intact_then_finds_a_changed_entry(uow, client):
     for _ in range(3):
         use_cases.check(uow, check_command(client), now=NOW)
+    use_cases.chain_log(uow)
 
     intact = use_cases.verify_log(uow)
     uow.disclosure_log.entries[1].outcome = "permit"
     changed = use_cases.verify_log(uow)
 
-    assert (intact.intact, intact.entries, intact.problems) == (True, 3, [])
+    assert (intact.intact, intact.entries, intact.unchained, intact.problems) == (True, 3, 0, [])
     assert not changed.intact
     assert [(p.seq, p.problem) for p in changed.problems] == [(2, "changed")]
+
+
+# -- the sequencer ---------------------------------------------------------------------------
+
+
+def test_a_decision_is_logged_unchained_and_the_sequencer_chains_it(uow, client):
+    answer = use_cases.check(uow, check_command(client), now=NOW)
+
+    (entry,) = uow.disclosure_log.entries
+    assert (entry.entry_id, entry.seq, entry.prev_hash, entry.hash) == (answer.entry_id, None, None, None)
+
+    assert use_cases.chain_log(uow) == 1
+    assert (entry.seq, entry.prev_hash) == (1, ledger.GENESIS)
+    assert uow.disclosure_log.head == ledger.Head(1, entry.hash)
+    assert use_cases.chain_log(uow) == 0
+
+
+def test_the_sequencer_chains_in_the_order_written_a_batch_at_a_time(uow, client):
+    for category in ("basic", "team", "health", "care_plan", "financial"):
+        use_cases.check(uow, check_command(client, category=category), now=NOW)
+
+    assert use_cases.chain_log(uow, batch=2) == 5
+
+    assert [(e.category, e.seq) for e in uow.disclosure_log.entries] == [
+        ("basic", 1), ("team", 2), ("health", 3), ("care_plan", 4), ("financial", 5)]
+    check = use_cases.verify_log(uow)
+    assert (check.intact, check.entries, check.unchained) == (True, 5, 0)
+
+
+def test_verify_counts_the_entries_not_yet_chained_apart_from_the_chain(uow, client):
+    use_cases.check(uow, check_command(client), now=NOW)
+    use_cases.chain_log(uow)
+    use_cases.check_many(uow, load(schemas.CheckMany, {"client_id": client, "requests": [
+        {"organisation": ORG, "category": "basic", "purpose": "team_coordination"}] * 2}), now=NOW)
+
+    check = use_cases.verify_log(uow)
+
+    assert (check.intact, check.entries, check.unchained, check.problems) == (True, 3, 2, [])
+
+
+def test_entries_left_unchained_by_a_crash_are_chained_by_the_next_run_after_the_chain(uow, client):
+    use_cases.check(uow, check_command(client), now=NOW)
+    use_cases.chain_log(uow)
+    # Written and committed; the sequencer crashes (or the process stops) before it chains them.
+    use_cases.check(uow, check_command(client, category="team"), now=NOW)
+    use_cases.check(uow, check_command(client, category="health"), now=NOW)
+
+    assert use_cases.chain_log(uow) == 2
+
+    assert [e.seq for e in uow.disclosure_log.entries] == [1, 2, 3]
+    assert use_cases.verify_log(uow).intact
+
+
+def test_a_sequencer_that_finds_the_head_taken_leaves_the_entries_to_the_one_holding_it(uow, client):
+    use_cases.check(uow, check_command(client), now=NOW)
+    uow.disclosure_log.head_taken = True
+
+    assert use_cases.chain_log(uow) == 0
+    assert uow.disclosure_log.count_unchained() == 1
+
+    uow.disclosure_log.head_taken = False
+    assert use_cases.chain_log(uow) == 1
+
+
+def test_removing_the_newest_chained_entry_is_found(uow, client):
+    for _ in range(3):
+        use_cases.check(uow, check_command(client), now=NOW)
+    use_cases.chain_log(uow)
+
+    uow.disclosure_log.entries.pop()
+
+    assert [(p.seq, p.problem) for p in use_cases.verify_log(uow).problems] == [
+        (3, "missing"), (3, "head_mismatch")]
+
+
+def test_the_report_shows_entries_not_yet_chained_last_and_without_a_seq(uow, client):
+    use_cases.check(uow, check_command(client), now=NOW)
+    use_cases.chain_log(uow)
+    use_cases.check(uow, check_command(client, category="team"), now=NOW)
+
+    report = use_cases.disclosure_report(uow, {"client_id": client, "include_denied": True})
+
+    assert [(e.category, e.seq) for e in report] == [("basic", 1), ("team", None)]
+    assert [d["seq"] for d in schemas.DisclosureOut(many=True).dump(report)] == [1, None]
 
 
 def test_log_entries_carry_the_correlation_id_of_the_request_that_caused_them(uow, client):

@@ -124,6 +124,7 @@ test("a referral is drafted, sent showing what was shared and what was withheld 
   await referrals.getByRole("button", { name: "Lähetä lähete" }).press("Enter");
   const result = page.getByRole("list", { name: "Mitä jaettiin ja mitä jätettiin jakamatta" });
   await expect(result.getByRole("listitem")).toHaveText(["Perustiedot: jaettu", "Terveys: jätetty jakamatta – ei suostumusta"]);
+  await expect(referrals.getByRole("status")).toBeFocused();
   await expect(referrals.getByText("Tila: Lähetetty")).toBeVisible();
   await expect(page.getByRole("list", { name: "Jätetty jakamatta" })).toContainText("ei suostumusta");
   await expectAccessible(page);
@@ -140,6 +141,8 @@ test("a referral is drafted, sent showing what was shared and what was withheld 
   await reason.fill("Asiakas muutti");
   await page.getByRole("button", { name: "Peru lähete" }).press("Enter");
   await expect(referrals.getByText("Tila: Peruttu")).toBeVisible();
+  await expect(referrals.getByRole("status")).toBeFocused();
+  await expect(referrals.getByRole("status")).toHaveText(/^Lähete peruttiin\./);
   await expect(page.getByRole("list", { name: "Historia" })).toContainText("Asiakas muutti");
   await expect(page.getByRole("button", { name: "Peru lähete" })).toHaveCount(0);
   expect(asked.slice(1)).toEqual([

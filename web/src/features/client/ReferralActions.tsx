@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import { useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Heading, InlineAlert, Paragraph, Textarea } from "suomifi-ui-components";
 import { ApiError, useApi } from "../../lib/api";
@@ -25,12 +25,16 @@ export function refusalOf(error: unknown, t: TFunction): string {
 
 /** What one may do to a referral now: send a draft, cancel it; each answer shown beside the action. */
 export function ReferralActions({ referral, onChanged }: { referral: Referral; onChanged: (referral: Referral) => void }) {
+  const { t } = useTranslation();
+  // What the last action here did, said where focus goes once its button is gone.
   const [sent, setSent] = useState<Referral>();
+  const [cancelled, setCancelled] = useState(false);
   const mayCancel = referral.allowed_next.includes("cancelled");
   const maySend = referral.status === "draft" && referral.allowed_next.includes("requested");
   return (
     <div className="referral-actions">
       {sent && <SendResult referral={sent} />}
+      {cancelled && <Said>{t("referralForm.cancel.done")}</Said>}
       {(maySend || mayCancel) && (
         <div className="referral-buttons">
           {maySend && (
@@ -42,7 +46,16 @@ export function ReferralActions({ referral, onChanged }: { referral: Referral; o
               }}
             />
           )}
-          {mayCancel && <CancelAction referral={referral} onCancelled={onChanged} />}
+          {mayCancel && (
+            <CancelAction
+              referral={referral}
+              onCancelled={(next) => {
+                setSent(undefined);
+                setCancelled(true);
+                onChanged(next);
+              }}
+            />
+          )}
         </div>
       )}
     </div>
@@ -79,13 +92,24 @@ function SendAction({ referral, onSent }: { referral: Referral; onSent: (referra
   );
 }
 
+/** A status message that takes focus when it appears, so keyboard users land on what happened. */
+function Said({ children }: { children: ReactNode }) {
+  const here = useRef<HTMLDivElement>(null);
+  useEffect(() => here.current?.focus(), []);
+  return (
+    <div role="status" tabIndex={-1} ref={here} className="referral-sent">
+      {children}
+    </div>
+  );
+}
+
 /** What sending did, category by category: shared, or withheld and why. */
 export function SendResult({ referral }: { referral: Referral }) {
   const { t } = useTranslation();
   const shared = referral.shared_categories ?? [];
   const withheld = Object.entries(referral.withheld ?? {});
   return (
-    <div role="status" className="referral-sent">
+    <Said>
       <Heading variant="h4" mb="xs">
         {t("referralForm.sent.title", { organisation: referral.target_organisation })}
       </Heading>
@@ -100,7 +124,7 @@ export function SendResult({ referral }: { referral: Referral }) {
           </li>
         ))}
       </ul>
-    </div>
+    </Said>
   );
 }
 

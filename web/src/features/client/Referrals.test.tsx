@@ -7,7 +7,7 @@ import { Referrals } from "./Referrals";
 
 afterEach(cleanup);
 // The whole form rendered and filled in jsdom takes a while on a busy machine.
-vi.setConfig({ testTimeout: 30_000 });
+vi.setConfig({ testTimeout: 90_000 });
 
 const CLIENT_ID = "3f2c91ab-0000-4000-8000-000000000001";
 const SUMMARY = {
@@ -156,6 +156,7 @@ describe("sending a draft", () => {
     expect(screen.queryByRole("button", { name: "Cancel the referral" })).toBeNull();
     await press(await screen.findByRole("button", { name: "Send the referral" }));
     const result = screen.getByRole("status");
+    expect(document.activeElement).toBe(result);
     expect(within(result).getByRole("heading").textContent).toBe("The referral was sent to 0123456-7");
     expect(within(result).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
       "Basic information: shared",
@@ -215,6 +216,8 @@ describe("cancelling a referral", () => {
     await press(screen.getByRole("button", { name: "Peru lähete" }));
     expect(await posted(fetcher, "/referrals/r-1/cancel")).toEqual([{ reason: "Asunto löytyi" }, { reason: "Asunto löytyi" }]);
     expect(screen.getByText("Tila: Peruttu")).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole("status"));
+    expect(screen.getByRole("status").textContent).toBe("Lähete peruttiin. Vastaanottava organisaatio ei enää näe sille jaettuja tietoja.");
     expect(screen.getByRole("list", { name: "Historia" }).textContent).toContain("Found a flat");
     expect(screen.queryByRole("button", { name: "Peru lähete" })).toBeNull();
   });

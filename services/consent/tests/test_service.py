@@ -1,4 +1,5 @@
 """The consent service running in nameko on a real broker, on SQLite and PostgreSQL."""
+import time
 import uuid
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ import sqlalchemy as sa
 from kombu import Connection, Exchange, Queue
 from nameko.testing.services import entrypoint_hook
 
+from consent.service import ConsentService
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
 
 pytestmark = pytest.mark.integration
@@ -263,6 +265,54 @@ def test_disclosure_log_verifies_and_detects_a_changed_or_removed_row(consent_co
     assert not result["intact"]
     assert {"seq": 4, "problem": "missing"} in result["problems"]
     engine.dispose()
+
+
+def test_a_decision_is_stored_before_it_is_answered_and_survives_a_crash_before_chaining(
+        container_factory, consent_config):
+    container = container_factory(ConsentService, consent_config)
+    container.start()
+    client = str(uuid.uuid4())
+    with entrypoint_hook(container, "check") as check:
+        answers = [check(**check_args(client)) for _ in range(3)]
+    container.kill()  # the process dies: no sequencer ran, nothing was flushed on the way out
+
+    engine = sa.create_engine(consent_config["DATABASE_URL"])
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text(
+            "select entry_id, seq from disclosure_log order by id")).all()
+    engine.dispose()
+    assert stored == [(answer["entry_id"], None) for answer in answers]
+
+    restarted = container_factory(ConsentService, consent_config)
+    restarted.start()
+    with entrypoint_hook(restarted, "chain_log") as chain_log:
+        assert chain_log() == 3
+    with entrypoint_hook(restarted, "verify_log") as verify_log:
+        assert verify_log() == {"intact": True, "entries": 3, "unchained": 0, "problems": []}
+    with entrypoint_hook(restarted, "disclosure_report") as report:
+        assert [e["seq"] for e in report(client_id=client, include_denied=True)["entries"]] == [1, 2, 3]
+
+
+def test_the_sequencer_chains_new_entries_by_itself(container_factory, consent_config):
+    container = container_factory(ConsentService, consent_config | {"CHAIN_INTERVAL": 0.05})
+    container.start()
+    client = str(uuid.uuid4())
+    with entrypoint_hook(container, "check") as check:
+        check(**check_args(client))
+    deadline = time.monotonic() + 10
+    with entrypoint_hook(container, "verify_log") as verify_log:
+        while (checked := verify_log())["unchained"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert checked == {"intact": True, "entries": 1, "unchained": 0, "problems": []}
+
+
+def test_the_report_shows_entries_not_yet_chained_with_no_seq(consent_rpc):
+    client = str(uuid.uuid4())
+    consent_rpc.check(**check_args(client))
+
+    (entry,) = consent_rpc.disclosure_report(client_id=client, include_denied=True)["entries"]
+
+    assert (entry["seq"], entry["outcome"], entry["reason"]) == (None, "deny", "unknown_client")
 
 
 def test_each_change_is_an_event_with_ids_only(consent_rpc, consent_config):

@@ -7,7 +7,7 @@ import { LoadState } from "../../components/LoadState";
 import { ApiError } from "../../lib/api";
 import { LANGUAGES, languageOf, type Language } from "../../lib/i18n";
 import { useSession } from "../../lib/session";
-import { revealsNewestFirst, rowsOf, useDisclosureReport, type Client, type Consent, type Reveal, type Row, type Team } from "./api";
+import { revealsNewestFirst, rowsOf, useDisclosureReport, type Client, type Consent, type Entry, type Reveal, type Row, type Team } from "./api";
 import "./DisclosureReport.css";
 
 /**
@@ -89,7 +89,7 @@ interface ReportProps {
   language: Language;
   client: Client;
   team: Team;
-  entries: Parameters<typeof rowsOf>[0];
+  entries: Entry[];
   reveals: Reveal[];
   consents: Consent[];
 }

@@ -82,6 +82,7 @@ describe("drafting a referral", () => {
     const fetcher = shown({
       "GET /clients/3f2c91ab-0000-4000-8000-000000000001/referrals": () => json(200, [SUMMARY]),
       "GET /referrals/r-2": () => json(200, DRAFT),
+      "POST /referrals/r-2/send": () => json(200, SENT),
       "POST /referrals": () =>
         ++drafts === 1
           ? problem(400, { errors: { target_organisation: ["not a valid identifier"], accept_by: ["the acceptance deadline must be in the future"] } })
@@ -125,6 +126,17 @@ describe("drafting a referral", () => {
     expect(items.map((heading) => heading.textContent)).toEqual(["Debt counselling, to 0123456-7", "Housing guidance, to 2345678-9"]);
     expect(document.activeElement).toBe(items[0]);
     expect(screen.getByRole("button", { name: "Send the referral" })).toBeTruthy();
+
+    // Sent, folded and opened again: the draft shows as it now is, not as it was drafted.
+    await press(screen.getByRole("button", { name: "Send the referral" }));
+    expect(document.activeElement).toBe(screen.getByRole("status"));
+    const details = screen.getByRole("button", { name: "Details: Debt counselling, to 0123456-7" });
+    await press(details);
+    await press(details);
+    const drafted = details.closest("li")!;
+    expect(within(drafted).getByText("Status: Requested")).toBeTruthy();
+    expect(within(drafted).getByRole("list", { name: "Withheld" }).textContent).toContain("Health: no consent");
+    expect(screen.queryByRole("button", { name: "Send the referral" })).toBeNull();
   });
 
   it("says beside the form when the API refuses the drafter", async () => {

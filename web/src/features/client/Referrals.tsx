@@ -21,8 +21,11 @@ export function Referrals({ clientId }: { clientId: string }) {
   useEffect(() => {
     if (loaded.status === "ready") setReferrals(loaded.data);
   }, [loaded]);
-  const changed = (referral: Referral) =>
+  const changed = (referral: Referral) => {
     setReferrals((all) => all.map((one) => (one.id === referral.id ? summaryOf(referral) : one)));
+    // A draft made here, folded and opened again, shows as it is now.
+    setDrafted((draft) => (draft?.id === referral.id ? referral : draft));
+  };
   return (
     <section aria-labelledby="client-referrals">
       <Heading variant="h2" id="client-referrals" mb="s">
@@ -43,7 +46,7 @@ export function Referrals({ clientId }: { clientId: string }) {
         }}
       />
       {loaded.status === "ready" && referrals.length === 0 && <Paragraph>{t("client.referrals.none")}</Paragraph>}
-      {loaded.status === "ready" && referrals.length > 0 && (
+      {referrals.length > 0 && (
         <ul className="client-list" aria-label={t("client.referrals.title")}>
           {referrals.map((referral) => (
             <ReferralItem
@@ -81,9 +84,10 @@ function ReferralItem({
   const { t } = useTranslation();
   const [open, setOpen] = useState(drafted !== undefined);
   const heading = useRef<HTMLHeadingElement>(null);
+  const justDrafted = useRef(drafted !== undefined);
   useEffect(() => {
-    if (drafted) heading.current?.focus();
-  }, [drafted]);
+    if (justDrafted.current) heading.current?.focus();
+  }, []);
   const title = t("client.referrals.to", {
     service: t(`partner.service.${referral.service}`),
     organisation: referral.target_organisation,

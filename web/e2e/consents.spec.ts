@@ -114,6 +114,7 @@ test("the key worker records a consent by keyboard; the checks and the API's ref
   await expect(organisation).toHaveValue("0123456-7");
   await expect(form.getByRole("group", { name: "Terveys" }).getByRole("checkbox", { name: "Lähete" })).toBeChecked();
   await expectAccessible(page);
+  await form.screenshot({ path: test.info().outputPath("consent-form.png") });
 
   await form.getByRole("button", { name: "Kirjaa suostumus" }).press("Enter");
   await expect(page.getByRole("heading", { level: 3, name: "Suostumus: 0123456-7" })).toBeVisible();

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiContext, ApiError, createApi } from "../../lib/api";
@@ -40,16 +40,14 @@ function description(element: HTMLElement): string {
   const ids = (element.getAttribute("aria-describedby") ?? "").split(/\s+/).filter(Boolean);
   return ids.map((id) => document.getElementById(id)?.textContent ?? "").join(" ");
 }
-// The grid's words, in every language the tests use, to the vocabulary the ids are made of.
-const WORDS: Record<string, string> = {
-  Health: "health", "Basic details": "basic", Hälsa: "health", Perustiedot: "basic",
-  Referral: "referral", Remiss: "referral", Lähete: "referral", "Team coordination": "team_coordination",
-};
-/** A cell of the grid, found by its id: role queries over the whole form are too slow in jsdom. */
+/**
+ * A cell of the grid: the checkbox labelled with the purpose in the group whose legend is the
+ * category, as a screen reader finds it (role queries over the whole form are too slow in jsdom).
+ */
 function cell(category: string, purpose: string): HTMLElement {
-  const found = document.querySelector<HTMLElement>(`input[id$="-cell-${WORDS[category]}-${WORDS[purpose]}"]`);
-  if (!found) throw new Error(`no cell ${category} × ${purpose}`);
-  return found;
+  const group = [...document.querySelectorAll("fieldset")].find((fieldset) => fieldset.querySelector("legend")?.textContent === category);
+  if (!group) throw new Error(`no group ${category}`);
+  return within(group).getByLabelText(purpose);
 }
 const checked = (element: HTMLElement) => (element as HTMLInputElement).checked;
 const valueOf = (element: HTMLElement) => (element as HTMLInputElement).value;
@@ -274,7 +272,7 @@ describe("on the client's page", () => {
     fireEvent.click(screen.getByText("Record the consent", { selector: "button" }));
     expect(await screen.findByText("Consent for 0123456-7", { selector: "h3" })).toBeTruthy();
     expect([...document.querySelectorAll("[role=status]")].map((s) => s.textContent)).toContain("The consent was recorded.");
-    expect(document.activeElement).toBe(screen.getByText("Record a consent", { selector: "button" }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByText("Record a consent", { selector: "button" })));
   });
 
   it("shows anyone else no form, and asks the API nothing", () => {

@@ -267,7 +267,6 @@ export function ConsentForm({ clientId, onRecorded, onDone, onCancel }: Props) {
           {shown("grid")}
         </StatusText>
       </fieldset>
-      <div className="consent-dates">
         <DateInput
           ref={(element) => void (inputs.current.from = element)}
           labelText={t("consentForm.from")}
@@ -290,7 +289,6 @@ export function ConsentForm({ clientId, onRecorded, onDone, onCancel }: Props) {
           statusText={shown("until")}
           mb="m"
         />
-      </div>
       <RadioButtonGroup
         labelText={t("consentForm.method")}
         name={`${id}-method`}

@@ -107,6 +107,6 @@ describe("the denial form", () => {
     expect(bodies).toEqual([{ organisation: null, categories: ["financial"] }]);
     expect(fetcher.mock.calls[1]![0].url).toBe(`http://tiimi.test/clients/${CLIENT_ID}/denials`);
     expect([...document.querySelectorAll("[role=status]")].map((s) => s.textContent)).toContain("The denial was recorded.");
-    expect(document.activeElement).toBe(button("Record a denial"));
+    await waitFor(() => expect(document.activeElement).toBe(button("Record a denial")));
   });
 });

@@ -12,9 +12,11 @@ export function Shell({ needsSession = true }: { needsSession?: boolean }) {
   const session = useSession();
   const location = useLocation();
   const inside = session.status === "authenticated";
+  // Back to the same screen after logging in, with its ids (?referral=…), never anything else.
+  const returnTo = location.pathname + location.search;
   let content = <Outlet />;
-  if (needsSession && session.status === "expired") content = <LoginPage expired returnTo={location.pathname} />;
-  else if (needsSession && !inside) content = <LoginPage returnTo={location.pathname} />;
+  if (needsSession && session.status === "expired") content = <LoginPage expired returnTo={returnTo} />;
+  else if (needsSession && !inside) content = <LoginPage returnTo={returnTo} />;
   return (
     <>
       <SkipLink href="#main">{t("app.skipToContent")}</SkipLink>
@@ -23,6 +25,9 @@ export function Shell({ needsSession = true }: { needsSession?: boolean }) {
         <nav className="nav" aria-label={t("header.navigation")}>
           <RouterLink asComponent={RouterDomLink} to="/app/partner">
             {t("nav.partner")}
+          </RouterLink>
+          <RouterLink asComponent={RouterDomLink} to="/app/inbox">
+            {t("nav.inbox")}
           </RouterLink>
         </nav>
       )}

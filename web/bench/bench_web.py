@@ -280,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         f"({os.cpu_count()} cores):")
     say(report)
     say(breakdown(browser))
+    work = browser["in_app_answer_recorded"]["work_ms"]
+    say("the browser's work in those runs (inbox visit included), median: "
+        + "; ".join(f"{kind} {statistics.median(work[kind]):.0f} ms"
+                    for kind in ("script", "style", "layout")))
     say(f"real keyboard: typing the query filtered the list in {browser['keyboard_filter_ms']:.0f} ms")
     say(f"machine load (1-minute average) before/after the browser runs: {load_before[0]:.1f}/"
         f"{load_after[0]:.1f} on {os.cpu_count()} cores; other work on the machine slows every figure")

@@ -1,13 +1,48 @@
 import { expect, test } from "@playwright/test";
 import { answerApi, expectAccessible, logInAs } from "./demo_login";
 
-test("registering a client: the code checked as typed, a refusal beside its field, then My clients with the notice", async ({
+const CLIENT_ID = "c0ffee00-0000-4000-8000-000000000001";
+const CLIENT = {
+  id: CLIENT_ID,
+  name: "Maija Meikäläinen",
+  preferred_language: "fi",
+  municipality: "091",
+  contact: { email: null, phone: null, address: null },
+  registered_at: "2026-11-23T10:00:00Z",
+  registered_by: "sw-1001",
+};
+const PERIOD = { member_id: "m-1", professional_id: "sw-1001", started_at: "2026-11-23T10:00:00Z", ended_at: null, handover_reason: null, changed_by: "sw-1001" };
+const TEAM = {
+  id: "t-1", client_id: CLIENT_ID, organisation: "1234567-8", status: "proposed", closed_reason: null, status_history: [],
+  key_worker: PERIOD, key_worker_history: [PERIOD],
+  members: [
+    { id: "m-1", kind: "professional", name: "Sanna Sosiaali", professional_id: "sw-1001", organisation: "1234567-8", role: "social_worker",
+      relation: null, status: "active", contact: {}, starts_on: "2026-11-23T10:00:00Z", ends_on: null },
+  ],
+};
+
+test.setTimeout(180_000);
+
+test("registering a client: the code checked as typed, a refusal beside its field, the team refused then made, and the client's page", async ({
   page,
   baseURL,
 }) => {
   const sent: unknown[] = [];
   await answerApi(page, "GET", "/inbox", (route) => route.fulfill({ json: [] }));
   await answerApi(page, "GET", "/me/clients", (route) => route.fulfill({ json: [] }));
+  const teams: unknown[] = [];
+  await answerApi(page, "POST", "/teams", (route) => {
+    teams.push(route.request().postDataJSON());
+    return teams.length === 1
+      ? route.fulfill({ status: 503, contentType: "application/problem+json", body: JSON.stringify({ title: "Service Unavailable", status: 503 }) })
+      : route.fulfill({ status: 201, json: TEAM });
+  });
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}`, (route) => route.fulfill({ json: CLIENT }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/team`, (route) => route.fulfill({ json: TEAM }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/referrals`, (route) => route.fulfill({ json: [] }));
+  await answerApi(page, "GET", `/clients/${CLIENT_ID}/consents`, (route) =>
+    route.fulfill({ json: { client_id: CLIENT_ID, consents: [], denials: [] } }),
+  );
   await answerApi(page, "POST", "/clients", (route) => {
     sent.push(route.request().postDataJSON());
     return sent.length === 1
@@ -16,18 +51,7 @@ test("registering a client: the code checked as typed, a refusal beside its fiel
           contentType: "application/problem+json",
           body: JSON.stringify({ title: "Bad Request", status: 400, errors: { municipality: ["String does not match expected pattern."] } }),
         })
-      : route.fulfill({
-          status: 201,
-          json: {
-            id: "c0ffee00-0000-4000-8000-000000000001",
-            name: "Maija Meikäläinen",
-            preferred_language: "fi",
-            municipality: "091",
-            contact: { email: null, phone: null, address: null },
-            registered_at: "2026-11-23T10:00:00Z",
-            registered_by: "sw-1001",
-          },
-        });
+      : route.fulfill({ status: 201, json: CLIENT });
   });
   await logInAs(page, baseURL!, "/app/clients/new", "sw-1001", "keyworker");
   await expect(page.getByRole("heading", { level: 1, name: "Rekisteröi asiakas" })).toBeVisible();
@@ -45,6 +69,8 @@ test("registering a client: the code checked as typed, a refusal beside its fiel
   await page.getByLabel("suomi").press("Space");
   await expect(page.getByLabel("suomi")).toBeChecked();
   await page.getByLabel("Kuntanumero").fill("091");
+  await page.getByLabel("Sosiaalityöntekijä").press("Space");
+  await expect(page.getByLabel("Sosiaalityöntekijä")).toBeChecked();
   await page.getByRole("button", { name: "Rekisteröi asiakas" }).press("Enter");
 
   await expect(page.getByText("Kirjoita kuntanumero kolmena numerona.")).toBeVisible();
@@ -55,9 +81,22 @@ test("registering a client: the code checked as typed, a refusal beside its fiel
   await expectAccessible(page);
 
   await page.getByRole("button", { name: "Rekisteröi asiakas" }).click();
-  await expect(page).toHaveURL(`${baseURL}/app/clients`);
+
+  // The client is saved, the team is refused: only the client's id is kept, and the team is asked for again.
+  await expect(page.getByRole("alert")).toHaveText("Tiimiä ei voitu muodostaa. Asiakas on rekisteröity; yritä hetken kuluttua uudelleen.");
+  await expect(page.locator("body")).not.toContainText("131052");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Yritä muodostaa tiimi uudelleen" }).press("Enter");
+
+  await expect(page).toHaveURL(`${baseURL}/app/clients/${CLIENT_ID}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Maija Meikäläinen" })).toBeVisible();
   await expect(page.getByText("Asiakas rekisteröitiin. Hänen henkilötunnustaan ei näytetä enää.")).toBeVisible();
   await expect(page.locator("body")).not.toContainText("131052");
+  expect(sent).toHaveLength(2);
   expect(sent[1]).toEqual({ name: "Maija Meikäläinen", personal_identity_code: "131052-308T", preferred_language: "fi", municipality: "091" });
+  expect(teams).toEqual([
+    { client_id: CLIENT_ID, name: expect.any(String), role: "social_worker" },
+    { client_id: CLIENT_ID, name: expect.any(String), role: "social_worker" },
+  ]);
   await expectAccessible(page);
 });

@@ -64,6 +64,8 @@ test("the key worker opens the disclosure report from the client's page by keybo
   await answerApi(page, "GET", `/clients/${CLIENT_ID}/identity-code/reveals`, (route) => route.fulfill({ json: REVEALS }));
   await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
   const link = page.getByRole("link", { name: "Selvitys tietojen luovutuksista" });
+  await expect(link).toBeVisible();
+  await expectAccessible(page);
   await link.focus();
   await link.press("Enter");
   await expect(page).toHaveURL(`${baseURL}/app/clients/${CLIENT_ID}/disclosures`);

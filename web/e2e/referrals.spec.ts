@@ -80,7 +80,8 @@ test("a referral is drafted, sent showing what was shared and what was withheld 
     return route.fulfill({ json: CANCELLED });
   });
   await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
-  await expect(page.getByText("Ei lähetteitä.")).toBeVisible();
+  // The first load waits on several answers at once: give a busy machine time.
+  await expect(page.getByText("Ei lähetteitä.")).toBeVisible({ timeout: 20_000 });
   await expectAccessible(page);
 
   // Drafting: the form opens at its first choice; saving it empty names each missing field.
@@ -154,6 +155,7 @@ test("a referral is drafted, sent showing what was shared and what was withheld 
 });
 
 test("a refused cancel names the states possible now as words, keeping the reason", async ({ page, baseURL }) => {
+  test.setTimeout(60_000);
   const { history: _history, reason: _reason, share: _share, shared_categories: _shared, withheld: _withheld, ...summary } = SENT;
   await answerApi(page, "GET", `/clients/${CLIENT_ID}/referrals`, (route) => route.fulfill({ json: [summary] }));
   await answerApi(page, "GET", "/referrals/r-2", (route) => route.fulfill({ json: SENT }));
@@ -166,6 +168,7 @@ test("a refused cancel names the states possible now as words, keeping the reaso
   );
   await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
   const details = page.getByRole("button", { name: /^Tiedot: / });
+  await expect(details).toBeVisible({ timeout: 20_000 });
   await details.focus();
   await details.press("Enter");
   const cancel = page.getByRole("button", { name: "Peru lähete" });

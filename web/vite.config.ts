@@ -28,5 +28,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}", "scripts/**/*.test.mjs"],
     restoreMocks: true,
+    // A component test renders the whole screen in jsdom; on a busy 2-core machine that can take seconds.
+    testTimeout: 20_000,
   },
 });

@@ -26,7 +26,8 @@ const python = process.env.TIIMI_PYTHON ?? "../.venv/bin/python";
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results",
-  timeout: 30_000,
+  // Generous: a login through the provider and axe on a large page are slow on a loaded 2-core machine.
+  timeout: 90_000,
   workers: 1,
   reporter: [["list"]],
   use: {

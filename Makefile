@@ -75,9 +75,12 @@ web-test: $(WEB_STAMP)
 	cd web && npm run --silent typecheck && npm test --silent
 
 # The browser tests, in Debian's chromium (Playwright downloads no browser here); screenshots in web/test-results/.
+# Then the stories against the whole system (web/e2e-system/: devrun with RabbitMQ, on ports, a var directory
+# and a vhost of their own; screenshots in web/test-results-system/).
 web-e2e: $(STAMP) $(WEB_BUILD) $(OIDC_STAMP)
 	@command -v chromium >/dev/null || { echo "tiimi: chromium not found; the browser tests need it: apt-get install -y chromium"; exit 1; }
 	cd web && npm run --silent e2e
+	cd web && npm run --silent e2e:system
 
 migrate: $(STAMP)
 	@for s in $(SERVICES); do $(PY) -m $$s migrate || exit 1; done

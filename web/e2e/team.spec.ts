@@ -181,6 +181,8 @@ test("the key worker adds, removes, changes the status and hands over by keyboar
   await expect(page.getByText("Vastuutyöntekijyys siirrettiin.")).toBeVisible();
   await expect(page.getByText(/^Sami Ohjaaja, /)).toBeVisible();
   await expect(page.getByRole("group", { name: "Vastuutyöntekijän toiminnot" })).toHaveCount(0);
+  // The consents follow the role too: they are the new key worker's now.
+  await expect(page.getByText("Vain vastuutyöntekijä näkee ja hallitsee asiakkaan suostumuksia ja kieltoja.")).toBeVisible();
   expect(sent.handover).toEqual([
     { to: { professional_id: "sc-2002", name: "Sami Ohjaaja", organisation: ORG, role: "social_counsellor" }, reason: "Siirryn toiseen yksikköön" },
   ]);

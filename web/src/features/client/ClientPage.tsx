@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink, useParams } from "react-router-dom";
 import {
@@ -23,6 +24,8 @@ export function ClientPage() {
   const { clientId = "" } = useParams();
   const [loaded, reload] = useClientPage(clientId);
   const session = useSession();
+  // Who is key worker after a handover made on this page, so the key worker's parts follow the role.
+  const [handedTo, setHandedTo] = useState<{ clientId: string; subject: string }>();
 
   if (loaded.status === "loading") {
     return (
@@ -60,7 +63,8 @@ export function ClientPage() {
     );
   }
   const { client, team } = loaded.data;
-  const isKeyWorker = session.identity?.subject === team.key_worker.professional_id;
+  const keyWorker = handedTo?.clientId === client.id ? handedTo.subject : team.key_worker.professional_id;
+  const isKeyWorker = session.identity?.subject === keyWorker;
   return (
     <Block variant="section">
       <Heading variant="h1" mb="s">
@@ -75,7 +79,7 @@ export function ClientPage() {
       )}
       <ClientFacts client={client} />
       <RevealCode clientId={client.id} />
-      <Team clientId={client.id} team={team} />
+      <Team clientId={client.id} team={team} onChanged={(now) => setHandedTo({ clientId: client.id, subject: now.key_worker.professional_id })} />
       <Consents clientId={client.id} isKeyWorker={isKeyWorker} />
       <Referrals clientId={client.id} />
     </Block>

@@ -33,7 +33,7 @@ function nameOf(member: Member, t: TFunction): string {
  * removes members, hands the role over and changes the team's status; after each change the team is
  * shown as the API now has it.
  */
-export function Team({ clientId, team: loaded }: { clientId: string; team: TeamOut }) {
+export function Team({ clientId, team: loaded, onChanged }: { clientId: string; team: TeamOut; onChanged?: (team: TeamOut) => void }) {
   const { t, i18n } = useTranslation();
   const api = useApi();
   const session = useSession();
@@ -52,8 +52,10 @@ export function Team({ clientId, team: loaded }: { clientId: string; team: TeamO
   /** After a change: the team as the API has it now, and a word of what happened. */
   const changed = async (message: string) => {
     try {
-      setTeam(await getTeam(api, clientId));
+      const now = await getTeam(api, clientId);
+      setTeam(now);
       setStale(false);
+      onChanged?.(now);
     } catch {
       setStale(true);
     }

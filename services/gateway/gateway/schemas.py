@@ -65,9 +65,11 @@ class Because(Strict):
 
 
 class Deny(Strict):
-    organisation = identifier(allow_none=True)
+    # null denies every organisation; the key is required so that "all" is said aloud, as consent wants.
+    organisation = identifier(required=True, allow_none=True)
     categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True,
                              validate=validate.Length(min=1))
+    reason = reason()
 
 
 class Professional(Strict):

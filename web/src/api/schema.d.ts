@@ -637,7 +637,8 @@ export interface components {
         };
         Deny: {
             categories: ("basic" | "team" | "assessment" | "care_plan" | "health" | "employment" | "financial")[];
-            organisation?: string | null;
+            organisation: string | null;
+            reason?: string;
         };
         DisclosureEntryOut: {
             /** Format: date-time */

@@ -47,15 +47,15 @@ function shown(fetcher: (request: Request) => Promise<Response>) {
   render(
     <I18nextProvider i18n={createI18n("en")}>
       <StaticSession session={SESSION}>
-      <ApiContext.Provider value={api}>
-        <MemoryRouter initialEntries={["/app/clients/new"]}>
-          <Routes>
-            <Route path="/app/clients/new" element={<Register />} />
-            <Route path="/app/clients" element={<RegisteredNotice />} />
-            <Route path="/app/clients/:clientId" element={<RegisteredNotice />} />
-          </Routes>
-        </MemoryRouter>
-      </ApiContext.Provider>
+        <ApiContext.Provider value={api}>
+          <MemoryRouter initialEntries={["/app/clients/new"]}>
+            <Routes>
+              <Route path="/app/clients/new" element={<Register />} />
+              <Route path="/app/clients" element={<RegisteredNotice />} />
+              <Route path="/app/clients/:clientId" element={<RegisteredNotice />} />
+            </Routes>
+          </MemoryRouter>
+        </ApiContext.Provider>
       </StaticSession>
     </I18nextProvider>,
   );

@@ -39,20 +39,29 @@ const button = (name: string) => screen.getByText(name, { selector: "button" });
 
 describe("a denial's request and checks", () => {
   it("denies every organisation with null, or one organisation by its business id, the categories in order", () => {
-    expect(denyOf({ whom: "everyone", organisation: "ignored", categories: new Set(["health", "basic"]) })).toEqual({
+    expect(denyOf({ whom: "everyone", organisation: "ignored", categories: new Set(["health", "basic"]), reason: "" })).toEqual({
       organisation: null, categories: ["basic", "health"],
     });
-    expect(denyOf({ whom: "organisation", organisation: " 0123456-7 ", categories: new Set(["financial"]) })).toEqual({
+    expect(denyOf({ whom: "organisation", organisation: " 0123456-7 ", categories: new Set(["financial"]), reason: "" })).toEqual({
       organisation: "0123456-7", categories: ["financial"],
+    });
+    expect(denyOf({ whom: "everyone", organisation: "", categories: new Set(["health"]), reason: "  Ei halua  " })).toEqual({
+      organisation: null, categories: ["health"], reason: "Ei halua",
+    });
+  });
+
+  it("refuses a reason longer than the consent service keeps", () => {
+    expect(denialProblems({ ...EMPTY_DENIAL, categories: new Set(["basic"]), reason: "x".repeat(1001) }, t)).toEqual({
+      reason: "Write the reason in at most 1000 characters.",
     });
   });
 
   it("asks for the categories, and for a valid business id when one organisation is meant", () => {
     expect(denialProblems(EMPTY_DENIAL, t)).toEqual({ categories: "Choose at least one kind of information." });
-    expect(denialProblems({ whom: "organisation", organisation: "", categories: new Set(["basic"]) }, t)).toEqual({
+    expect(denialProblems({ whom: "organisation", organisation: "", categories: new Set(["basic"]), reason: "" }, t)).toEqual({
       organisation: "Write the receiving organisation's business ID.",
     });
-    expect(denialProblems({ whom: "organisation", organisation: "no spaces", categories: new Set(["basic"]) }, t).organisation).toContain(
+    expect(denialProblems({ whom: "organisation", organisation: "no spaces", categories: new Set(["basic"]), reason: "" }, t).organisation).toContain(
       "business ID has",
     );
   });

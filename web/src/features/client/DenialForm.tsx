@@ -1,22 +1,25 @@
 import type { TFunction } from "i18next";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Button, Checkbox, CheckboxGroup, Heading, InlineAlert, Paragraph, RadioButton, RadioButtonGroup, TextInput } from "suomifi-ui-components";
+import { Button, Checkbox, CheckboxGroup, Heading, InlineAlert, Paragraph, RadioButton, RadioButtonGroup, Textarea, TextInput } from "suomifi-ui-components";
 import { ApiError, useApi } from "../../lib/api";
 import type { Denial } from "./api";
 import { CATEGORIES, IDENTIFIER, recordDenial, refusedFieldsOf, type Category, type DenyBody } from "./consentApi";
 import "./ConsentForm.css";
 
-export type DenialField = "organisation" | "categories";
+export type DenialField = "organisation" | "categories" | "reason";
 type Whom = "everyone" | "organisation";
 export interface DenialDraft {
   whom: Whom;
   organisation: string;
   categories: ReadonlySet<Category>;
+  /** The client's own words, if they gave a reason; kept with the denial. */
+  reason: string;
 }
 type Problems = Partial<Record<DenialField, string>>;
 
-export const EMPTY_DENIAL: DenialDraft = { whom: "everyone", organisation: "", categories: new Set() };
+export const EMPTY_DENIAL: DenialDraft = { whom: "everyone", organisation: "", categories: new Set(), reason: "" };
+const REASON_MAX = 1000;
 
 /** What is wrong with the draft, in the user's language: the consent service's rules. */
 export function denialProblems(draft: DenialDraft, t: TFunction): Problems {
@@ -25,6 +28,7 @@ export function denialProblems(draft: DenialDraft, t: TFunction): Problems {
   if (draft.whom === "organisation" && !organisation) problems.organisation = t("consentForm.errors.organisationMissing");
   else if (draft.whom === "organisation" && !IDENTIFIER.test(organisation)) problems.organisation = t("consentForm.errors.organisationFormat");
   if (draft.categories.size === 0) problems.categories = t("consentForm.errors.categoriesMissing");
+  if (draft.reason.trim().length > REASON_MAX) problems.reason = t("consentForm.errors.reasonTooLong", { max: REASON_MAX });
   return problems;
 }
 
@@ -33,6 +37,7 @@ export function denyOf(draft: DenialDraft): DenyBody {
   return {
     organisation: draft.whom === "organisation" ? draft.organisation.trim() : null,
     categories: CATEGORIES.filter((category) => draft.categories.has(category)),
+    ...(draft.reason.trim() ? { reason: draft.reason.trim() } : {}),
   };
 }
 
@@ -46,6 +51,7 @@ export function denialRefusal(error: unknown, t: TFunction): { fields: Problems;
       const head = name.split(".")[0];
       if (head === "organisation") fields.organisation = t("consentForm.refused.fields.organisation");
       else if (head === "categories") fields.categories = t("consentForm.refused.fields.categories");
+      else if (head === "reason") fields.reason = t("consentForm.refused.fields.reason");
       else unplaced = true;
     }
     const placed = Object.keys(fields).length > 0;
@@ -83,6 +89,7 @@ export function DenialForm({ clientId, onRecorded, onCancel }: Props) {
   const focusFirst = (problems: Problems) => {
     if (problems.organisation) organisationInput.current?.focus();
     else if (problems.categories) document.getElementById(`${id}-category-${CATEGORIES[0]}`)?.focus();
+    else if (problems.reason) document.getElementById(`${id}-reason`)?.focus();
   };
 
   const submit = async (event: FormEvent) => {
@@ -167,6 +174,22 @@ export function DenialForm({ clientId, onRecorded, onCancel }: Props) {
           </Checkbox>
         ))}
       </CheckboxGroup>
+      <Textarea
+        id={`${id}-reason`}
+        labelText={t("consentForm.denial.reason")}
+        optionalText={t("consentForm.optional")}
+        hintText={t("consentForm.denial.reasonHint")}
+        value={draft.reason}
+        onChange={(event) => {
+          const reason = event.target.value;
+          setDraft((current) => ({ ...current, reason }));
+          forget("reason");
+        }}
+        status={status("reason")}
+        statusText={shown("reason")}
+        fullWidth
+        mb="m"
+      />
       {whole && (
         <InlineAlert status="error" role="alert" className="consent-form-refusal">
           {whole}

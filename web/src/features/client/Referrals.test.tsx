@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
+import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiContext, createApi } from "../../lib/api";
 import { createI18n } from "../../lib/i18n";
@@ -45,18 +46,20 @@ const problem = (status: number, more: object = {}) => json(status, { title: "Re
 type Answers = Record<string, (request: Request) => Response | Promise<Response>>;
 
 /** The referrals section, with the API answering `METHOD /path` from `answers`. */
-function shown(answers: Answers, language: "fi" | "sv" | "en" = "en") {
+function shown(answers: Answers, language: "fi" | "sv" | "en" = "en", address = `/app/clients/${CLIENT_ID}`) {
   const fetcher = vi.fn(async (request: Request) => {
     const answer = answers[`${request.method} ${new URL(request.url).pathname}`];
     return answer ? answer(request) : json(404, {});
   });
   const api = createApi({ accessToken: () => "a-token", onUnauthorized: vi.fn(), baseUrl: "http://tiimi.test", fetch: fetcher as typeof fetch });
   render(
-    <I18nextProvider i18n={createI18n(language)}>
-      <ApiContext.Provider value={api}>
-        <Referrals clientId={CLIENT_ID} />
-      </ApiContext.Provider>
-    </I18nextProvider>,
+    <MemoryRouter initialEntries={[address]}>
+      <I18nextProvider i18n={createI18n(language)}>
+        <ApiContext.Provider value={api}>
+          <Referrals clientId={CLIENT_ID} />
+        </ApiContext.Provider>
+      </I18nextProvider>
+    </MemoryRouter>,
   );
   return fetcher;
 }
@@ -75,6 +78,28 @@ const press = async (element: HTMLElement) => {
   });
 };
 const type = (label: string | RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
+
+describe("a message's link", () => {
+  it("opens the referral the address names, with focus on it, and leaves the others folded", async () => {
+    shown(
+      {
+        "GET /clients/3f2c91ab-0000-4000-8000-000000000001/referrals": () => json(200, [SUMMARY, DRAFT]),
+        "GET /referrals/r-1": () => json(200, REQUESTED),
+      },
+      "en",
+      `/app/clients/${CLIENT_ID}?referral=r-1`,
+    );
+    expect(await screen.findByText(/Needs a flat/, undefined, { timeout: 15_000 })).toBeTruthy();
+    // Newest first: the draft to 0123456-7, then the asked referral to 2345678-9.
+    const details = screen.getAllByRole("button", { name: /^Details: / });
+    expect(details.map((button) => [button.getAttribute("aria-label")?.includes("2345678-9"), button.getAttribute("aria-expanded")])).toEqual([
+      [false, "false"],
+      [true, "true"],
+    ]);
+    expect(document.activeElement?.tagName).toBe("H3");
+    expect(document.activeElement?.textContent).toContain("2345678-9");
+  });
+});
 
 describe("drafting a referral", () => {
   it("checks the form in the user's language, keeps it on the API's 400 with each field's refusal, then lists the draft opened", async () => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router-dom";
 import { Button, Heading, Paragraph, Text } from "suomifi-ui-components";
 import { useReferral, useReferrals, type Referral, type ReferralSummary } from "./api";
 import { LoadState } from "../../components/LoadState";
@@ -18,6 +19,9 @@ export function Referrals({ clientId }: { clientId: string }) {
   // The list as loaded, then as each action's answer leaves it; a new draft comes first, opened.
   const [referrals, setReferrals] = useState<ReferralSummary[]>([]);
   const [drafted, setDrafted] = useState<Referral>();
+  // A message's link opens its referral: /app/clients/<id>?referral=<referral id>.
+  const [search] = useSearchParams();
+  const asked = search.get("referral");
   useEffect(() => {
     if (loaded.status === "ready") setReferrals(loaded.data);
   }, [loaded]);
@@ -53,6 +57,7 @@ export function Referrals({ clientId }: { clientId: string }) {
               key={referral.id}
               referral={referral}
               drafted={drafted?.id === referral.id ? drafted : undefined}
+              asked={referral.id === asked}
               onChanged={changed}
             />
           ))}
@@ -74,19 +79,24 @@ function summaryOf(referral: Referral): ReferralSummary {
 function ReferralItem({
   referral,
   drafted,
+  asked = false,
   onChanged,
 }: {
   referral: ReferralSummary;
   /** A referral drafted here just now: shown opened, with focus on it. */
   drafted?: Referral;
+  /** The referral the address names (a message's link): shown opened, with focus on it. */
+  asked?: boolean;
   onChanged: (referral: Referral) => void;
 }) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState(drafted !== undefined);
+  const [open, setOpen] = useState(drafted !== undefined || asked);
   const heading = useRef<HTMLHeadingElement>(null);
-  const justDrafted = useRef(drafted !== undefined);
+  const focusOnArrival = useRef(drafted !== undefined || asked);
   useEffect(() => {
-    if (justDrafted.current) heading.current?.focus();
+    if (!focusOnArrival.current) return;
+    heading.current?.focus();
+    heading.current?.scrollIntoView?.({ block: "start" });
   }, []);
   const title = t("client.referrals.to", {
     service: t(`partner.service.${referral.service}`),

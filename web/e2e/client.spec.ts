@@ -18,7 +18,7 @@ const member = (id: string, name: string, status: string, role: string, organisa
 const TEAM = {
   id: "t-1",
   client_id: CLIENT_ID,
-  organisation: "Helsingin sosiaalipalvelut",
+  organisation: "1234567-8",
   status: "active",
   closed_reason: null,
   status_history: [],
@@ -27,7 +27,7 @@ const TEAM = {
     { member_id: "m-5", professional_id: "sw-1002", started_at: "2026-11-01T10:00:00Z", ended_at: "2026-11-10T10:00:00Z", handover_reason: "Siirtyi toiseen yksikköön", changed_by: "sw-1002" },
   ],
   members: [
-    member("m-1", "Sanna Sosiaali", "active", "social_worker", "Helsingin sosiaalipalvelut"),
+    member("m-1", "Sanna Sosiaali", "active", "social_worker", "1234567-8"),
     member("m-2", "Noora Neuvoja", "pending_consent", "ngo_worker", "Auttava käsi ry"),
     member("m-4", "Pekka Poissa", "removed", "physician", "Terveysasema"),
   ],
@@ -150,7 +150,7 @@ test("the key worker sees the consents and denials, and lifts a denial with a re
 test("a referral opens by keyboard to what was shared, what was withheld and why, and its history", async ({ page, baseURL }) => {
   const SUMMARY = {
     id: "r-1", client_id: CLIENT_ID, service: "housing_guidance", target_organisation: "Asuntosäätiö", status: "accepted",
-    priority: "routine", requesting_organisation: "Helsingin sosiaalipalvelut", requested_by: "sw-1001", as: ["requester"],
+    priority: "routine", requesting_organisation: "1234567-8", requested_by: "sw-1001", as: ["requester"],
     allowed_next: ["in_progress"], accept_by: "2026-11-20T10:00:00Z", escalate_by: "2026-11-22T10:00:00Z", escalated_at: null,
     reminded_at: null, outcome: null, created_at: "2026-11-10T10:00:00Z",
   };
@@ -162,7 +162,7 @@ test("a referral opens by keyboard to what was shared, what was withheld and why
       json: {
         ...SUMMARY, reason: "Tarvitsee asunnon", share: {}, shared: {}, shared_categories: ["basic"], withheld: { health: "denied_by_client" },
         history: [
-          { kind: "status", from_status: "draft", to_status: "requested", at: "2026-11-10T10:00:00Z", by: "sw-1001", by_organisation: "Helsingin sosiaalipalvelut", reason: null, detail: {} },
+          { kind: "status", from_status: "draft", to_status: "requested", at: "2026-11-10T10:00:00Z", by: "sw-1001", by_organisation: "1234567-8", reason: null, detail: {} },
           { kind: "status", from_status: "requested", to_status: "accepted", at: "2026-11-11T10:00:00Z", by: "as-1", by_organisation: "Asuntosäätiö", reason: "Meillä on tilaa", detail: {} },
         ],
       },

@@ -14,7 +14,7 @@ const CLIENT = {
 const TEAM = {
   id: "t-1",
   client_id: CLIENT_ID,
-  organisation: "Helsingin sosiaalipalvelut",
+  organisation: "1234567-8",
   status: "active",
   closed_reason: null,
   status_history: [],
@@ -22,7 +22,7 @@ const TEAM = {
   key_worker_history: [],
   members: [
     {
-      id: "m-1", kind: "professional", name: "Sanna Sosiaali", professional_id: "sw-1001", organisation: "Helsingin sosiaalipalvelut",
+      id: "m-1", kind: "professional", name: "Sanna Sosiaali", professional_id: "sw-1001", organisation: "1234567-8",
       role: "social_worker", relation: null, status: "active", contact: {}, starts_on: "2026-11-01T10:00:00Z", ends_on: null,
     },
   ],

@@ -24,7 +24,7 @@ const professional = (id: string, name: string, status: string, role: string, or
 const TEAM = {
   id: "t-1",
   client_id: CLIENT_ID,
-  organisation: "Helsinki social services",
+  organisation: "1234567-8",
   status: "active",
   closed_reason: null,
   status_history: [],
@@ -34,7 +34,7 @@ const TEAM = {
     { member_id: "m-1", professional_id: "sw-1001", started_at: "2026-11-10T10:00:00Z", ended_at: null, handover_reason: null, changed_by: "sw-1002" },
   ],
   members: [
-    professional("m-1", "Sanna Sosiaali", "active", "social_worker", "Helsinki social services"),
+    professional("m-1", "Sanna Sosiaali", "active", "social_worker", "1234567-8"),
     professional("m-2", "Noora Neuvoja", "pending_consent", "ngo_worker", "Helping Hand ry"),
     { ...professional("m-3", "Kalle Koti", "active", "nurse", "x"), kind: "close_one", role: null, organisation: null, relation: "parent" },
     professional("m-4", "Pekka Poissa", "removed", "physician", "Health centre"),
@@ -50,10 +50,10 @@ function json(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-function session(subject: string): Session {
+function session(subject: string, organisation = "1234567-8"): Session {
   return {
     status: "authenticated",
-    identity: { subject, name: "U", organisation: "o", kind: "professional", locale: "en" },
+    identity: { subject, name: "U", organisation, kind: "professional", locale: "en" },
     accessToken: () => "a-token",
     login: async () => undefined,
     completeLogin: async () => "/app/clients",
@@ -62,14 +62,19 @@ function session(subject: string): Session {
   };
 }
 
-function shown(fetcher: (request: Request) => Promise<Response>, language: "fi" | "sv" | "en" = "en", subject = "sw-1001") {
+function shown(
+  fetcher: (request: Request) => Promise<Response>,
+  language: "fi" | "sv" | "en" = "en",
+  subject = "sw-1001",
+  organisation = "1234567-8",
+) {
   const api = createApi({ accessToken: () => "a-token", onUnauthorized: vi.fn(), baseUrl: "http://tiimi.test", fetch: fetcher as typeof fetch });
   // The page's dialog is mounted beside the app's root, as in index.html.
   const root = document.body.appendChild(document.createElement("div"));
   root.id = "root";
   render(
     <I18nextProvider i18n={createI18n(language)}>
-      <StaticSession session={session(subject)}>
+      <StaticSession session={session(subject, organisation)}>
         <ApiContext.Provider value={api}>
           <MemoryRouter initialEntries={[`/app/clients/${CLIENT_ID}`]}>
             <Routes>
@@ -98,14 +103,14 @@ const CONSENTS = { client_id: CLIENT_ID, consents: [CONSENT], denials: [DENIAL] 
 
 const SUMMARY = {
   id: "r-1", client_id: CLIENT_ID, service: "housing_guidance", target_organisation: "Housing Foundation", status: "accepted",
-  priority: "routine", requesting_organisation: "Helsinki social services", requested_by: "sw-1001", as: ["requester"],
+  priority: "routine", requesting_organisation: "1234567-8", requested_by: "sw-1001", as: ["requester"],
   allowed_next: ["in_progress"], accept_by: "2026-11-20T10:00:00Z", escalate_by: "2026-11-22T10:00:00Z", escalated_at: null,
   reminded_at: null, outcome: null, created_at: "2026-11-10T10:00:00Z",
 };
 const REFERRAL = {
   ...SUMMARY, reason: "Needs a flat", share: {}, shared: {}, shared_categories: ["basic"], withheld: { health: "denied_by_client", financial: "something_new" },
   history: [
-    { kind: "status", from_status: "draft", to_status: "requested", at: "2026-11-10T10:00:00Z", by: "sw-1001", by_organisation: "Helsinki social services", reason: null, detail: {} },
+    { kind: "status", from_status: "draft", to_status: "requested", at: "2026-11-10T10:00:00Z", by: "sw-1001", by_organisation: "1234567-8", reason: null, detail: {} },
     { kind: "status", from_status: "requested", to_status: "accepted", at: "2026-11-11T10:00:00Z", by: "hf-1", by_organisation: "Housing Foundation", reason: "We have room", detail: {} },
   ],
 };
@@ -122,6 +127,16 @@ const answering = (client: Response | (() => Response), team: () => Response, mo
   });
 
 describe("The client's page", () => {
+  it("offers to reveal the identity code only inside the organisation that holds it", async () => {
+    shown(answering(() => json(200, CLIENT), () => json(200, TEAM)));
+    expect(await screen.findByRole("button", { name: "Reveal the personal identity code" })).toBeTruthy();
+    cleanup();
+    document.getElementById("root")?.remove();
+    shown(answering(() => json(200, CLIENT), () => json(200, TEAM)), "en", "ngo-77", "0123456-7");
+    expect(await screen.findByRole("heading", { level: 1, name: "Aino Aalto" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Reveal the personal identity code" })).toBeNull();
+  });
+
   it("shows the client asked for by the id in the address, and the team's members grouped by status", async () => {
     const fetcher = answering(() => json(200, CLIENT), () => json(200, TEAM));
     shown(fetcher);
@@ -132,7 +147,7 @@ describe("The client's page", () => {
     expect(pending.textContent).toBe("Noora Neuvoja — NGO worker, Helping Hand ry");
     const active = within(screen.getByRole("list", { name: "Active" })).getAllByRole("listitem");
     expect(active.map((item) => item.textContent)).toEqual([
-      "Sanna Sosiaali — Social worker, Helsinki social services",
+      "Sanna Sosiaali — Social worker, 1234567-8",
       "Kalle Koti — Parent",
     ]);
     expect(screen.getByRole("heading", { level: 3, name: "Suspended" })).toBeTruthy();

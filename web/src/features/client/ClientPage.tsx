@@ -78,7 +78,8 @@ export function ClientPage() {
         </Paragraph>
       )}
       <ClientFacts client={client} />
-      <RevealCode clientId={client.id} />
+      {/* The code never leaves the organisation that holds it: no button where the API would refuse. */}
+      {session.identity?.organisation === team.organisation && <RevealCode clientId={client.id} />}
       <Team clientId={client.id} team={team} onChanged={(now) => setHandedTo({ clientId: client.id, subject: now.key_worker.professional_id })} />
       <Consents clientId={client.id} isKeyWorker={isKeyWorker} />
       <Referrals clientId={client.id} />

@@ -2,10 +2,12 @@
 
 ``Database`` is a nameko dependency provider. It owns the engine of its
 service, hands each worker a unit-of-work factory, and runs the outbox relay.
-SQLite and PostgreSQL are chosen by URL. PostgreSQL goes through pg8000, a
-pure-Python driver whose socket eventlet makes green, so a slow query in one
-worker does not stop the others. SQLite's driver is C and its busy-wait would
-block the hub, so on SQLite units of work take turns behind a green lock.
+SQLite and PostgreSQL are chosen by URL. PostgreSQL goes through psycopg2 with
+eventlet's wait callback (psycogreen's, shipped in eventlet): libpq runs
+non-blocking and every wait for the server yields to the eventlet hub, so a
+slow query in one worker does not stop the others. SQLite's driver is C and its
+busy-wait would block the hub, so on SQLite units of work take turns behind a
+green lock.
 """
 from __future__ import annotations
 
@@ -45,7 +47,20 @@ def make_engine(url: str) -> sa.Engine:
             cursor.close()
 
         return engine
+    if url.startswith("postgresql+psycopg2"):
+        _green_psycopg2()
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _green_psycopg2() -> None:
+    """Make every psycopg2 connection of this process wait through the eventlet hub.
+
+    ``eventlet.monkey_patch()`` does this too when psycopg2 is importable; done here as
+    well, a process that patched selectively still never blocks its hub on a query.
+    """
+    from eventlet.support.psycopg2_patcher import make_psycopg_green
+
+    make_psycopg_green()
 
 
 class UnitOfWork:

@@ -41,6 +41,34 @@ def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+@dataclass(slots=True)
+class Entry:
+    """One decision or disclosure as the log holds it; ``seq``, ``prev_hash`` and ``hash`` stay
+    None until the sequencer chains it (``id`` is its insertion id, None until it is written)."""
+
+    entry_id: str
+    kind: str
+    at: datetime
+    client_id: str | None
+    organisation: str | None
+    professional: str | None
+    category: str | None
+    purpose: str | None
+    outcome: str
+    reason: str
+    consent_id: str | None
+    denial_id: str | None
+    correlation_id: str | None
+    seq: int | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+    id: int | None = None
+
+    @property
+    def chained(self) -> bool:
+        return self.seq is not None
+
+
 @dataclass(frozen=True)
 class Head:
     """The newest chained entry: its sequence number and hash (0 and GENESIS for an empty chain)."""

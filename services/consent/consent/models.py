@@ -131,10 +131,6 @@ class DisclosureEntry(Base):
     prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
     hash: Mapped[str | None] = mapped_column(sa.String(64))
 
-    @property
-    def chained(self) -> bool:
-        return self.seq is not None
-
 
 DISCLOSURE_LOG: sa.Table = DisclosureEntry.__table__  # type: ignore[assignment]
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from consent import ledger
-from consent.models import DISCLOSURE_LOG, Consent, ConsentHistory, Denial, DisclosureEntry, DisclosureHead
+from consent.models import DISCLOSURE_LOG, Consent, ConsentHistory, Denial, DisclosureHead
 from consent.rules import ClientTerms, ConsentAction, ConsentStatus, ConsentTerms, DenialTerms
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
@@ -90,9 +90,10 @@ _CONSENTS: sa.Table = Consent.__table__  # type: ignore[assignment]
 _DENIALS: sa.Table = Denial.__table__  # type: ignore[assignment]
 
 
-def _client_terms_query(client_id: str) -> sa.CompoundSelect[Any]:
+def _client_terms_query() -> sa.CompoundSelect[Any]:
     """A client's consents and denials as decision terms, in one query (Core: no ORM objects)."""
     c, d = _CONSENTS.c, _DENIALS.c
+    client_id = sa.bindparam("client_id", type_=sa.String)
     consents = sa.select(
         sa.literal_column("'consent'", sa.String).label("kind"), c.id, c.organisation, c.categories,
         c.purposes, c.professionals, c.valid_from, c.valid_until, c.withdrawn_at.label("ended_at"),
@@ -106,6 +107,10 @@ def _client_terms_query(client_id: str) -> sa.CompoundSelect[Any]:
         sa.literal_column("kind"), sa.literal_column("recorded_at"), sa.literal_column("id"))
 
 
+# Built once: a check only binds its client to them.
+_CLIENT_TERMS = _client_terms_query()
+
+
 class DecisionTerms:
     """What a check reads: the terms of a client's consents and denials, never their history."""
 
@@ -115,7 +120,7 @@ class DecisionTerms:
     def of_client(self, client_id: str) -> ClientTerms:
         consents: list[ConsentTerms] = []
         denials: list[DenialTerms] = []
-        for row in self.session.execute(_client_terms_query(str(client_id))):
+        for row in self.session.execute(_CLIENT_TERMS, {"client_id": str(client_id)}):
             if row.kind == "consent":
                 consents.append(ConsentTerms(
                     id=row.id, organisation=row.organisation, categories=frozenset(row.categories),
@@ -129,8 +134,16 @@ class DecisionTerms:
 
 
 _WRITTEN = tuple(name for name in ledger.HASHED_FIELDS if name != "seq")
+# Executed with many rows, this is one INSERT of many VALUES (SQLAlchemy's "insertmanyvalues",
+# which pg8000 gets only for an INSERT that returns something), compiled once and cached.
+_APPEND = sa.insert(DISCLOSURE_LOG).returning(DISCLOSURE_LOG.c.id)
 _LINK = sa.update(DISCLOSURE_LOG).where(DISCLOSURE_LOG.c.id == sa.bindparam("link_id")).values(
     seq=sa.bindparam("link_seq"), prev_hash=sa.bindparam("link_prev_hash"), hash=sa.bindparam("link_hash"))
+_LINK_MANY = sa.text(
+    "UPDATE disclosure_log SET seq = link.seq, prev_hash = link.prev_hash, hash = link.hash "
+    "FROM unnest(CAST(:ids AS BIGINT[]), CAST(:seqs AS BIGINT[]), CAST(:prev_hashes AS VARCHAR[]), "
+    "CAST(:hashes AS VARCHAR[])) AS link (id, seq, prev_hash, hash) "
+    "WHERE disclosure_log.id = link.id")
 _HEAD: sa.Table = DisclosureHead.__table__  # type: ignore[assignment]
 
 
@@ -141,19 +154,20 @@ class DisclosureLog:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def append(self, entries: Sequence[DisclosureEntry]) -> None:
+    def append(self, entries: Sequence[ledger.Entry]) -> None:
         """Write ``entries`` unchained, all in one statement."""
         if entries:
-            self.session.execute(sa.insert(DISCLOSURE_LOG).values(
-                [{name: getattr(entry, name) for name in _WRITTEN} for entry in entries]))
+            self.session.execute(_APPEND, [{name: getattr(entry, name) for name in _WRITTEN}
+                                           for entry in entries])
 
-    def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]:
-        query = sa.select(DisclosureEntry).where(DisclosureEntry.client_id == str(client_id))
+    def of_client(self, client_id: str, include_denied: bool) -> list[ledger.Entry]:
+        log = DISCLOSURE_LOG.c
+        query = sa.select(DISCLOSURE_LOG).where(log.client_id == str(client_id))
         if not include_denied:
-            query = query.where(DisclosureEntry.outcome == Outcome.PERMIT)
+            query = query.where(log.outcome == Outcome.PERMIT)
         # Chained entries in chain order, then those not yet chained in the order they were written.
-        return list(self.session.scalars(query.order_by(
-            DisclosureEntry.seq.is_(None), DisclosureEntry.seq, DisclosureEntry.id)))
+        rows = self.session.execute(query.order_by(log.seq.is_(None), log.seq, log.id)).mappings()
+        return [ledger.Entry(**row) for row in rows]
 
     # -- the sequencer ----------------------------------------------------------------------
 
@@ -178,9 +192,16 @@ class DisclosureLog:
 
     def link(self, links: Sequence[ledger.Link], head: ledger.Head) -> None:
         """Store the links chaining made, and move the head to the last of them."""
-        self.session.execute(_LINK, [{"link_id": link.id, "link_seq": link.seq,
-                                      "link_prev_hash": link.prev_hash, "link_hash": link.hash}
-                                     for link in links])
+        if self.session.get_bind().dialect.name == "postgresql":
+            # One statement for the batch; an executemany would be a round trip a link.
+            self.session.execute(_LINK_MANY, {
+                "ids": [link.id for link in links], "seqs": [link.seq for link in links],
+                "prev_hashes": [link.prev_hash for link in links],
+                "hashes": [link.hash for link in links]})
+        else:
+            self.session.execute(_LINK, [{"link_id": link.id, "link_seq": link.seq,
+                                          "link_prev_hash": link.prev_hash, "link_hash": link.hash}
+                                         for link in links])
         self.session.execute(sa.update(_HEAD).where(_HEAD.c.id == 1).values(seq=head.seq, hash=head.hash))
 
     # -- verifying --------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from typing import Any, Protocol, TypedDict
 from uuid import UUID
 
 from consent import ledger, rules
+from consent.ledger import Entry as LogEntry
 from consent.ledger import Problem
-from consent.models import Consent, Denial, DisclosureEntry
+from consent.models import Consent, Denial
 from consent.rules import ClientTerms, ConsentAction, Decision, EntryKind
 from tiimi_shared import contracts
 from tiimi_shared.events import EventType
@@ -126,8 +127,8 @@ class TermsRepository(Protocol):
 
 
 class DisclosureLog(Protocol):
-    def append(self, entries: Sequence[DisclosureEntry]) -> None: ...
-    def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]: ...
+    def append(self, entries: Sequence[LogEntry]) -> None: ...
+    def of_client(self, client_id: str, include_denied: bool) -> list[LogEntry]: ...
     def take_head(self) -> ledger.Head | None: ...
     def unchained(self, limit: int) -> list[dict[str, Any]]: ...
     def link(self, links: Sequence[ledger.Link], head: ledger.Head) -> None: ...
@@ -344,15 +345,14 @@ def _access(request: Request) -> rules.AccessRequest:
 
 
 def _entry(kind: EntryKind, at: datetime, decision: Decision, request: Mapping[str, Any], *,
-           client_id: str | None, correlation_id: str | None) -> DisclosureEntry:
+           client_id: str | None, correlation_id: str | None) -> LogEntry:
     """A log entry as it is written: unchained, until the sequencer gives it its place."""
-    return DisclosureEntry(
-        seq=None, entry_id=_new_id(), kind=kind, at=at, client_id=client_id,
+    return LogEntry(
+        entry_id=_new_id(), kind=kind, at=at, client_id=client_id,
         organisation=request.get("organisation"), professional=request.get("professional"),
         category=request.get("category"), purpose=request.get("purpose"),
         outcome=decision.outcome, reason=decision.reason,
-        consent_id=decision.consent_id, denial_id=decision.denial_id,
-        correlation_id=correlation_id, prev_hash=None, hash=None,
+        consent_id=decision.consent_id, denial_id=decision.denial_id, correlation_id=correlation_id,
     )
 
 
@@ -380,7 +380,7 @@ def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
 # -- the disclosure log ----------------------------------------------------------------------
 
 
-def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now: datetime) -> DisclosureEntry:
+def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now: datetime) -> LogEntry:
     """Log that data was given out under a named consent, if that consent still permits it."""
     client_id = str(command["client_id"])
     request = _request(command)
@@ -397,7 +397,7 @@ def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now:
         return entry
 
 
-def record_access(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> DisclosureEntry:
+def record_access(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> LogEntry:
     """Log a read by the organisation that holds the data, so the client's report shows it too."""
     with uow() as work:
         entry = _entry(EntryKind.ACCESS, now, rules.own_organisation_read(), _request(command),
@@ -407,7 +407,7 @@ def record_access(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime
         return entry
 
 
-def disclosure_report(uow: UnitOfWorkFactory, command: ReportQuery) -> list[DisclosureEntry]:
+def disclosure_report(uow: UnitOfWorkFactory, command: ReportQuery) -> list[LogEntry]:
     """Who was given what about one client, when, for which purpose, under which consent;
     entries not yet chained last, with no ``seq``."""
     with uow() as work:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from consent import ledger
-from consent.models import Consent, ConsentHistory, Denial, DisclosureEntry
+from consent.models import Consent, ConsentHistory, Denial
 from consent.rules import ClientTerms, ConsentAction, ConsentStatus
 from tiimi_shared.errors import NotFound
 from tiimi_shared.testing.fakes import InMemoryUnitOfWork
@@ -89,19 +89,19 @@ class InMemoryDisclosureLog:
     """
 
     def __init__(self) -> None:
-        self.entries: list[DisclosureEntry] = []
+        self.entries: list[ledger.Entry] = []
         self.head = ledger.Head()
         self.broken = False
         self.head_taken = False
 
-    def append(self, entries: Sequence[DisclosureEntry]) -> None:
+    def append(self, entries: Sequence[ledger.Entry]) -> None:
         if self.broken:
             raise RuntimeError("the disclosure log cannot be written")
         for entry in entries:
             entry.id = len(self.entries) + 1
             self.entries.append(entry)
 
-    def of_client(self, client_id: str, include_denied: bool) -> list[DisclosureEntry]:
+    def of_client(self, client_id: str, include_denied: bool) -> list[ledger.Entry]:
         found = [e for e in self.entries if e.client_id == str(client_id)
                  and (include_denied or e.outcome == Outcome.PERMIT)]
         return sorted(found, key=lambda e: (e.seq is None, e.seq or 0, e.id))
@@ -133,7 +133,7 @@ class InMemoryDisclosureLog:
         return sum(1 for e in self.entries if e.seq is None)
 
 
-def _fields(entry: DisclosureEntry) -> dict[str, Any]:
+def _fields(entry: ledger.Entry) -> dict[str, Any]:
     return {name: getattr(entry, name) for name in ledger.HASHED_FIELDS}
 
 

@@ -5,7 +5,7 @@
 // deleted after it (e2e-system/teardown.ts), on free ports: a running `make run` or pytest is not disturbed.
 // devrun seeds its demo (examples/demo_seed.py) before the first story starts.
 import { defineConfig } from "@playwright/test";
-import { execSync } from "node:child_process";
+import { execFileSync, execSync } from "node:child_process";
 import { resolve } from "node:path";
 
 const chromium = process.env.TIIMI_CHROMIUM ?? execSync("command -v chromium || true").toString().trim();
@@ -16,10 +16,11 @@ function chosen(variable: string, choose: () => string): string {
   process.env[variable] ??= choose();
   return process.env[variable];
 }
-const freePorts = (count: number) => () => execSync(`node e2e-system/free_ports.mjs ${count}`).toString().trim();
-const PORT = chosen("TIIMI_SYSTEM_PORT", freePorts(1));
-const OIDC_PORT = chosen("TIIMI_SYSTEM_OIDC_PORT", freePorts(1));
-const OPS_FIRST_PORT = chosen("TIIMI_SYSTEM_OPS_FIRST_PORT", freePorts(5));
+// Seven ports in a row: the gateway, the OpenID provider, and the five services' ops addresses.
+const FIRST_PORT = Number(chosen("TIIMI_SYSTEM_FIRST_PORT", () => execSync("node e2e-system/free_ports.mjs 7").toString().trim()));
+const PORT = String(FIRST_PORT);
+const OIDC_PORT = String(FIRST_PORT + 1);
+const OPS_FIRST_PORT = String(FIRST_PORT + 2);
 const VHOST = chosen("TIIMI_SYSTEM_VHOST", () => `tiimi_e2e_${Math.random().toString(16).slice(2, 14)}`);
 // The broker `make run` uses, with the run's own vhost in place of its path.
 const broker = new URL(process.env.TIIMI_AMQP_URI ?? "amqp://guest:guest@127.0.0.1:5672/");
@@ -27,6 +28,20 @@ broker.pathname = `/${encodeURIComponent(VHOST)}`;
 export const AMQP_URI = broker.toString();
 export const VAR_DIR = resolve("test-results-system/var");
 const APP = `http://127.0.0.1:${PORT}`;
+// Should the system fail to start, Playwright runs no global teardown: the runner deletes the vhost
+// as it exits all the same (a vhost already deleted is no error).
+if (!process.env.TEST_WORKER_INDEX && !process.env.TIIMI_SYSTEM_EXIT_HOOK) {
+  process.env.TIIMI_SYSTEM_EXIT_HOOK = "1";
+  process.once("exit", () => {
+    const api = new URL(process.env.TIIMI_RABBIT_API ?? `http://${broker.hostname}:15672`);
+    const auth = `${decodeURIComponent(api.username || broker.username || "guest")}:${decodeURIComponent(api.password || broker.password || "guest")}`;
+    try {
+      execFileSync("curl", ["-s", "-o", "/dev/null", "-u", auth, "-X", "DELETE", `${api.protocol}//${api.host}/api/vhosts/${encodeURIComponent(VHOST)}`], { timeout: 10_000, stdio: "ignore" });
+    } catch {
+      process.stderr.write(`tiimi e2e: RabbitMQ's management API did not delete the vhost ${VHOST}\n`);
+    }
+  });
+}
 const python = process.env.TIIMI_PYTHON ?? "../.venv/bin/python";
 
 export default defineConfig({

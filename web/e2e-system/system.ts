@@ -40,7 +40,7 @@ const python = process.env.TIIMI_PYTHON ?? "../.venv/bin/python";
 export async function logIn(page: Page, user: DemoUser, path: string): Promise<void> {
   const origin = new URL(test.info().project.use.baseURL ?? "").origin;
   await logInAs(page, origin, path, user.id, user.password);
-  await expect(page.getByText(new RegExp(user.name))).toBeVisible();
+  await expect(page.getByRole("banner").getByText(new RegExp(user.name))).toBeVisible();
 }
 
 /**

@@ -1,15 +1,7 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link as RouterDomLink } from "react-router-dom";
-import {
-  Block,
-  Heading,
-  Paragraph,
-  RouterLink,
-  SearchInput,
-  StaticChip,
-  Text,
-} from "suomifi-ui-components";
+import { Link } from "react-router-dom";
+import { Block, Heading, Paragraph, SearchInput } from "suomifi-ui-components";
 import { useMyClients, type Involvement } from "./api";
 import "./MyClients.css";
 import { filterClients, rowOf, sortClients } from "./search";
@@ -33,8 +25,8 @@ function NeedsMeList({ needs }: { needs: NeedsMe }) {
   return (
     <ul className="clients-needs" aria-label={t("clients.needsMe")}>
       {texts.map((text) => (
-        <li key={text}>
-          <StaticChip>{text}</StaticChip>
+        <li key={text} className="clients-chip">
+          {text}
         </li>
       ))}
     </ul>
@@ -94,12 +86,14 @@ export function MyClients() {
           ) : (
             <ul className="clients-list" aria-label={t("clients.title")}>
               {shown.map(({ involvement, name, reference }) => (
+                // Plain elements styled like the design system's link and chip: a list of hundreds of
+                // rows renders in a third of the time the components take (make bench-web).
                 <li key={involvement.team_id} className="clients-row">
-                  <RouterLink asComponent={RouterDomLink} to={`/app/clients/${involvement.client_id}`}>
+                  <Link className="clients-name" to={`/app/clients/${involvement.client_id}`}>
                     {name ?? t("clients.client", { reference })}
-                  </RouterLink>
-                  <Text>{t(`clients.role.${involvement.as}`)}</Text>
-                  <StaticChip>{t(`clients.teamStatus.${involvement.team_status}`)}</StaticChip>
+                  </Link>
+                  <span>{t(`clients.role.${involvement.as}`)}</span>
+                  <span className="clients-chip">{t(`clients.teamStatus.${involvement.team_status}`)}</span>
                   {involvement.needs_me !== null && <NeedsMeList needs={involvement.needs_me} />}
                 </li>
               ))}

@@ -37,7 +37,12 @@ async function loggedIn(locale: string) {
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 
-function shown(users: ReturnType<typeof createUserManager>, answer: (path: string) => Response, at = "/app/clients") {
+function shown(
+  users: ReturnType<typeof createUserManager>,
+  answer: (path: string) => Response,
+  at = "/app/clients",
+  i18n = createI18n("fi"),
+) {
   window.history.pushState({}, "", at);
   const api = createApi({
     accessToken: () => "a-token",
@@ -46,7 +51,7 @@ function shown(users: ReturnType<typeof createUserManager>, answer: (path: strin
     fetch: (async (request: Request) => answer(new URL(request.url).pathname)) as typeof fetch,
   });
   render(
-    <I18nextProvider i18n={createI18n("fi")}>
+    <I18nextProvider i18n={i18n}>
       <App users={users} api={api} />
     </I18nextProvider>,
   );
@@ -62,6 +67,21 @@ describe("the app's frame", () => {
     expect(await screen.findByRole("link", { name: "2 olästa meddelanden" })).toBeTruthy();
     expect(screen.getByRole("heading", { level: 1, name: "Mina klienter" })).toBeTruthy();
     expect(document.documentElement.lang).toBe("sv");
+  });
+
+  it("keeps the language the user picks after logging in, instead of going back to the token's", async () => {
+    const i18n = createI18n("fi");
+    shown(await loggedIn("sv-FI"), () => json(200, []), "/app/clients", i18n);
+    expect(await screen.findByRole("heading", { level: 1, name: "Mina klienter" })).toBeTruthy();
+    await act(async () => {
+      await i18n.changeLanguage("en");
+    });
+    expect(await screen.findByRole("heading", { level: 1, name: "My clients" })).toBeTruthy();
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(screen.getByRole("heading", { level: 1, name: "My clients" })).toBeTruthy();
+    expect(document.documentElement.lang).toBe("en");
   });
 
   it("asks for a login at an address of the app when nobody is logged in", async () => {

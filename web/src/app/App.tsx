@@ -60,12 +60,16 @@ function WithApi({ api, children }: { api: Api | undefined; children: React.Reac
     () => api ?? createApi({ accessToken: () => current.current.accessToken(), onUnauthorized: () => current.current.expire() }),
     [api],
   );
-  // A new login speaks the language its token names; the user may pick another after.
+  // A new login speaks the language its token names; the user may pick another after. Only a new
+  // login sets it: react-i18next hands out a new i18n object on each change of language, so
+  // depending on it would put the token's language back over the user's choice.
   const subject = session.identity?.subject;
+  const translator = useRef(i18n);
+  translator.current = i18n;
   useEffect(() => {
     const language = languageOf(current.current.identity?.locale);
-    if (subject && language) void i18n.changeLanguage(language);
-  }, [subject, i18n]);
+    if (subject && language) void translator.current.changeLanguage(language);
+  }, [subject]);
   if (session.status === "loading") return <LoadingSpinner status="loading" text={t("app.loading")} textAlign="right" />;
   return <ApiContext.Provider value={client}>{children}</ApiContext.Provider>;
 }

@@ -27,7 +27,7 @@ from gateway.webapp import WebApp
 from tiimi_shared.broker import broker_problem
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.operations import Operations
-from tiimi_shared.rpc import call
+from tiimi_shared.rpc import at_once, call
 from tiimi_shared.schemas import load
 from tiimi_shared.vocabulary import ReferralStatus
 
@@ -124,7 +124,8 @@ class GatewayService(WebApp):
         """The services behind the gateway, as the use cases take them."""
         timeout = self.settings.rpc_timeout
         return Services(team=Timed(self.team, timeout), consent=Timed(self.consent, timeout),
-                        referral=Timed(self.referral, timeout), notify=Timed(self.notify, timeout))
+                        referral=Timed(self.referral, timeout), notify=Timed(self.notify, timeout),
+                        together=at_once)
 
     # -- for operations -----------------------------------------------------------
 

@@ -25,12 +25,19 @@ class Remote(Protocol):
     def __getattr__(self, method: str) -> Callable[..., Any]: ...
 
 
+def one_after_another(*calls: Callable[[], Any]) -> list[Any]:
+    """Each call in turn, their answers in order: what ``Services.together`` does unless told better."""
+    return [call() for call in calls]
+
+
 @dataclass(frozen=True)
 class Services:
     team: Remote
     consent: Remote
     referral: Remote
     notify: Remote
+    # Calls that do not depend on each other, answered in order; the service runs them at once.
+    together: Callable[..., list[Any]] = one_after_another
 
 
 # -- reading client data ------------------------------------------------------------------
@@ -65,8 +72,10 @@ def my_clients(services: Services, principal: Principal) -> Answer:
     keyed = rules.key_worker_clients(involvements)
     attention, ending = [], []
     if keyed:
-        attention = services.referral.attention_for(client_ids=keyed, organisation=principal.organisation)
-        ending = services.consent.ending_soon(client_ids=keyed, within_days=rules.CONSENT_ENDING_WITHIN_DAYS)
+        within_days = rules.CONSENT_ENDING_WITHIN_DAYS
+        attention, ending = services.together(
+            lambda: services.referral.attention_for(client_ids=keyed, organisation=principal.organisation),
+            lambda: services.consent.ending_soon(client_ids=keyed, within_days=within_days))
     return rules.my_clients(principal, involvements, attention, ending)
 
 

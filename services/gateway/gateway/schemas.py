@@ -266,7 +266,8 @@ class ConsentsOut(Schema):
 class DisclosureEntryOut(Schema):
     """One line of the disclosure log: a decision, a disclosure under a consent, or a read at home."""
 
-    seq = fields.Integer(required=True)
+    # Its place in the hash chain; null while it is recorded but not yet chained (within seconds).
+    seq = fields.Integer(required=True, allow_none=True)
     entry_id = _text()
     kind = _word(DISCLOSURE_KINDS)
     at = _moment()

@@ -658,7 +658,7 @@ export interface components {
             purpose: "team_coordination" | "referral" | "service_need_assessment" | null;
             /** @enum {string} */
             reason: "permitted" | "own_organisation" | "denied_by_client" | "unknown_client" | "no_consent" | "not_yet_valid" | "expired" | "withdrawn" | "professional_not_named" | "malformed_request" | "internal_error";
-            seq: number;
+            seq: number | null;
         };
         DisclosureReportOut: {
             client_id: string;

@@ -164,4 +164,18 @@ describe("rowsOf", () => {
       ["decision", ["basic", "health"]],
     ]);
   });
+
+  it("shows an entry not yet chained into the log (no seq yet) with the others of its moment, newest first", () => {
+    const unchained = { ...entry(9, "2026-11-06T10:00:00Z", "disclosure", "basic", { purpose: "referral" }), seq: null };
+    const later = entry(10, "2026-11-06T10:00:00Z", "access", "team", {
+      organisation: "1234567-8", professional: "sw-1001", purpose: null, reason: "own_organisation", consent_id: null,
+    });
+    const rows = rowsOf([...ENTRIES, later, unchained]);
+    expect(rows.map((row) => [row.kind, row.categories])).toEqual([
+      ["disclosure", ["basic"]],
+      ["access", ["team"]],
+      ["access", ["basic"]],
+      ["decision", ["basic", "health"]],
+    ]);
+  });
 });

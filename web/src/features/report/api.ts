@@ -46,6 +46,8 @@ export interface Row {
  * Only what was given is reported: a refused request gave nobody anything.
  */
 export function rowsOf(entries: readonly Entry[]): Row[] {
+  // An entry not yet chained into the log (seq null, for a few seconds) is among the newest.
+  const placeOf = (entry: Entry) => entry.seq ?? Number.MAX_SAFE_INTEGER;
   const rows = new Map<string, { row: Row; seq: number }>();
   for (const entry of entries) {
     if (entry.outcome !== "permit") continue;
@@ -54,7 +56,7 @@ export function rowsOf(entries: readonly Entry[]): Row[] {
     const found = rows.get(key);
     if (found) {
       if (entry.category && !found.row.categories.includes(entry.category)) found.row.categories.push(entry.category);
-      found.seq = Math.max(found.seq, entry.seq);
+      found.seq = Math.max(found.seq, placeOf(entry));
       continue;
     }
     const row: Row = {
@@ -67,7 +69,7 @@ export function rowsOf(entries: readonly Entry[]): Row[] {
       consentId: entry.consent_id,
       categories: entry.category ? [entry.category] : [],
     };
-    rows.set(key, { row, seq: entry.seq });
+    rows.set(key, { row, seq: placeOf(entry) });
   }
   return [...rows.values()]
     .sort((a, b) => Date.parse(b.row.at) - Date.parse(a.row.at) || b.seq - a.seq)

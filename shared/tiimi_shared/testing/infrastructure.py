@@ -7,7 +7,7 @@ In order of preference:
 2. otherwise the servers named by environment variables, or on localhost:
    ``TIIMI_TEST_AMQP_URI`` (amqp://guest:guest@127.0.0.1:5672/),
    ``TIIMI_TEST_RABBIT_API`` (http://guest:guest@127.0.0.1:15672),
-   ``TIIMI_TEST_POSTGRES_URL`` (postgresql+pg8000://postgres@127.0.0.1:5432/postgres).
+   ``TIIMI_TEST_POSTGRES_URL`` (postgresql://postgres@127.0.0.1:5432/postgres).
 
 If neither answers, tests that need them fail with a message saying how to
 start them. Nothing is skipped.
@@ -148,13 +148,13 @@ def _from_containers() -> Infrastructure:
 
     rabbit = RabbitMqContainer("rabbitmq:3.13-management").with_exposed_ports(5672, 15672)
     rabbit.start()
-    postgres = PostgresContainer("postgres:16", driver="pg8000")
+    postgres = PostgresContainer("postgres:16", driver="psycopg2")
     postgres.start()
     host = rabbit.get_container_host_ip()
     infra = Infrastructure(
         amqp_uri=f"amqp://guest:guest@{host}:{rabbit.get_exposed_port(5672)}/",
         rabbit_api=f"http://guest:guest@{host}:{rabbit.get_exposed_port(15672)}",
-        postgres_url=postgres.get_connection_url(),
+        postgres_url=database_url(postgres.get_connection_url()),
         rabbitmqctl=["docker", "exec", rabbit.get_wrapped_container().id, "rabbitmqctl"],
     )
     infra._containers = [rabbit, postgres]
@@ -167,7 +167,7 @@ def _from_environment() -> Infrastructure:
         amqp_uri=os.environ.get("TIIMI_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
         rabbit_api=os.environ.get("TIIMI_TEST_RABBIT_API", "http://guest:guest@127.0.0.1:15672"),
         postgres_url=database_url(os.environ.get(
-            "TIIMI_TEST_POSTGRES_URL", "postgresql+pg8000://postgres@127.0.0.1:5432/postgres")),
+            "TIIMI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")),
         rabbitmqctl=[ctl] if ctl else None,
     )
 

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import { useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Dropdown, DropdownItem, Heading, InlineAlert, Paragraph, RadioButton, RadioButtonGroup, TextInput } from "suomifi-ui-components";
 import { useApi } from "../../lib/api";
@@ -81,6 +81,11 @@ export function AddMember({ team, onAdded }: { team: TeamOut; onAdded: (member: 
   const [busy, setBusy] = useState(false);
   const opener = useRef<HTMLButtonElement>(null);
   const fields = useRef<Partial<Record<Field, HTMLInputElement | HTMLButtonElement | null>>>({});
+
+  // The button is gone once the form is open: focus goes into the form, at its first choice.
+  useEffect(() => {
+    if (open) document.querySelector<HTMLInputElement>('input[name="team-add-kind"]:checked')?.focus();
+  }, [open]);
 
   const change = (field: Field | "kind") => (value: unknown) => {
     setForm((current) => ({ ...current, [field]: String(value ?? "") }));

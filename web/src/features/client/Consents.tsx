@@ -116,12 +116,14 @@ function ConsentItem({ clientId, consent, onChanged }: { clientId: string; conse
   const api = useApi();
   const categories = consent.categories.map((c) => t(`client.category.${c}`)).join(", ");
   const purposes = consent.purposes.map((p) => t(`client.purpose.${p}`)).join(", ");
+  // Once withdrawn, the consent's button is gone: focus stays on the consent, now shown as withdrawn.
+  const heading = useRef<HTMLHeadingElement>(null);
   const validity = consent.valid_until
     ? t("client.consents.validUntil", { from: dateOf(consent.valid_from, i18n.language), until: dateOf(consent.valid_until, i18n.language) })
     : t("client.consents.validFrom", { from: dateOf(consent.valid_from, i18n.language) });
   return (
     <li>
-      <Heading variant="h3" mb="xs">
+      <Heading variant="h3" mb="xs" ref={heading} tabIndex={-1}>
         {t("client.consents.to", { organisation: consent.recipient_organisation })}
       </Heading>
       <Paragraph>{t("client.consents.status", { status: t(`client.consents.statuses.${consent.status}`) })}</Paragraph>
@@ -142,7 +144,12 @@ function ConsentItem({ clientId, consent, onChanged }: { clientId: string; conse
         <ReasonAction
           label={t("client.consents.withdraw")}
           about={consent.recipient_organisation}
-          act={(reason) => withdrawConsent(api, clientId, consent.id, reason).then(onChanged)}
+          act={(reason) =>
+            withdrawConsent(api, clientId, consent.id, reason).then((withdrawn) => {
+              onChanged(withdrawn);
+              heading.current?.focus();
+            })
+          }
         />
       )}
     </li>
@@ -154,8 +161,10 @@ function DenialItem({ clientId, denial, onChanged }: { clientId: string; denial:
   const api = useApi();
   const categories = denial.categories.map((c) => t(`client.category.${c}`)).join(", ");
   const whom = denial.organisation ?? t("client.denials.everyone");
+  // Once lifted, the denial's button is gone: focus stays on the denial, now shown as lifted.
+  const item = useRef<HTMLLIElement>(null);
   return (
-    <li>
+    <li ref={item} tabIndex={-1}>
       <Text variant="bold">{t("client.denials.of", { organisation: whom, categories })}</Text>
       <Paragraph>
         {denial.status === "in_force"
@@ -167,7 +176,12 @@ function DenialItem({ clientId, denial, onChanged }: { clientId: string; denial:
         <ReasonAction
           label={t("client.denials.lift")}
           about={whom}
-          act={(reason) => liftDenial(api, clientId, denial.id, reason).then(onChanged)}
+          act={(reason) =>
+            liftDenial(api, clientId, denial.id, reason).then((lifted) => {
+              onChanged(lifted);
+              item.current?.focus();
+            })
+          }
         />
       )}
     </li>
@@ -220,6 +234,7 @@ function ReasonAction({ label, about, act }: { label: string; about: string; act
   const [missing, setMissing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
+  const opener = useRef<HTMLButtonElement>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -237,7 +252,7 @@ function ReasonAction({ label, about, act }: { label: string; about: string; act
 
   if (!open) {
     return (
-      <Button variant="secondary" aria-label={`${label}: ${about}`} onClick={() => setOpen(true)} mb="s">
+      <Button ref={opener} variant="secondary" aria-label={`${label}: ${about}`} onClick={() => setOpen(true)} mb="s">
         {label}
       </Button>
     );
@@ -260,7 +275,15 @@ function ReasonAction({ label, about, act }: { label: string; about: string; act
       <Button type="submit" disabled={busy} mb="xs">
         {label}
       </Button>
-      <Button variant="secondary" onClick={() => setOpen(false)} mb="xs">
+      <Button
+        variant="secondary"
+        onClick={() => {
+          setOpen(false);
+          // Back to the button that opened the reason, once it is there again.
+          setTimeout(() => opener.current?.focus());
+        }}
+        mb="xs"
+      >
         {t("client.consents.cancel")}
       </Button>
       {refusal && (

@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import {
   Button,
@@ -149,6 +149,10 @@ export function RemoveMember({ team, nameOf, onRemoved }: { team: TeamOut; nameO
   const opener = useRef<HTMLButtonElement>(null);
   const memberField = useRef<HTMLButtonElement>(null);
   const reasonField = useRef<HTMLTextAreaElement>(null);
+  // The button is gone once the form is open: focus goes into the form, at its first field.
+  useEffect(() => {
+    if (open) memberField.current?.focus();
+  }, [open]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -297,6 +301,12 @@ export function HandOver({ team, nameOf, onHandedOver }: { team: TeamOut; nameOf
   const opener = useRef<HTMLButtonElement>(null);
   const toField = useRef<HTMLButtonElement>(null);
   const reasonField = useRef<HTMLTextAreaElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  // The button is gone once the form is open: focus goes into the form, at its first field (or its
+  // cancel button, when nobody may take over).
+  useEffect(() => {
+    if (open) (toField.current ?? cancelButton.current)?.focus();
+  }, [open]);
 
   const focusFirst = (found: Partial<Record<HandOverField, string>>) => {
     if (found.to) toField.current?.focus();
@@ -409,6 +419,7 @@ export function HandOver({ team, nameOf, onHandedOver }: { team: TeamOut; nameOf
         </>
       )}
       <Button
+        ref={cancelButton}
         variant="secondary"
         onClick={() => {
           setOpen(false);

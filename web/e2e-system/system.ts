@@ -1,7 +1,7 @@
 // What every story against the whole system needs: the demo users, logging in as one of them at the
 // real provider, the gateway's API as one of them (for setting data up and for finding ids), waiting
 // for what the services do after an event, the header's language switch, and each screen's checks.
-import { expect, request, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, request, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { expectAccessible, logInAs } from "../e2e/demo_login";
@@ -126,4 +126,59 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   await expect(page.getByRole("progressbar")).toHaveCount(0);
   await expectAccessible(page);
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+/** Presses `key` on `target` once it has the focus: what a keyboard user does, no pointer involved. */
+export async function pressOn(target: Locator, key = "Enter"): Promise<void> {
+  await target.focus();
+  await expect(target).toBeFocused();
+  await target.press(key);
+}
+
+/** Focus is still on something of the page's after an action, not dropped to the document's body. */
+export async function expectFocusKept(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement !== null && document.activeElement !== document.body), {
+      message: "focus was dropped to the page's body",
+    })
+    .toBe(true);
+}
+
+/** Logs `user` in at the real provider by keyboard alone, starting at `path`, and waits to be back there. */
+export async function logInByKeyboard(page: Page, user: DemoUser, path: string): Promise<void> {
+  const origin = new URL(test.info().project.use.baseURL ?? "").origin;
+  await page.goto(path);
+  await pressOn(page.getByRole("button", { name: /^(Kirjaudu|Logga in|Log in)$/ }));
+  // The provider's own form: the user field takes the focus as it opens.
+  const userField = page.getByLabel("User");
+  await expect(userField).toBeFocused({ timeout: 30_000 });
+  await userField.fill(user.id);
+  await userField.press("Tab");
+  const password = page.getByLabel("Password");
+  await expect(password).toBeFocused();
+  await password.fill(user.password);
+  await password.press("Enter");
+  await expect(page).toHaveURL(`${origin}${path}`, { timeout: 60_000 });
+  await expect(page.getByRole("banner").getByText(new RegExp(user.name))).toBeVisible();
+}
+
+/**
+ * Picks `option` in a design system dropdown by keyboard: Enter opens its list, the arrow keys move
+ * through it until the option has the keyboard's focus, and Enter chooses it.
+ */
+export async function chooseByKeyboard(page: Page, dropdown: Locator, option: string): Promise<void> {
+  await pressOn(dropdown, "Enter");
+  const list = page.getByRole("listbox");
+  await expect(list).toBeVisible();
+  const wanted = list.getByRole("option", { name: option, exact: true });
+  await expect(wanted).toHaveCount(1);
+  const total = await list.getByRole("option").count();
+  for (let moves = 0; moves <= total; moves += 1) {
+    if (/hasKeyboardFocus/.test((await wanted.getAttribute("class")) ?? "")) break;
+    await page.keyboard.press("ArrowDown");
+  }
+  await expect(wanted).toHaveClass(/hasKeyboardFocus/);
+  await page.keyboard.press("Enter");
+  await expect(list).toBeHidden();
+  await expect(dropdown).toContainText(option);
 }

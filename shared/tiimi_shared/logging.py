@@ -11,11 +11,36 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-import structlog
-from structlog.tracebacks import ExceptionDictTransformer
-from structlog.typing import EventDict, Processor
+# structlog looks for rich (which brings pygments), better_exceptions and colorama
+# as it is imported, to draw tracebacks and colours on a developer's console. Our
+# lines are JSON and tracebacks are dicts without local variables, which use none
+# of them; a running service would only carry them in its memory (rich and
+# pygments come into the development environment with the test tools).
+CONSOLE_ONLY = ("rich", "pygments", "better_exceptions", "colorama")
+
+
+@contextmanager
+def _without(names: tuple[str, ...]) -> Iterator[None]:
+    """Inside: importing any of ``names`` fails as if it were not installed."""
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # the import system's "not found"
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+
+
+with _without(CONSOLE_ONLY):
+    import structlog
+    from structlog.tracebacks import ExceptionDictTransformer
+    from structlog.typing import EventDict, Processor
 
 REDACTED = "[redacted]"
 

@@ -1,6 +1,10 @@
 """Start one service as its own process: ``python -m <service> run|migrate``.
 
 The same command runs a service under ``make run`` and in its container.
+``run`` never loads Alembic: migrating is a process of its own (``migrate``, run
+before the service by ``make run``, the compose file and the Kubernetes init
+containers), and Alembic with its Mako templates would only sit idle in the
+memory of every running service.
 """
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from typing import Any
 
 from tiimi_shared import config as tiimi_config
 from tiimi_shared import logging as tiimi_logging
-from tiimi_shared import migrations
 from tiimi_shared.broker import broker_problem, masked
 from tiimi_shared.operations import Operations
 
@@ -30,6 +33,8 @@ def main(service_cls: type[Any], migrations_dir: Path | None, argv: list[str] | 
         if migrations_dir is None:
             log.info("nothing to migrate: this service keeps no database yet")
             return 0
+        from tiimi_shared import migrations
+
         migrations.upgrade(migrations_dir, settings.database_url)
         log.info("migrated", database=masked(settings.database_url))
         return 0

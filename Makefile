@@ -95,8 +95,11 @@ test: lint web-test web-e2e oidc-if-npm
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not integration" -q
 
+# The benchmark suite (bench/suite.py): each figure beside its same-run baseline and issue 13's target,
+# written to var/bench/ (JSON, a Markdown table, a PNG chart). BENCH_QUICK=1 for a short trial run;
+# TIIMI_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1/postgres for PostgreSQL instead of SQLite.
 bench: $(STAMP)
-	$(PY) bench/consent_check.py
+	$(PY) bench/suite.py
 
 # My clients with 200 clients in Debian's chromium, against the whole system on ports, state and a
 # RabbitMQ vhost of its own (a running `make run` is not disturbed); reports, never fails, the 1.5 s target.

@@ -161,6 +161,12 @@ def undecided() -> Decision:
     return Decision.deny(Reason.INTERNAL_ERROR)
 
 
+def disclosed_whole(decisions: Iterable[Decision]) -> bool:
+    """Data asked for together is given out whole or not at all: only if every request is permitted."""
+    decisions = list(decisions)
+    return bool(decisions) and all(decision.permitted for decision in decisions)
+
+
 def own_organisation_read() -> Decision:
     """A read by the organisation that holds the data: logged, but no consent decides it."""
     return Decision(True, Reason.OWN_ORGANISATION)

@@ -97,8 +97,16 @@ class RecordDisclosure(CheckAccess):
     consent_id = fields.UUID(required=True)
 
 
+class Disclose(CheckMany):
+    """Requests about one client decided together, and disclosed together if each is permitted."""
+
+
 class RecordAccess(CheckAccess):
     """A read inside the organisation that holds the data; no consent is involved."""
+
+
+class RecordAccesses(CheckMany):
+    """Reads of several categories at once inside the organisation that holds the data."""
 
 
 class ClientQuery(Strict):

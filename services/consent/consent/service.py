@@ -26,7 +26,9 @@ Reply = dict[str, Any]
 # The schemas of the hot path, made once: a schema holds no state between loads and dumps.
 _CHECK = schemas.CheckAccess()
 _CHECK_MANY = schemas.CheckMany()
+_DISCLOSE = schemas.Disclose()
 _DECISION = schemas.DecisionOut()
+_ENTRIES = schemas.DisclosureOut(many=True)
 
 
 class ConsentService:
@@ -98,6 +100,21 @@ class ConsentService:
         answers = use_cases.check_many(self.db, command, now=self.clock())
         return {"decisions": [_answer(answer) for answer in answers]}
 
+    @rpc
+    def disclose(self, **batch: Any) -> Reply:
+        """Decide requests about one client and, if every one is permitted, log each as disclosed
+        under its consent, in the same transaction. Never raises: anything unclear is a deny, and
+        then nothing is disclosed."""
+        try:
+            command = cast(use_cases.CheckMany, _DISCLOSE.load(batch))
+        except MarshmallowError as error:
+            refused = malformed_request()
+            return {"decisions": [], "disclosures": [], "errors": error.messages,
+                    "decision": refused.outcome, "reason": refused.reason}
+        disclosed = use_cases.disclose(self.db, command, now=self.clock())
+        return {"decisions": [_answer(answer) for answer in disclosed.answers],
+                "disclosures": _ENTRIES.dump(disclosed.disclosures)}
+
     @rpc(expected_exceptions=EXPECTED)
     def record_disclosure(self, **disclosure: Any) -> Reply:
         """Log that data was actually given out under a consent that still permits it."""
@@ -111,6 +128,13 @@ class ConsentService:
         command = load(schemas.RecordAccess, access)
         entry = use_cases.record_access(self.db, command, now=self.clock())
         return dump(schemas.DisclosureOut, entry)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def record_accesses(self, **reads: Any) -> Reply:
+        """Log a read of several categories by the client data's own organisation, in one write."""
+        command = load(schemas.RecordAccesses, reads)
+        entries = use_cases.record_accesses(self.db, command, now=self.clock())
+        return {"entries": _ENTRIES.dump(entries)}
 
     @rpc(expected_exceptions=EXPECTED)
     def ending_soon(self, **query: Any) -> list[Reply]:

@@ -308,12 +308,12 @@ class Answer:
 
 def check(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> Answer:
     """Permit or deny one disclosure, and log the decision."""
-    return _decide(uow, str(command["client_id"]), [_request(command)], now)[0]
+    return _decide(uow, str(command["client_id"]), [_request(command)], now).answers[0]
 
 
 def check_many(uow: UnitOfWorkFactory, command: CheckMany, *, now: datetime) -> list[Answer]:
     """Decide many requests about one client, in order, against one reading of the record."""
-    return _decide(uow, str(command["client_id"]), [_request(r) for r in command["requests"]], now)
+    return _decide(uow, str(command["client_id"]), [_request(r) for r in command["requests"]], now).answers
 
 
 def refuse_malformed(uow: UnitOfWorkFactory, well_formed: Mapping[str, str], *,
@@ -356,8 +356,28 @@ def _entry(kind: EntryKind, at: datetime, decision: Decision, request: Mapping[s
     )
 
 
+@dataclass(frozen=True)
+class Disclosed:
+    """Requests about one client decided together: each answer, and the disclosure entries logged
+    under the consents they rest on, one a request if every one was permitted, none otherwise."""
+
+    answers: list[Answer]
+    disclosures: list[LogEntry]
+
+
+def disclose(uow: UnitOfWorkFactory, command: CheckMany, *, now: datetime) -> Disclosed:
+    """Decide requests about one client and, if consent permits every one, log each as disclosed.
+
+    One transaction: what is logged as disclosed is what was decided, against one reading of the
+    record, so a consent withdrawn or a denial recorded before the call is in force for it. When any
+    request is refused nothing is disclosed, and the decisions are logged as any check's are.
+    """
+    client_id = str(command["client_id"])
+    return _decide(uow, client_id, [_request(r) for r in command["requests"]], now, disclose=True)
+
+
 def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
-            now: datetime) -> list[Answer]:
+            now: datetime, *, disclose: bool = False) -> Disclosed:
     try:
         with uow() as work:
             # One read, one write: the answers are durable (committed) before they are given.
@@ -367,14 +387,20 @@ def _decide(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
             entries = [_entry(EntryKind.DECISION, now, decision, request, client_id=client_id,
                               correlation_id=work.correlation_id)
                        for decision, request in zip(decisions, requests, strict=True)]
-            work.disclosure_log.append(entries)
+            disclosures: list[LogEntry] = []
+            if disclose and rules.disclosed_whole(decisions):
+                disclosures = [_entry(EntryKind.DISCLOSURE, now, decision, request, client_id=client_id,
+                                      correlation_id=work.correlation_id)
+                               for decision, request in zip(decisions, requests, strict=True)]
+            work.disclosure_log.append(entries + disclosures)
             work.commit()
-            return [Answer(decision, request, entry.entry_id)
-                    for decision, request, entry in zip(decisions, requests, entries, strict=True)]
+            return Disclosed([Answer(decision, request, entry.entry_id)
+                              for decision, request, entry in zip(decisions, requests, entries, strict=True)],
+                             disclosures)
     except Exception:
         # Fail closed: an answer we could not record is an answer we do not give.
         log.exception("consent check failed; answering deny")
-        return [Answer(rules.undecided(), request, None) for request in requests]
+        return Disclosed([Answer(rules.undecided(), request, None) for request in requests], [])
 
 
 # -- the disclosure log ----------------------------------------------------------------------
@@ -399,12 +425,25 @@ def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now:
 
 def record_access(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> LogEntry:
     """Log a read by the organisation that holds the data, so the client's report shows it too."""
+    return _record_accesses(uow, str(command["client_id"]), [_request(command)], now)[0]
+
+
+def record_accesses(uow: UnitOfWorkFactory, command: CheckMany, *, now: datetime) -> list[LogEntry]:
+    """Log a read of several categories by the organisation that holds the data: one entry each,
+    written together."""
+    return _record_accesses(uow, str(command["client_id"]), [_request(r) for r in command["requests"]],
+                            now)
+
+
+def _record_accesses(uow: UnitOfWorkFactory, client_id: str, requests: Sequence[Request],
+                     now: datetime) -> list[LogEntry]:
+    read = rules.own_organisation_read()
     with uow() as work:
-        entry = _entry(EntryKind.ACCESS, now, rules.own_organisation_read(), _request(command),
-                       client_id=str(command["client_id"]), correlation_id=work.correlation_id)
-        work.disclosure_log.append([entry])
+        entries = [_entry(EntryKind.ACCESS, now, read, request, client_id=client_id,
+                          correlation_id=work.correlation_id) for request in requests]
+        work.disclosure_log.append(entries)
         work.commit()
-        return entry
+        return entries
 
 
 def disclosure_report(uow: UnitOfWorkFactory, command: ReportQuery) -> list[LogEntry]:

@@ -230,6 +230,46 @@ def test_a_read_inside_the_data_holding_organisation_is_logged_in_the_chain(cons
     assert "category" in refused.value.errors
 
 
+def test_a_read_is_decided_and_disclosed_in_one_call_and_refused_whole_after_withdrawal(consent_rpc):
+    client = str(uuid.uuid4())
+    consent = consent_rpc.grant(**grant_args(client))
+    requests = [{"organisation": ORG, "professional": "ngo-77", "category": category,
+                 "purpose": "team_coordination"} for category in ("basic", "team")]
+
+    answer = consent_rpc.disclose(client_id=client, requests=requests)
+    assert [(d["decision"], d["consent_id"]) for d in answer["decisions"]] == [("permit", consent["id"])] * 2
+    assert [(e["kind"], e["category"], e["consent_id"]) for e in answer["disclosures"]] == [
+        ("disclosure", "basic", consent["id"]), ("disclosure", "team", consent["id"])]
+    report = consent_rpc.disclosure_report(client_id=client)["entries"]
+    assert [e["kind"] for e in report] == ["decision", "decision", "disclosure", "disclosure"]
+
+    consent_rpc.withdraw(consent_id=consent["id"], withdrawn_by="sw-1001", reason="client asked")
+    refused = consent_rpc.disclose(client_id=client, requests=requests)
+    assert [d["reason"] for d in refused["decisions"]] == ["withdrawn", "withdrawn"]
+    assert refused["disclosures"] == []
+
+
+def test_a_malformed_read_is_a_deny_that_discloses_nothing(consent_rpc):
+    answer = consent_rpc.disclose(client_id=str(uuid.uuid4()), requests=[
+        {"organisation": ORG, "category": "dreams", "purpose": "team_coordination"}])
+    assert (answer["decision"], answer["reason"], answer["decisions"], answer["disclosures"]) == (
+        "deny", "malformed_request", [], [])
+    assert "requests" in answer["errors"]
+
+
+def test_a_read_of_several_categories_at_home_is_logged_as_accesses(consent_rpc):
+    client = str(uuid.uuid4())
+    answer = consent_rpc.record_accesses(client_id=client, requests=[
+        {"organisation": ORG, "professional": "sw-1001", "category": category,
+         "purpose": "team_coordination"} for category in ("basic", "team")])
+    assert [(e["kind"], e["category"], e["reason"]) for e in answer["entries"]] == [
+        ("access", "basic", "own_organisation"), ("access", "team", "own_organisation")]
+    assert consent_rpc.disclosure_report(client_id=client)["entries"] == answer["entries"]
+    with pytest.raises(ValidationError) as refused:
+        consent_rpc.record_accesses(client_id=client, requests=[])
+    assert "requests" in refused.value.errors
+
+
 def test_disclosure_not_covered_by_the_named_consent_is_refused(consent_rpc):
     client = str(uuid.uuid4())
     consent = consent_rpc.grant(**grant_args(client))

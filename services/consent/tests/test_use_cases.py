@@ -384,6 +384,99 @@ def test_a_read_inside_the_data_holding_organisation_is_logged_as_access(uow, cl
         "access", client, "permit", "own_organisation", None)
 
 
+# -- disclose and record_accesses: a read decided and logged in one write --------------------
+
+
+def reads(client_id: str, *categories: str, organisation: str = ORG) -> dict[str, Any]:
+    return {"client_id": client_id, "requests": [
+        {"organisation": organisation, "professional": "ngo-77", "category": category,
+         "purpose": "team_coordination"} for category in categories]}
+
+
+class CountedAppends:
+    """The fake log's ``append``, counting the writes: a read should be one."""
+
+    def __init__(self, uow: FakeConsentUnitOfWork) -> None:
+        self.writes = 0
+        self._append = uow.disclosure_log.append
+        uow.disclosure_log.append = self  # type: ignore[method-assign]
+
+    def __call__(self, entries: Any) -> None:
+        self.writes += 1
+        self._append(entries)
+
+
+def test_a_read_consent_permits_whole_is_disclosed_under_its_consent_in_one_write(uow, client):
+    consent = use_cases.grant(uow, grant_command(client), now=NOW)
+    appends = CountedAppends(uow)
+
+    disclosed = use_cases.disclose(uow, load(schemas.Disclose, reads(client, "basic", "team")), now=NOW)
+
+    assert [decision_of(a) for a in disclosed.answers] == [("permit", "permitted", consent.id)] * 2
+    assert [(e.kind, e.category, e.outcome, e.consent_id) for e in disclosed.disclosures] == [
+        ("disclosure", "basic", "permit", consent.id), ("disclosure", "team", "permit", consent.id)]
+    # Each decision is logged as a check's is, and beside it the disclosure it permitted.
+    assert [(e.kind, e.category) for e in uow.disclosure_log.entries] == [
+        ("decision", "basic"), ("decision", "team"), ("disclosure", "basic"), ("disclosure", "team")]
+    assert [a.entry_id for a in disclosed.answers] == [e.entry_id for e in uow.disclosure_log.entries[:2]]
+    assert appends.writes == 1
+
+
+def test_a_read_with_one_category_refused_discloses_nothing_and_logs_the_decisions(uow, client):
+    use_cases.grant(uow, grant_command(client), now=NOW)
+
+    disclosed = use_cases.disclose(uow, load(schemas.Disclose, reads(client, "basic", "health")), now=NOW)
+
+    assert [a.decision.reason for a in disclosed.answers] == ["permitted", "no_consent"]
+    assert disclosed.disclosures == []
+    assert [e.kind for e in uow.disclosure_log.entries] == ["decision", "decision"]
+
+
+def test_a_read_after_the_consent_is_withdrawn_is_refused_at_once(uow, client):
+    consent = use_cases.grant(uow, grant_command(client), now=NOW)
+    use_cases.disclose(uow, load(schemas.Disclose, reads(client, "basic")), now=NOW)
+    use_cases.withdraw(uow, withdraw_command(consent.id), now=NOW)
+
+    disclosed = use_cases.disclose(uow, load(schemas.Disclose, reads(client, "basic")), now=NOW)
+
+    assert [decision_of(a) for a in disclosed.answers] == [("deny", "withdrawn", consent.id)]
+    assert disclosed.disclosures == []
+
+
+def test_a_read_against_a_denial_is_refused_and_nothing_disclosed(uow, client):
+    use_cases.grant(uow, grant_command(client), now=NOW)
+    denial = use_cases.deny(uow, deny_command(client, organisation=ORG, categories=("team",)), now=NOW)
+
+    disclosed = use_cases.disclose(uow, load(schemas.Disclose, reads(client, "basic", "team")), now=NOW)
+
+    assert [(a.decision.reason, a.decision.denial_id) for a in disclosed.answers] == [
+        ("permitted", None), ("denied_by_client", denial.id)]
+    assert disclosed.disclosures == []
+
+
+def test_a_read_that_cannot_be_logged_is_refused_whole(uow, client):
+    use_cases.grant(uow, grant_command(client), now=NOW)
+    uow.disclosure_log.broken = True
+
+    disclosed = use_cases.disclose(uow, load(schemas.Disclose, reads(client, "basic", "team")), now=NOW)
+
+    assert [decision_of(a) for a in disclosed.answers] == [("deny", "internal_error", None)] * 2
+    assert disclosed.disclosures == []
+
+
+def test_a_read_at_home_of_several_categories_is_logged_as_access_in_one_write(uow, client):
+    appends = CountedAppends(uow)
+
+    entries = use_cases.record_accesses(uow, load(schemas.RecordAccesses, reads(client, "basic", "team")),
+                                        now=NOW)
+
+    assert [(e.kind, e.category, e.outcome, e.reason, e.consent_id) for e in entries] == [
+        ("access", "basic", "permit", "own_organisation", None),
+        ("access", "team", "permit", "own_organisation", None)]
+    assert uow.disclosure_log.entries == entries
+    assert appends.writes == 1
+
+
 # -- reading the record ----------------------------------------------------------------------
 
 

@@ -191,6 +191,51 @@ def test_my_clients_name_the_client_at_home_and_tell_the_key_worker_what_needs_t
     assert ok(professional(base, "sw-9999").get("/me/clients")) == []
 
 
+def test_a_withdrawn_consent_refuses_the_very_next_read(story):
+    """The gateway keeps no answer between requests: the read right after the withdrawal is refused,
+    without waiting for the team to suspend the member, and nothing more is logged as disclosed."""
+    base, key_worker, client = story["base"], story["key_worker"], story["client"]
+    ngo_worker = professional(base, "ngo-7", NGO)
+    client_path = f"/clients/{client['id']}"
+    reads = (client_path, f"{client_path}/team", f"{client_path}/referrals")
+    for path in reads:
+        ok(ngo_worker.get(path))
+
+    def disclosed_to_ngo_worker():
+        entries = ok(key_worker.get(f"{client_path}/disclosures"))["entries"]
+        return {e["entry_id"]: e["category"] for e in entries
+                if e["professional"] == "ngo-7" and e["kind"] == "disclosure"}
+
+    disclosed = disclosed_to_ngo_worker()
+    assert sorted(disclosed.values()) == ["basic", "basic", "basic", "team"]
+    consent_id = ok(key_worker.get(f"{client_path}/consents"))["consents"][0]["id"]
+    ok(key_worker.post(f"{client_path}/consents/{consent_id}/withdraw", {"reason": "client asked"}))
+    for path in reads:
+        problem(ngo_worker.get(path), 403)
+    assert disclosed_to_ngo_worker() == disclosed
+
+
+def test_a_removed_member_is_refused_the_very_next_read(story):
+    """At home no consent is asked: the team's answer on each request is what keeps a removed member
+    out; from another organisation the member is refused even while consent still permits."""
+    base, key_worker, client, team_ = story["base"], story["key_worker"], story["client"], story["team"]
+    colleague = ok(key_worker.post(f"/teams/{team_['id']}/members", {"kind": "professional", "professional": {
+        "professional_id": "sw-2002", "name": "T. Toinen", "organisation": COUNTY, "role": "social_worker"}}),
+        201)
+    client_path = f"/clients/{client['id']}"
+    members = {m["professional_id"]: m for m in ok(key_worker.get(f"{client_path}/team"))["members"]}
+    reads = (client_path, f"{client_path}/team", f"{client_path}/referrals")
+    for who, organisation, member_id in (("sw-2002", COUNTY, colleague["id"]),
+                                         ("ngo-7", NGO, members["ngo-7"]["id"])):
+        member = professional(base, who, organisation)
+        for path in reads:
+            ok(member.get(path))
+        ok(key_worker.post(f"/teams/{team_['id']}/members/{member_id}/remove", {"reason": "left the team"}))
+        for path in reads:
+            assert "only an active member" in problem(member.get(path), 403)["detail"]
+    assert ok(key_worker.get(f"{client_path}/consents"))["consents"][0]["status"] == "active"
+
+
 def test_outsiders_and_other_partners_are_kept_out(story):
     base, client, team_ = story["base"], story["client"], story["team"]
     outsider = professional(base, "sw-9999")

@@ -161,21 +161,21 @@ def identity_code_read(principal: Principal, team: Mapping[str, Any]) -> Read:
     return allowed
 
 
-@dataclass(frozen=True)
-class Disclosure:
-    """One request consent permits, and the consent that permits it."""
-
-    request: dict[str, str]
-    consent_id: str
+CONSENT_UNANSWERED = "consent could not be checked, so nothing is shown"
 
 
-def disclosures(read: Read, decisions: Sequence[Mapping[str, Any]]) -> list[Disclosure]:
-    """The disclosures consent permits, one per request; Forbidden naming every category refused."""
+def require_disclosed(read: Read, answer: Mapping[str, Any]) -> None:
+    """A read from another organisation is shown only if consent permitted every category asked and
+    each was logged as disclosed (the consent service's ``disclose``): Forbidden naming every category
+    refused, and Forbidden too for an answer that does not log each request (fail closed)."""
+    decisions = answer["decisions"]
     refused = [decision["request"]["category"] for decision in decisions if decision["decision"] != PERMIT]
     if refused:
         raise Forbidden(f"consent does not allow your organisation to see: {', '.join(refused)}")
-    return [Disclosure(request, decision["consent_id"])
-            for request, decision in zip(read.requests, decisions, strict=True)]
+    asked = [request["category"] for request in read.requests]
+    logged = [entry["category"] for entry in answer.get("disclosures", ())]
+    if len(decisions) != len(asked) or logged != asked:
+        raise Forbidden(CONSENT_UNANSWERED)
 
 
 @contextmanager

@@ -44,23 +44,31 @@ class Services:
 
 
 def read_client_data(services: Services, principal: Principal, client_id: str,
-                     categories: Collection[Category]) -> Answer:
-    """The client's team, once the read is allowed and logged.
+                     categories: Collection[Category], fetch: Callable[[], Answer] | None = None) -> Answer:
+    """The client's team, or what ``fetch`` answers, once the read is allowed and logged.
 
-    At home the read is logged as an access; elsewhere consent must permit it, and it is logged as a
-    disclosure.
+    Two calls in turn, and nothing remembered between requests, so that a member removed or a
+    consent withdrawn is in force for the very next read: the team, which says whether the caller
+    may read at all; then one call to consent that logs the read, at home as accesses, elsewhere as
+    disclosures that consent decides and logs in one transaction, refusing the read unless it permits
+    every category. ``fetch`` (the page's own data) is asked beside that call and shown only if the
+    read is allowed.
     """
     team = services.team.get_team(client_id=client_id)
     read = rules.read(principal, team, categories)
-    if read.at_home:
-        for request in read.requests:
-            services.consent.record_access(client_id=client_id, **request)
+    requests = list(read.requests)
+
+    def log_the_read() -> None:
+        if read.at_home:
+            services.consent.record_accesses(client_id=client_id, requests=requests)
+        else:
+            rules.require_disclosed(read, services.consent.disclose(client_id=client_id, requests=requests))
+
+    if fetch is None:
+        log_the_read()
         return team
-    decisions = services.consent.check_many(client_id=client_id, requests=list(read.requests))["decisions"]
-    for disclosure in rules.disclosures(read, decisions):
-        services.consent.record_disclosure(client_id=client_id, consent_id=disclosure.consent_id,
-                                           **disclosure.request)
-    return team
+    _, answer = services.together(log_the_read, fetch)
+    return answer
 
 
 def my_clients(services: Services, principal: Principal) -> Answer:
@@ -87,8 +95,8 @@ def find_client(services: Services, principal: Principal, query: dict[str, Any])
 
 
 def get_client(services: Services, principal: Principal, client_id: str) -> Answer:
-    read_client_data(services, principal, client_id, rules.CLIENT_PAGE)
-    return services.team.get_client(client_id=client_id)
+    return read_client_data(services, principal, client_id, rules.CLIENT_PAGE,
+                            fetch=lambda: services.team.get_client(client_id=client_id))
 
 
 def reveal_identity_code(services: Services, principal: Principal, client_id: str,
@@ -111,8 +119,10 @@ def get_team(services: Services, principal: Principal, client_id: str) -> Answer
 
 
 def client_referrals(services: Services, principal: Principal, client_id: str) -> Answer:
-    read_client_data(services, principal, client_id, rules.CLIENT_PAGE)
-    return services.referral.referrals_of_client(client_id=client_id, organisation=principal.organisation)
+    return read_client_data(
+        services, principal, client_id, rules.CLIENT_PAGE,
+        fetch=lambda: services.referral.referrals_of_client(client_id=client_id,
+                                                            organisation=principal.organisation))
 
 
 # -- consents and denials: the client's key worker's --------------------------------------

@@ -33,7 +33,7 @@ def door():
     ports = Services(
         team=FakeService(get_team=TEAM, get_client={"id": "c-1", "name": "Maija"},
                          register_client=lambda **kw: {"id": "c-2", "name": kw["name"]}),
-        consent=FakeService(record_access={}), referral=FakeService(change_status={}), notify=FakeService())
+        consent=FakeService(record_accesses={}), referral=FakeService(change_status={}), notify=FakeService())
 
     class Door(GatewayService):
         services = ports
@@ -52,7 +52,7 @@ def answered(response, status):
 def test_a_key_worker_gets_the_client_as_json(door):
     assert answered(door.get_client(request(authorization=token()), client_id="c-1"), 200) == {
         "id": "c-1", "name": "Maija"}
-    assert [method for method, _ in door.services.consent.calls] == ["record_access"]
+    assert [method for method, _ in door.services.consent.calls] == ["record_accesses"]
 
 
 def test_no_token_is_a_401_problem_that_names_the_bearer_scheme(door):

@@ -175,26 +175,45 @@ def test_someone_outside_the_team_may_not_read_even_in_the_teams_organisation():
         rules.read(OUTSIDER, team(member()), rules.CLIENT_PAGE)
 
 
-def test_a_member_from_another_organisation_with_consent_is_disclosed_each_category_under_its_consent():
+def disclosed(*decisions, logged=None):
+    """The consent service's answer to ``disclose``: a disclosure logged for each decision if all permit."""
+    if logged is None:
+        logged = [] if any(d["decision"] != "permit" for d in decisions) else [
+            {"kind": "disclosure", "category": d["request"]["category"], "consent_id": d["consent_id"]}
+            for d in decisions]
+    return {"decisions": list(decisions), "disclosures": logged}
+
+
+def test_a_member_from_another_organisation_with_consent_for_every_category_is_shown_the_read():
     read = rules.read(NGO_WORKER, team(member()), (Category.BASIC, Category.TEAM))
-    permitted = rules.disclosures(read, [decision("basic", consent_id="c-9"),
-                                         decision("team", consent_id="c-8")])
-    assert [(d.request["category"], d.consent_id) for d in permitted] == [("basic", "c-9"), ("team", "c-8")]
-    assert [d.request for d in permitted] == list(read.requests)
+    rules.require_disclosed(read, disclosed(decision("basic", consent_id="c-9"),
+                                            decision("team", consent_id="c-8")))
 
 
 def test_a_member_from_another_organisation_without_consent_is_refused():
     read = rules.read(NGO_WORKER, team(member()), rules.CLIENT_PAGE)
     with pytest.raises(Forbidden, match="consent does not allow your organisation to see: basic"):
-        rules.disclosures(read, [decision("basic", "deny")])
+        rules.require_disclosed(read, disclosed(decision("basic", "deny")))
 
 
 def test_a_read_consent_permits_only_in_part_is_refused_naming_every_category_refused():
     read = rules.read(NGO_WORKER, team(member()), rules.TEAM_PAGE)
     with pytest.raises(Forbidden, match="see: team$"):
-        rules.disclosures(read, [decision("basic"), decision("team", "deny")])
+        rules.require_disclosed(read, disclosed(decision("basic"), decision("team", "deny")))
     with pytest.raises(Forbidden, match="see: basic, team$"):
-        rules.disclosures(read, [decision("basic", "deny"), decision("team", "deny")])
+        rules.require_disclosed(read, disclosed(decision("basic", "deny"), decision("team", "deny")))
+
+
+@pytest.mark.parametrize("answer", [
+    {"decisions": [], "disclosures": [], "decision": "deny", "reason": "malformed_request"},
+    disclosed(decision("basic"), decision("team"), logged=[]),
+    disclosed(decision("basic"), decision("team"), logged=[{"category": "basic"}]),
+    disclosed(decision("basic"), logged=[{"category": "basic"}]),
+], ids=["malformed", "nothing logged", "one of two logged", "one of two decided"])
+def test_a_read_not_logged_as_disclosed_for_every_category_is_refused(answer):
+    read = rules.read(NGO_WORKER, team(member()), rules.TEAM_PAGE)
+    with pytest.raises(Forbidden, match="nothing is shown"):
+        rules.require_disclosed(read, answer)
 
 
 def test_a_client_the_caller_may_not_see_is_answered_as_unknown():

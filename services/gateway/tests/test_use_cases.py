@@ -18,11 +18,14 @@ TEAM = {"id": "t-1", "client_id": "c-1", "status": "active", "organisation": COU
 CLIENT = {"id": "c-1", "name": "Maija", "registered_by": "sw-1001"}
 
 
-def check_many(verdict):
+def disclose(verdict):
+    """The consent service's ``disclose``: each request decided; all logged as disclosed if all permit."""
     def answer(client_id, requests):
-        return {"decisions": [{"request": request, "decision": verdict,
-                               "consent_id": "consent-1" if verdict == "permit" else None}
-                              for request in requests]}
+        decisions = [{"request": request, "decision": verdict,
+                      "consent_id": "consent-1" if verdict == "permit" else None} for request in requests]
+        disclosures = [{"kind": "disclosure", "category": request["category"], "consent_id": "consent-1"}
+                       for request in requests] if verdict == "permit" else []
+        return {"decisions": decisions, "disclosures": disclosures}
     return answer
 
 
@@ -30,46 +33,111 @@ def echo(**kwargs):
     return kwargs
 
 
-def services(verdict="permit", consents=(), denials=()):
+def services(verdict="permit", consents=(), denials=(), together=use_cases.one_after_another):
     return Services(
         team=FakeService(get_team=TEAM, get_client=CLIENT, find_client=CLIENT, create_team=echo,
                          change_team_status=echo, reveal_personal_identity_code=echo,
                          identity_code_reveals=[]),
-        consent=FakeService(record_access={}, record_disclosure={}, check_many=check_many(verdict),
+        consent=FakeService(record_access={}, record_accesses={}, disclose=disclose(verdict),
                             list_consents={"consents": list(consents), "denials": list(denials)},
                             withdraw=echo, lift_denial=echo, grant=echo),
         referral=FakeService(create_referral=echo, change_status=echo, referrals_of_client=[]),
-        notify=FakeService())
+        notify=FakeService(), together=together)
 
 
 def methods(service):
     return [method for method, _ in service.calls]
 
 
-def test_the_key_worker_reads_the_client_and_the_read_is_logged_as_access():
+def rpcs(ports):
+    """Every call a request made to the services behind the gateway, in order, by service."""
+    return [(name, method) for name in ("team", "consent", "referral", "notify")
+            for method in methods(getattr(ports, name))]
+
+
+class Together:
+    """``Services.together`` that remembers which calls were asked at once."""
+
+    def __init__(self):
+        self.batches = []
+
+    def __call__(self, *calls):
+        self.batches.append(len(calls))
+        return use_cases.one_after_another(*calls)
+
+
+def test_the_key_worker_reads_the_team_in_two_calls_and_the_read_is_logged_as_access():
     ports = services()
-    assert use_cases.get_client(ports, KEY_WORKER, "c-1") == CLIENT
-    assert methods(ports.consent) == ["record_access"]
-    assert ports.consent.calls[0][1] == {"client_id": "c-1", "organisation": COUNTY,
-                                         "professional": "sw-1001", "category": "basic",
-                                         "purpose": "team_coordination"}
+    assert use_cases.get_team(ports, KEY_WORKER, "c-1") == TEAM
+    # Before: the team, then one record_access for each category (three calls).
+    assert rpcs(ports) == [("team", "get_team"), ("consent", "record_accesses")]
+    asked = {"organisation": COUNTY, "professional": "sw-1001", "purpose": "team_coordination"}
+    assert ports.consent.calls[0][1] == {"client_id": "c-1", "requests": [
+        asked | {"category": "basic"}, asked | {"category": "team"}]}
 
 
-def test_a_member_from_another_organisation_reads_with_consent_and_it_is_logged_as_disclosure():
+def test_a_member_from_another_organisation_reads_the_team_in_two_calls_logged_as_disclosures():
     ports = services("permit")
-    team = use_cases.get_team(ports, NGO_WORKER, "c-1")
-    assert team == TEAM
-    assert methods(ports.consent) == ["check_many", "record_disclosure", "record_disclosure"]
-    assert [(kw["category"], kw["consent_id"]) for _, kw in ports.consent.calls[1:]] == [
-        ("basic", "consent-1"), ("team", "consent-1")]
+    assert use_cases.get_team(ports, NGO_WORKER, "c-1") == TEAM
+    # Before: the team, check_many, then one record_disclosure for each category (four calls).
+    assert rpcs(ports) == [("team", "get_team"), ("consent", "disclose")]
+    assert [r["category"] for r in ports.consent.calls[0][1]["requests"]] == ["basic", "team"]
 
 
-def test_a_member_from_another_organisation_without_consent_sees_nothing_and_nothing_is_logged():
+def test_the_client_is_asked_for_beside_the_log_of_the_read_not_after_it():
+    together = Together()
+    ports = services(together=together)
+    assert use_cases.get_client(ports, KEY_WORKER, "c-1") == CLIENT
+    assert rpcs(ports) == [("team", "get_team"), ("team", "get_client"), ("consent", "record_accesses")]
+    assert together.batches == [2]
+    assert ports.consent.calls[0][1]["requests"][0]["category"] == "basic"
+
+
+def test_the_clients_referrals_are_asked_for_beside_the_log_of_the_read():
+    together = Together()
+    ports = services(together=together)
+    assert use_cases.client_referrals(ports, NGO_WORKER, "c-1") == []
+    assert rpcs(ports) == [("team", "get_team"), ("consent", "disclose"),
+                           ("referral", "referrals_of_client")]
+    assert together.batches == [2]
+
+
+def test_a_member_from_another_organisation_without_consent_sees_nothing():
     ports = services("deny")
     with pytest.raises(Forbidden, match="consent does not allow"):
         use_cases.get_client(ports, NGO_WORKER, "c-1")
-    assert methods(ports.consent) == ["check_many"]
-    assert "get_client" not in methods(ports.team)
+    with pytest.raises(Forbidden, match="consent does not allow"):
+        use_cases.get_team(ports, NGO_WORKER, "c-1")
+    assert "record_disclosure" not in methods(ports.consent)
+
+
+def test_an_outsider_is_refused_before_consent_is_asked_or_anything_logged():
+    ports = services()
+    for read in (use_cases.get_team, use_cases.get_client, use_cases.client_referrals):
+        with pytest.raises(Forbidden):
+            read(ports, OUTSIDER, "c-1")
+    assert ports.consent.calls == [] and ports.referral.calls == []
+    assert set(methods(ports.team)) == {"get_team"}
+
+
+def test_each_read_asks_the_team_and_consent_afresh_so_a_removal_or_withdrawal_holds_at_once():
+    team = {**TEAM, "members": [dict(TEAM["members"][0])]}
+    verdict = {"now": "permit"}
+    ports = Services(team=FakeService(get_team=lambda client_id: team),
+                     consent=FakeService(disclose=lambda **kw: disclose(verdict["now"])(**kw)),
+                     referral=FakeService(), notify=FakeService())
+    assert use_cases.get_team(ports, NGO_WORKER, "c-1") == team
+
+    verdict["now"] = "deny"  # the consent is withdrawn
+    with pytest.raises(Forbidden, match="consent does not allow"):
+        use_cases.get_team(ports, NGO_WORKER, "c-1")
+
+    verdict["now"] = "permit"
+    team["members"][0]["status"] = "removed"  # the member is removed
+    with pytest.raises(Forbidden, match="only an active member"):
+        use_cases.get_team(ports, NGO_WORKER, "c-1")
+    assert methods(ports.team) == ["get_team"] * 3
+    assert methods(ports.consent) == ["disclose"] * 2
 
 
 def test_an_outsider_searching_by_identity_code_is_told_there_is_no_such_client():

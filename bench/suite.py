@@ -32,7 +32,8 @@ own vhost, state directory and free ports; no demo seed):
   (``http_load.py``), beside ``GET /health/live`` on the same gateway;
 * referral send (``change_status`` to ``requested``) to the partner consumer's
   receipt (``partner_receiver.py``) at a steady rate (100 referrals/s for 60 s;
-  each referral is created as a draft just before it is sent).
+  each referral is created as a draft just before it is sent, for the client the
+  gateway read uses), beside the same one referral at a time.
 
 Writes ``var/bench/suite.json``, ``var/bench/suite.md`` (the table) and
 ``var/bench/check_latency.png`` (check latency against offered load), and prints
@@ -49,6 +50,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -399,6 +401,9 @@ def consent_stage(plan: Plan, amqp_uri: str, database_url: str, workdir: Path) -
             if step["p50_ms"] > 1000 or step["achieved_per_s"] < 0.8 * rate:
                 break  # saturated: higher rates only queue longer
         results["check_open_loop"] = steps
+        noop_pool += proxies(stack, amqp_uri, "bench_noop", len(pool) - len(noop_pool))
+        results["noop_open_loop"] = [open_loop(noop_pool, lambda p: p.check(**CHECK), step["offered_per_s"],
+                                               plan.step_s) for step in steps]
 
         for label, total in (("small", plan.small_store), ("large", plan.large_store)):
             say(f"bench: check with {total:,} stored consents (bulk load)")
@@ -479,7 +484,7 @@ def http_load(url: str, token: str | None, seconds: float) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
-def referral_stage(plan: Plan, amqp_uri: str, workdir: Path) -> dict[str, Any]:
+def referral_stage(plan: Plan, amqp_uri: str, workdir: Path, client_id: str) -> dict[str, Any]:
     received = workdir / "partner.txt"
     receiver_log = workdir / "partner.log"
     with ExitStack() as stack:
@@ -491,7 +496,6 @@ def referral_stage(plan: Plan, amqp_uri: str, workdir: Path) -> dict[str, Any]:
                 raise cc.BenchError(f"the partner receiver did not start:\n{cc.tail(receiver_log)}")
             eventlet.sleep(0.1)
         consent = proxies(stack, amqp_uri, "consent", 1)[0]
-        client_id = str(uuid.uuid4())
         grant(consent, client_id, organisation=NGO, categories=("basic",), purposes=("referral",))
         pool = proxies(stack, amqp_uri, "referral", 32)
         sent_at: dict[str, float] = {}
@@ -579,7 +583,7 @@ def system_stage(plan: Plan, amqp_uri: str, urls: dict[str, str], workdir: Path)
 
         say(f"bench: referral send to the partner's receipt at {plan.referral_rate}/s "
             f"for {plan.referral_s:.0f} s")
-        results["referral"] = referral_stage(plan, amqp_uri, workdir)
+        results["referral"] = referral_stage(plan, amqp_uri, workdir, client_id)
     return results
 
 
@@ -590,17 +594,17 @@ def rows(c: dict[str, Any], s: dict[str, Any]) -> list[Row]:
     out: list[Row] = []
     chk, noop, raw = c["check"], c["noop"], c["raw"]
 
-    def beside(key: str, digits: int = 1) -> str:
-        return f"do-nothing nameko {noop[key]:.{digits}f}; raw kombu {raw[key]:.{digits}f}"
+    def beside(key: str, digits: int = 1, unit: str = " ms") -> str:
+        return f"do-nothing nameko {noop[key]:.{digits}f}{unit}; raw kombu {raw[key]:.{digits}f}{unit}"
 
-    out.append(Row("check sequential p50", chk["seq_p50_ms"], "ms", beside("seq_p50_ms") + " ms"))
+    out.append(Row("check sequential p50", chk["seq_p50_ms"], "ms", beside("seq_p50_ms")))
     out.append(meet(Row("check p50 / do-nothing nameko p50", chk["seq_p50_ms"] / noop["seq_p50_ms"], "x",
                         target="at most 1.5x"), 1.5, most=True))
-    out.append(Row("check sequential p99", chk["seq_p99_ms"], "ms", beside("seq_p99_ms") + " ms"))
+    out.append(Row("check sequential p99", chk["seq_p99_ms"], "ms", beside("seq_p99_ms")))
     out.append(Row("check sequential calls/s", chk["seq_calls_per_s"], "calls/s",
-                   beside("seq_calls_per_s", 0)))
+                   beside("seq_calls_per_s", 0, "/s")))
     out.append(Row("check, 16 callers: calls/s", chk["conc_calls_per_s"], "calls/s",
-                   beside("conc_calls_per_s", 0)))
+                   beside("conc_calls_per_s", 0, "/s")))
     out.append(meet(Row("check, 16 callers / sequential calls/s",
                         chk["conc_calls_per_s"] / chk["seq_calls_per_s"], "x", target="at least 2.5x"),
                     2.5, most=False))
@@ -663,11 +667,12 @@ def markdown(table: list[Row], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def chart(steps: list[dict[str, float]], noop_p50: float, path: Path, title: str) -> bool:
+def chart(steps: list[dict[str, float]], noop: list[dict[str, float]], path: Path, title: str) -> bool:
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import NullFormatter
     except ImportError:
         say("bench: matplotlib is not installed (make install): no chart")
         return False
@@ -675,10 +680,14 @@ def chart(steps: list[dict[str, float]], noop_p50: float, path: Path, title: str
     figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
     axes.plot(offered, [step["p50_ms"] for step in steps], marker="o", label="check p50")
     axes.plot(offered, [step["p99_ms"] for step in steps], marker="s", label="check p99")
-    axes.axhline(noop_p50, color="grey", linestyle="--", label="do-nothing nameko RPC p50 (sequential)")
+    axes.plot(offered, [step["p50_ms"] for step in noop], color="grey", linestyle="--", marker=".",
+              label="do-nothing nameko RPC p50, same loads")
+    axes.plot(offered, [step["p99_ms"] for step in noop], color="grey", linestyle=":", marker=".",
+              label="do-nothing nameko RPC p99, same loads")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xticks(offered, [str(rate) for rate in offered])
+    axes.xaxis.set_minor_formatter(NullFormatter())
     axes.set_xlabel("offered load, check calls/s (open loop)")
     axes.set_ylabel("latency from when the call was due, ms")
     axes.set_title(title, fontsize=10)
@@ -697,6 +706,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         default=os.environ.get("BENCH_QUICK", "") not in ("", "0"),
                         help="a short run to try the suite (also BENCH_QUICK=1)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary directory (the services' logs and SQLite files)")
     parser.add_argument("--skip-system", action="store_true", help="only the consent service's figures")
     parser.add_argument("--amqp-uri", default=os.environ.get("TIIMI_AMQP_URI", tiimi_config.DEFAULT_AMQP_URI))
     parser.add_argument("--output-dir", type=Path, default=REPO / "var" / "bench")
@@ -717,8 +728,8 @@ def run(args: argparse.Namespace) -> int:
     plan = QUICK if args.quick else Plan()
     started = time.monotonic()
     load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="tiimi-bench-") as tmp:
-        workdir = Path(tmp)
+    workdir = Path(tempfile.mkdtemp(prefix="tiimi-bench-"))
+    try:
         with databases(workdir, SYSTEM + ("bench",)) as (kind, urls):
             say(f"bench: {'quick' if args.quick else 'full'} run, database {kind}, load average "
                 f"{load_before[0]:.1f} on {os.cpu_count()} cores")
@@ -729,6 +740,11 @@ def run(args: argparse.Namespace) -> int:
             if not args.skip_system:
                 with vhost(args.amqp_uri) as amqp_uri:
                     system_figures = system_stage(plan, amqp_uri, {s: urls[s] for s in SYSTEM}, workdir)
+    finally:
+        if args.keep:
+            say(f"bench: the services' logs and state are kept in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
     load_after = os.getloadavg()
     table = rows(consent, system_figures)
     header = (f"`make bench`{' (quick)' if args.quick else ''}, {kind}, "
@@ -740,7 +756,7 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     suffix = "" if kind == "sqlite" else f"-{kind}"
     (out / f"suite{suffix}.md").write_text(text)
-    drawn = chart(consent["check_open_loop"], consent["noop"]["seq_p50_ms"],
+    drawn = chart(consent["check_open_loop"], consent["noop_open_loop"],
                   out / f"check_latency{suffix}.png",
                   f"consent.check latency against offered load ({kind}, {os.cpu_count()} cores, "
                   f"load {load_before[0]:.1f})")

@@ -32,20 +32,50 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+def fixed(value: str) -> sa.BindParameter[str]:
+    """A value written into the SQL itself rather than bound.
+
+    A partial index serves a query only where the planner can see that the query's
+    condition implies the index's. SQLite cannot see it through bound values in an
+    ``IN`` list, so a condition shared by an index and its query uses these.
+    """
+    return sa.literal(value, literal_execute=True)
+
+
+def unpublished(table: sa.Table) -> sa.ColumnElement[bool]:
+    """The outbox rows the relay still has to publish: its index and its query both use this."""
+    return table.c.published_at.is_(None)
+
+
+def pending_index_name(name: str) -> str:
+    """The name of an outbox's index of unpublished rows (``outbox``: ``ix_outbox_pending``)."""
+    return f"ix_{name}_pending"
+
+
 def outbox_table(metadata: sa.MetaData, name: str = "outbox") -> sa.Table:
-    """An outbox table: the kernel's own, or another a service relays elsewhere."""
-    return sa.Table(
+    """An outbox table: the kernel's own, or another a service relays elsewhere.
+
+    Published rows stay (they are the record of what went out), so the table only
+    grows; the relay reads it through a partial index of the unpublished rows in
+    order, which stays as small as the backlog however many rows are kept.
+    """
+    table = sa.Table(
         name, metadata,
         sa.Column("position", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),
         sa.Column("event_type", sa.String(100), nullable=False),
         sa.Column("envelope", sa.JSON, nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("published_at", UTCDateTime(), nullable=True, index=True),
+        sa.Column("published_at", UTCDateTime(), nullable=True),
         sa.Column("attempts", sa.Integer, nullable=False, default=0),
         sa.Column("last_error", sa.String(500), nullable=True),
         extend_existing=True,
     )
+    if not any(index.name == pending_index_name(name) for index in table.indexes):
+        pending = unpublished(table)
+        sa.Index(pending_index_name(name), table.c.position,
+                 postgresql_where=pending, sqlite_where=pending)
+    return table
 
 
 def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from consent.rules import ConsentTerms, DenialTerms
+from consent.rules import ConsentStatus, ConsentTerms, DenialTerms
 from tiimi_shared.database import UTCDateTime, kernel_tables
 
 
@@ -59,6 +59,14 @@ class Consent(Base):
             "professionals": list(self.professionals), "categories": list(self.categories),
             "purposes": list(self.purposes),
         }
+
+
+# The consents the expiry sweep watches: active ones that have an end. Expired, withdrawn
+# and open-ended consents are not in its index, so the sweep reads only those whose end has
+# come, however many consents are kept. The sweep's query uses this same condition.
+ACTIVE_WITH_END = sa.and_(Consent.status == ConsentStatus.ACTIVE.value, Consent.valid_until.is_not(None))
+sa.Index("ix_consents_due_to_expire", Consent.valid_until,
+         postgresql_where=ACTIVE_WITH_END, sqlite_where=ACTIVE_WITH_END)
 
 
 class ConsentHistory(Base):

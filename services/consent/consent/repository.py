@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from consent import ledger
-from consent.models import DISCLOSURE_LOG, Consent, ConsentHistory, Denial, DisclosureHead
+from consent.models import ACTIVE_WITH_END, DISCLOSURE_LOG, Consent, ConsentHistory, Denial, DisclosureHead
 from consent.rules import ClientTerms, ConsentAction, ConsentStatus, ConsentTerms, DenialTerms
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
@@ -51,8 +51,8 @@ class Consents:
     def due_to_expire(self, now: datetime) -> list[Consent]:
         return list(self.session.scalars(
             sa.select(Consent)
-            .where(Consent.status == ConsentStatus.ACTIVE, Consent.valid_until.is_not(None),
-                   Consent.valid_until <= now)
+            # Through ix_consents_due_to_expire: the index's own condition, then its key.
+            .where(ACTIVE_WITH_END, Consent.valid_until <= now)
             # Each expiry adds to the consent's history: load them all in one more query.
             .options(selectinload(Consent.history))
             .with_for_update(skip_locked=True)))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from notify import rules
 from tiimi_shared.database import UTCDateTime, kernel_tables
+from tiimi_shared.tables import fixed
 
 
 class Base(DeclarativeBase):
@@ -94,6 +95,19 @@ class Delivery(Base):
         self.attempts, self.next_attempt_at, self.lease_until = (
             state.attempts, state.next_attempt_at, state.lease_until)
         self.sent_at, self.last_error = state.sent_at, state.last_error
+
+
+# The delivery sweep's two lists: deliveries waiting for their next attempt, and deliveries
+# a sender has claimed (their lease runs out if it stops). Sent and dead deliveries, nearly
+# all of them in time, are in neither index, so the sweep reads only what is due however many
+# deliveries are kept. Its query is the OR of these two conditions, each with its time
+# (see ``Deliveries.due``). The statuses are written into the SQL (``fixed``): SQLite does
+# not match a partial index through bound values in an IN list.
+WAITING_FOR_ATTEMPT = Delivery.status.in_([fixed(status.value) for status in rules.WAITING])
+CLAIMED = Delivery.status == rules.DeliveryStatus.SENDING.value
+sa.Index("ix_deliveries_waiting", Delivery.next_attempt_at,
+         postgresql_where=WAITING_FOR_ATTEMPT, sqlite_where=WAITING_FOR_ATTEMPT)
+sa.Index("ix_deliveries_claimed", Delivery.lease_until, postgresql_where=CLAIMED, sqlite_where=CLAIMED)
 
 
 class Attempt(Base):

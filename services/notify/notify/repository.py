@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from notify.models import Attempt, Delivery, PartnerWebhook, Recipient
+from notify.models import CLAIMED, WAITING_FOR_ATTEMPT, Attempt, Delivery, PartnerWebhook, Recipient
 from notify.ports import StoredConcurrently
-from notify.rules import WAITING, Channel, DeliveryStatus
+from notify.rules import Channel
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
 
@@ -58,9 +58,10 @@ class Deliveries:
 
     def due(self, now: datetime, limit: int) -> list[Delivery]:
         """As ``rules.is_due`` decides, oldest first; rows another sender has locked are skipped."""
+        # Each arm is its partial index's condition and key (ix_deliveries_waiting, _claimed).
         return list(self.session.scalars(sa.select(Delivery).where(sa.or_(
-            sa.and_(Delivery.status.in_([s.value for s in WAITING]), Delivery.next_attempt_at <= now),
-            sa.and_(Delivery.status == DeliveryStatus.SENDING.value, Delivery.lease_until <= now),
+            sa.and_(WAITING_FOR_ATTEMPT, Delivery.next_attempt_at <= now),
+            sa.and_(CLAIMED, Delivery.lease_until <= now),
         )).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit).with_for_update(skip_locked=True)))
 
     def inbox(self, recipient_id: str, unread_only: bool, limit: int) -> list[Delivery]:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tiimi_shared.database import UTCDateTime, kernel_tables, outbox_table
+from tiimi_shared.vocabulary import ReferralStatus
 
 
 class Base(DeclarativeBase):
@@ -43,6 +44,19 @@ class Referral(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# The deadline sweep's list: referrals still waiting for an answer whose reminder or whose
+# escalation has not been made yet, keyed by accept_by (escalate_by always comes after it,
+# see ``rules.escalation_deadline``). Answered and escalated referrals are not in it, so the
+# sweep reads only what is due or nearly so, however many referrals are kept. One index with
+# an ordered key, not one per deadline: PostgreSQL took the status index over two such
+# indexes, misjudging how many waiting referrals are past accept_by (it counts answered
+# ones). The sweep's query uses this same condition (see ``Referrals.waiting_past``).
+AWAITING_CHASE = sa.and_(Referral.status == ReferralStatus.REQUESTED.value,
+                         sa.or_(Referral.reminded_at.is_(None), Referral.escalated_at.is_(None)))
+sa.Index("ix_referrals_awaiting_chase", Referral.accept_by,
+         postgresql_where=AWAITING_CHASE, sqlite_where=AWAITING_CHASE)
 
 
 class Step(Base):

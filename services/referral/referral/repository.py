@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from referral import partner
-from referral.models import PARTNER_OUTBOX, KeyWorker, Referral, Step
+from referral.models import AWAITING_CHASE, PARTNER_OUTBOX, KeyWorker, Referral, Step
 from referral.rules import ANSWERS, OPEN
 from tiimi_shared.database import ExtraOutbox, UnitOfWork
 from tiimi_shared.errors import NotFound
@@ -56,10 +56,12 @@ class Referrals:
 
     def waiting_past(self, now: datetime) -> list[Referral]:
         """Sent and not yet accepted, with a deadline passed and not yet acted on."""
+        # Through ix_referrals_awaiting_chase: its condition, then its key. A referral past
+        # escalate_by is past accept_by too (escalate_by comes after), so none is left out.
         return list(self.session.scalars(sa.select(Referral).where(
-            Referral.status == ReferralStatus.REQUESTED.value,
-            sa.or_(sa.and_(Referral.accept_by <= now, Referral.reminded_at.is_(None)),
-                   sa.and_(Referral.escalate_by <= now, Referral.escalated_at.is_(None))),
+            AWAITING_CHASE, Referral.accept_by <= now,
+            sa.or_(sa.and_(Referral.reminded_at.is_(None), Referral.accept_by <= now),
+                   sa.and_(Referral.escalated_at.is_(None), Referral.escalate_by <= now)),
         ).order_by(Referral.accept_by, Referral.id).with_for_update(skip_locked=True)))
 
     def open_to(self, client_id: str, organisation: str | None) -> list[Referral]:

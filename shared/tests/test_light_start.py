@@ -23,6 +23,7 @@ NOT_AT_RUN = {
     "pygments": "rich's syntax highlighting",
     "better_exceptions": "structlog's console renderer",
     "colorama": "structlog's console renderer",
+    "dns": "eventlet's own resolver (tiimi_shared.green resolves in native threads)",
 }
 
 _PROBE = """
@@ -51,9 +52,27 @@ def test_run_imports_no_migration_tool_and_no_console_prettifier(service: str) -
     assert not set(seen["hidden"]) & set(NOT_AT_RUN), seen["hidden"]
 
 
+@pytest.mark.parametrize("service", ("consent", "referral", "notify"))
+def test_services_that_encrypt_nothing_run_without_cryptography(service: str) -> None:
+    # It came with eventlet's resolver, for DNSSEC; team (identity codes) and the
+    # gateway (tokens) bring it for their own use.
+    assert "cryptography" not in _imported_by_run(service)["loaded"]
+
+
 def test_the_gateway_runs_without_a_database_layer() -> None:
     # The gateway keeps no database: SQLAlchemy came only with the migration helpers.
     assert "sqlalchemy" not in _imported_by_run("gateway")["loaded"]
+
+
+def test_readiness_of_a_service_without_a_database_loads_no_database_layer() -> None:
+    probe = (
+        "import sys, types; import gateway.__main__; from tiimi_shared.operations import Operations\n"
+        "ops = Operations(); ops.container = types.SimpleNamespace(dependencies=[])\n"
+        "print(ops._database(), 'sqlalchemy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", probe], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.strip() == "None False", done.stderr
 
 
 def test_migrations_still_load_alembic_when_asked() -> None:

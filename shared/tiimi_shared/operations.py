@@ -13,6 +13,7 @@ containers use ``0.0.0.0:9000``), serves on that address:
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Iterable
 from types import TracebackType
@@ -82,9 +83,12 @@ class Operations(DependencyProvider):
     # -- the HTTP side ------------------------------------------------------------
 
     def _database(self) -> Database | None:
-        from tiimi_shared.database import Database
-
-        return next((e for e in self.container.dependencies if isinstance(e, Database)), None)
+        # A service with a database imported the module to declare it; one without
+        # (the gateway) must not load it, and SQLAlchemy with it, to answer readiness.
+        module = sys.modules.get("tiimi_shared.database")
+        if module is None:
+            return None
+        return next((e for e in self.container.dependencies if isinstance(e, module.Database)), None)
 
     def ready(self) -> tuple[bool, dict[str, str | bool]]:
         checks: dict[str, str | bool] = {}

@@ -79,7 +79,7 @@ class Delivery(Base):
     context: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(10), index=True)
     attempts: Mapped[int] = mapped_column(sa.Integer)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # ix_deliveries_waiting
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

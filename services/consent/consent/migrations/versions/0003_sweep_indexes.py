@@ -3,7 +3,8 @@
 ``ix_consents_due_to_expire`` holds only active consents that have an end, keyed by the
 end; ``ix_outbox_pending`` only the outbox rows not yet published, in order. Each sweep
 then costs what is due, not what is kept. The outbox's full index on ``published_at``
-goes: the relay never read through it, and every publish had to update it.
+goes: the new one holds only the backlog, in the relay's order, where the full one held
+every row and every publish had to update it.
 
 A database made from nothing already has the outbox's new index (the first revision makes
 the kernel tables as the kernel now defines them), so that part is written to be a no-op

@@ -1,11 +1,11 @@
 """The deadline sweep and both outbox relays read through partial indexes.
 
 ``ix_referrals_awaiting_chase`` holds the referrals still waiting for an answer whose
-reminder or escalation has not been made yet, keyed by ``accept_by``. ``ix_outbox_pending``
-and ``ix_partner_outbox_pending`` hold only the rows not yet published, in order. Each
-sweep then costs what is due, not what is kept. The outboxes' full indexes on
-``published_at`` go: the relays never read through them, and every publish had to update
-them.
+reminder or escalation has not been made yet, keyed by ``accept_by``.
+``ix_outbox_pending`` and ``ix_partner_outbox_pending`` hold only the rows not yet
+published, in order. Each sweep then costs what is due, not what is kept. The outboxes'
+full indexes on ``published_at`` go: the new ones hold only the backlog, in the relays'
+order, where the full ones held every row and every publish had to update them.
 
 A database made from nothing already has the outboxes' new indexes (the first revision
 makes them as the kernel now defines them), so that part is written to be a no-op there.

@@ -2,7 +2,8 @@
 
 ``ix_outbox_pending`` holds only the unpublished rows, in order, so the relay costs what
 the backlog costs, not what the whole outbox does. The full index on ``published_at``
-goes: the relay never read through it, and every publish had to update it.
+goes: the new one holds only the backlog, in the relay's order, where the full one held
+every row and every publish had to update it.
 
 A database made from nothing already has the new index (the first revision makes the
 kernel tables as the kernel now defines them), so this revision is a no-op there.

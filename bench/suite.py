@@ -132,6 +132,12 @@ class Row:
     by: str = ""
 
 
+def number(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+
+
 def meet(row: Row, limit: float, *, most: bool) -> Row:
     """Set ``met`` and how far off: ``most`` means the value may be at most ``limit``."""
     if row.value is None:
@@ -139,7 +145,8 @@ def meet(row: Row, limit: float, *, most: bool) -> Row:
     ok = row.value <= limit if most else row.value >= limit
     row.met = ok
     if not ok:
-        row.by = (f"{row.value / limit:.1f}x the limit" if most else f"{row.value / limit:.0%} of it")
+        over = f"{number(row.value - limit)} {row.unit} over, {row.value / limit:.2f}x the limit"
+        row.by = over if most else f"{row.value / limit:.0%} of it"
     return row
 
 
@@ -641,8 +648,10 @@ def rows(c: dict[str, Any], s: dict[str, Any]) -> list[Row]:
     nan = float("nan")
     out.append(meet(Row(
         f"referral send to partner receipt p99, {ref['offered_per_s']}/s", got.get("p99_ms"), "ms",
-        f"p50 {got.get('p50_ms', nan):.1f} ms; received {ref['received']} of {ref['sent']}; created and "
-        f"sent {ref['create_and_send']['achieved_per_s']:.0f}/s; one at a time: p50 "
+        f"p50 {got.get('p50_ms', nan):.1f} ms; received {ref['received']} of {ref['sent']} sent "
+        f"({ref['create_and_send']['not_started']} of {int(ref['offered_per_s'] * ref['seconds'])} due "
+        f"never started: the system fell behind); created and sent "
+        f"{ref['create_and_send']['achieved_per_s']:.0f}/s; one at a time: p50 "
         f"{alone.get('p50_ms', nan):.1f} ms, p99 {alone.get('p99_ms', nan):.1f} ms",
         "under 50 ms"), 50, most=True))
     for service, mb in s["idle_rss_mb"].items():
@@ -653,11 +662,6 @@ def rows(c: dict[str, Any], s: dict[str, Any]) -> list[Row]:
 
 
 def markdown(table: list[Row], header: str) -> str:
-    def number(value: float | None) -> str:
-        if value is None:
-            return "n/a"
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
-
     lines = [header, "", "| figure | value | baseline in the same run | target | met |",
              "|---|---|---|---|---|"]
     for row in table:

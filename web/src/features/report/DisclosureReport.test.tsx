@@ -165,6 +165,17 @@ describe("rowsOf", () => {
     ]);
   });
 
+  it("shows a referral's check and the disclosure it allowed as one event, given out", () => {
+    const check = entry(20, "2026-11-07T10:00:00Z", "decision", "basic", { purpose: "referral" });
+    const given = entry(21, "2026-11-07T10:00:01Z", "disclosure", "basic", { purpose: "referral" });
+    const otherOrganisation = entry(22, "2026-11-07T10:00:00Z", "decision", "basic", { purpose: "referral", organisation: "7654321-0" });
+    const rows = rowsOf([check, given, otherOrganisation]);
+    expect(rows.map((row) => [row.kind, row.organisation])).toEqual([
+      ["disclosure", "0123456-7"],
+      ["decision", "7654321-0"],
+    ]);
+  });
+
   it("shows an entry not yet chained into the log (no seq yet) with the others of its moment, newest first", () => {
     const unchained = { ...entry(9, "2026-11-06T10:00:00Z", "disclosure", "basic", { purpose: "referral" }), seq: null };
     const later = entry(10, "2026-11-06T10:00:00Z", "access", "team", {

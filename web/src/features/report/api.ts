@@ -41,6 +41,29 @@ export interface Row {
   categories: Category[];
 }
 
+/** How long after a consent check its disclosure is taken to be the same event (a referral's send). */
+const CHECK_THEN_DISCLOSE_MS = 60_000;
+
+/**
+ * A permitted check followed by the disclosure it allowed (a referral is checked, then sent) is one
+ * event for the client: the disclosure says it, the check would repeat it as "shown".
+ */
+function followedByItsDisclosure(check: Entry, entries: readonly Entry[]): boolean {
+  if (check.kind !== "decision") return false;
+  const checkedAt = Date.parse(check.at);
+  return entries.some(
+    (other) =>
+      other.kind === "disclosure" &&
+      other.outcome === "permit" &&
+      other.organisation === check.organisation &&
+      other.category === check.category &&
+      other.purpose === check.purpose &&
+      other.consent_id === check.consent_id &&
+      Date.parse(other.at) >= checkedAt &&
+      Date.parse(other.at) - checkedAt <= CHECK_THEN_DISCLOSE_MS,
+  );
+}
+
 /**
  * The log has one entry a category; the report shows what happened at once as one row, newest first.
  * Only what was given is reported: a refused request gave nobody anything.
@@ -50,7 +73,7 @@ export function rowsOf(entries: readonly Entry[]): Row[] {
   const placeOf = (entry: Entry) => entry.seq ?? Number.MAX_SAFE_INTEGER;
   const rows = new Map<string, { row: Row; seq: number }>();
   for (const entry of entries) {
-    if (entry.outcome !== "permit") continue;
+    if (entry.outcome !== "permit" || followedByItsDisclosure(entry, entries)) continue;
     const second = entry.at.slice(0, 19);
     const key = [second, entry.kind, entry.organisation, entry.professional, entry.purpose, entry.consent_id].join("|");
     const found = rows.get(key);

@@ -9,7 +9,8 @@ events published. The rows are made by the database itself (``generate_series``)
 For each sweep the read it sends (the repository's method, or the relay's two reads) runs
 ``--runs`` times in a transaction that is rolled back; the median is reported, as the
 caller sees it (round trips and ORM included) and as the database spends it (planning and
-execution time from ``EXPLAIN ANALYZE``, summed over the sweep's statements). Then the
+execution time from ``EXPLAIN ANALYZE``, summed over the sweep's statements). Beside them,
+the same run's floor: a transaction that only asks ``SELECT 1``. Then the
 sweep's index is dropped, the index it replaced (if any) put back, the table analysed, and
 the same read measured again: "without" is the schema before the sweep indexes.
 
@@ -195,6 +196,8 @@ def main() -> None:
                 connection.execute(sa.text(FILL[table]), {"rows": args.rows})
                 connection.exec_driver_sql(f"ANALYZE {table}")
             filled = time.perf_counter() - start
+            # The floor in the same run: a transaction that asks for nothing.
+            baseline, _ = timed(engine, lambda s: s.execute(sa.text("SELECT 1")).scalar_one(), args.runs)
             with_ms, found = timed(engine, read, args.runs)
             with_server = server_time(engine, read, args.runs)
             with_plan = plan(engine, read)
@@ -213,13 +216,15 @@ def main() -> None:
             with admin.connect() as connection:
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         assert found == found_without, (table, found, found_without)
-        results["sweeps"][table] = {"due": found, "with_index_ms": round(with_ms, 2),
+        results["sweeps"][table] = {"select_1_ms": round(baseline, 2)}
+        results["sweeps"][table] |= {"due": found, "with_index_ms": round(with_ms, 2),
                                     "without_index_ms": round(without_ms, 2),
                                     "with_index_server_ms": round(with_server, 3),
                                     "without_index_server_ms": round(without_server, 3),
                                     "fill_seconds": round(filled, 1),
                                     "plan_with": with_plan, "plan_without": without_plan}
-        print(f"{table:<11} due {found:>3}  with index {with_ms:8.2f} ms (database {with_server:7.3f})"
+        print(f"{table:<11} due {found:>3}  SELECT 1 {baseline:6.2f} ms"
+              f"  with index {with_ms:8.2f} ms (database {with_server:7.3f})"
               f"   without {without_ms:8.2f} ms (database {without_server:7.3f})", flush=True)
     out = ROOT / "var" / "bench" / "sweeps.json"
     out.parent.mkdir(parents=True, exist_ok=True)

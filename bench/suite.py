@@ -307,29 +307,45 @@ def grant(proxy: Any, client_id: str, organisation: str = ORGANISATION,
 
 
 def store_consents(database_url: str, total: int) -> float:
-    """Bring the consents table to ``total`` rows (other clients'); seconds it took."""
+    """Bring the consents table to ``total`` rows, other clients' active consents; seconds it took.
+
+    SQLite: multi-row INSERTs through SQLAlchemy Core, 10,000 rows a statement. PostgreSQL: one
+    INSERT ... SELECT over ``generate_series`` that the server fills itself (sending a million
+    rows from here would take minutes). Both on the service's own table definition.
+    """
     sys.path.insert(0, str(REPO / "services" / "consent"))
     from consent.models import Consent  # the service's own table definition, whatever it is now
     table = Consent.__table__
     engine = sa.create_engine(tiimi_config.database_url(database_url))
     started = time.monotonic()
     now = datetime.now(UTC)
+    same: dict[str, Any] = {
+        "given_by": "client", "representative_relation": None, "organisation": ORGANISATION,
+        "professionals": [], "categories": ["basic"], "purposes": ["team_coordination"],
+        "valid_from": now - timedelta(days=1), "valid_until": now + timedelta(days=365), "method": "written",
+        "recorded_by": "sw-1001", "recorded_at": now, "status": "active", "withdrawn_at": None,
+        "withdrawn_by": None, "withdrawal_reason": None, "expired_at": None}
     with engine.begin() as connection:
         have = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-    chunk = 10_000
-    for offset in range(have, total, chunk):
-        rows = [{"id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()), "given_by": "client",
-                 "representative_relation": None, "organisation": ORGANISATION, "professionals": [],
-                 "categories": ["basic"], "purposes": ["team_coordination"],
-                 "valid_from": now - timedelta(days=1), "valid_until": now + timedelta(days=365),
-                 "method": "written", "recorded_by": "sw-1001", "recorded_at": now, "status": "active",
-                 "withdrawn_at": None, "withdrawn_by": None, "withdrawal_reason": None, "expired_at": None}
-                for _ in range(min(chunk, total - offset))]
+    missing = total - have
+    if missing > 0 and engine.dialect.name == "postgresql":
+        new_id = sa.cast(sa.func.gen_random_uuid(), sa.String(36))
+        columns = {"id": new_id, "client_id": new_id} | {
+            name: sa.cast(sa.literal(value, type_=table.c[name].type), table.c[name].type)
+            for name, value in same.items()}
+        rows = sa.select(*columns.values()).select_from(sa.func.generate_series(1, missing).alias("n"))
         with engine.begin() as connection:
-            connection.execute(sa.insert(table), rows)
+            connection.execute(sa.insert(table).from_select(list(columns), rows))
+    else:
+        chunk = 10_000
+        for offset in range(0, max(0, missing), chunk):
+            batch = [{"id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()), **same}
+                     for _ in range(min(chunk, missing - offset))]
+            with engine.begin() as connection:
+                connection.execute(sa.insert(table), batch)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("ANALYZE"))
+            connection.execute(sa.text(f"ANALYZE {table.name}"))
     engine.dispose()
     return time.monotonic() - started
 

@@ -22,7 +22,8 @@ responder) and a do-nothing nameko RPC service (``noop_service.py``):
 * SQL statements per check and per ``check_many`` of 20 (timer work of the
   service during those calls, such as chaining the log, counts too);
 * ``check`` p50 with 10^3 and with 10^6 stored consents (other clients', loaded
-  in bulk with multi-row INSERTs through SQLAlchemy Core).
+  in bulk through SQLAlchemy Core: multi-row INSERTs on SQLite, one INSERT ...
+  SELECT over ``generate_series`` on PostgreSQL).
 
 Stage 2, the whole system as ``make run`` starts it (``tiimi_shared.devrun``: its
 own vhost, state directory and free ports; no demo seed):

@@ -7,7 +7,7 @@ from typing import Any
 
 import eventlet
 import pytest
-from eventlet import patcher
+from eventlet import patcher, tpool
 
 from tiimi_shared import green
 
@@ -49,3 +49,16 @@ def test_a_slow_lookup_stalls_only_the_green_thread_that_asked(monkeypatch: pyte
         worker.kill()
     # Had the lookup blocked the hub, the other green thread would not have run at all.
     assert len(ticks) >= 5, ticks
+
+
+def test_an_address_written_out_is_answered_without_the_thread_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("an address needs no lookup in a native thread")
+
+    monkeypatch.setattr(tpool, "execute", no_pool)
+    assert socket.getaddrinfo("127.0.0.1", 5672, 0, socket.SOCK_STREAM)[0][4] == ("127.0.0.1", 5672)
+    assert socket.getaddrinfo("::1", 5672, socket.AF_INET6)[0][4][:2] == ("::1", 5672)
+    assert socket.getaddrinfo(None, 5672, 0, socket.SOCK_STREAM)
+    assert socket.gethostbyname("127.0.0.1") == "127.0.0.1"
+    with pytest.raises(AssertionError):
+        socket.getaddrinfo("localhost", 5672)  # a name: looked up in a native thread

@@ -9,8 +9,10 @@ after a restart) stalls only the green thread that asked. eventlet's own
 resolver would do the same in pure Python, but it loads the whole of dnspython
 and, through its DNSSEC module, the cryptography package: some 20 MB in every
 service, for lookups made a few times in a process's life. The thread pool is
-started by the first lookup.
+started by the first lookup of a name; an address written out (127.0.0.1) is
+answered at once, as eventlet's resolver did.
 """
+import ipaddress
 import os
 import socket
 import sys
@@ -39,8 +41,26 @@ LOOKUPS = ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "getnameinfo")
 blocking: dict[str, Callable[..., Any]] = {}
 
 
+def _is_address(host: object) -> bool:
+    """An IP address written out needs no lookup (a service name for the port is read from a file)."""
+    if host is None:
+        return True
+    if not isinstance(host, str):
+        return False
+    try:
+        ipaddress.ip_address(host.partition("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
 def _in_a_thread(name: str) -> Callable[..., Any]:
+    direct = name in ("getaddrinfo", "gethostbyname")
+
     def lookup(*args: Any, **kwargs: Any) -> Any:
+        host = args[0] if args else kwargs.get("host")
+        if direct and _is_address(host):
+            return blocking[name](*args, **kwargs)
         return tpool.execute(blocking[name], *args, **kwargs)
 
     lookup.__name__ = lookup.__qualname__ = name

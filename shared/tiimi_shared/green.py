@@ -64,7 +64,7 @@ def _in_a_thread(name: str) -> Callable[..., Any]:
         return tpool.execute(blocking[name], *args, **kwargs)
 
     lookup.__name__ = lookup.__qualname__ = name
-    lookup.__doc__ = f"socket.{name}, run in a native thread so that only the caller waits."
+    lookup.__doc__ = f"socket.{name}: a name is looked up in a native thread, so that only the caller waits."
     return lookup
 
 

@@ -38,7 +38,7 @@ test("a partner sees only the referrals to their organisation, what was shared, 
   await logInAs(page, baseURL!, "/app/partner", "desk-1", "partner");
   await expect(page.getByRole("heading", { level: 1, name: "Meille tulleet lähetteet" })).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Päävalikko" });
-  await expect(nav.getByRole("link")).toHaveText(["Meille tulleet lähetteet"]);
+  await expect(nav.getByRole("link")).toHaveText(["Meille tulleet lähetteet", "Viestit"]);
   await expectAccessible(page);
 
   await page.getByRole("link", { name: "Lähete 5E5E5E5E" }).click();

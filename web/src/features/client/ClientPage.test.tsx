@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
 import { MemoryRouter, Route, Routes } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -154,13 +154,16 @@ describe("The client's page", () => {
     expect(screen.getByRole("button", { name: "1 removed member" }).getAttribute("aria-expanded")).toBe("false");
     expect(screen.getByText("Sanna Sosiaali, since Nov 10, 2026")).toBeTruthy();
     expect(screen.getByRole("list", { name: "Earlier key workers" }).textContent).toContain("Moved to another unit");
-    const asked = fetcher.mock.calls.map(([request]) => [new URL(request.url).pathname, request.headers.get("Authorization")]);
-    expect(asked.sort()).toEqual([
-      [`/clients/${CLIENT_ID}`, "Bearer a-token"],
-      [`/clients/${CLIENT_ID}/consents`, "Bearer a-token"],
-      [`/clients/${CLIENT_ID}/referrals`, "Bearer a-token"],
-      [`/clients/${CLIENT_ID}/team`, "Bearer a-token"],
-    ]);
+    // The sections under the team ask for their own data once they are on the page.
+    await waitFor(() => {
+      const asked = fetcher.mock.calls.map(([request]) => [new URL(request.url).pathname, request.headers.get("Authorization")]);
+      expect(asked.sort()).toEqual([
+        [`/clients/${CLIENT_ID}`, "Bearer a-token"],
+        [`/clients/${CLIENT_ID}/consents`, "Bearer a-token"],
+        [`/clients/${CLIENT_ID}/referrals`, "Bearer a-token"],
+        [`/clients/${CLIENT_ID}/team`, "Bearer a-token"],
+      ]);
+    });
   });
 
   it.each([403, 404])("says 'not yours or not found' in the user's language on a %i, naming no client", async (status) => {

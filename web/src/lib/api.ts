@@ -45,6 +45,18 @@ export function createApi({ accessToken, onUnauthorized, baseUrl, fetch: fetcher
   return api;
 }
 
+/**
+ * A 400's `errors` as dotted field names ("given_by.relation", "professionals.0"): the gateway nests
+ * them as marshmallow does, a service may name them dotted already; both come out the same.
+ */
+export function refusedFieldsOf(errors: unknown, prefix = ""): string[] {
+  if (typeof errors !== "object" || errors === null || Array.isArray(errors)) return prefix ? [prefix] : [];
+  return Object.entries(errors).flatMap(([key, value]) => {
+    const name = prefix ? `${prefix}.${key}` : key;
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? refusedFieldsOf(value, name) : [name];
+  });
+}
+
 /** The data of an openapi-fetch answer, or an ApiError. */
 export function answer<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (result.data !== undefined && result.response.ok) return result.data;

@@ -1,11 +1,11 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { I18nextProvider } from "react-i18next";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiContext, ApiError, createApi } from "../../lib/api";
+import { ApiContext, ApiError, createApi, refusedFieldsOf } from "../../lib/api";
 import { createI18n } from "../../lib/i18n";
 import { Consents } from "./Consents";
 import { ConsentForm, EMPTY_CONSENT, consentProblems, consentRefusal, grantsOf, type ConsentDraft } from "./ConsentForm";
-import { cellOf, dayOf, endOf, idsOf, refusedFieldsOf, scopesOf, startOf, type Cell } from "./consentApi";
+import { cellOf, dayOf, endOf, idsOf, scopesOf, startOf, type Cell } from "./consentApi";
 
 const CLIENT_ID = "3f2c91ab-0000-4000-8000-000000000001";
 const NOW = new Date(2026, 10, 23, 12, 0);

@@ -15,7 +15,7 @@ import {
   Text,
   TextInput,
 } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError, refusedFieldsOf, useApi } from "../../lib/api";
 import type { Consent } from "./api";
 import {
   CATEGORIES,
@@ -29,7 +29,6 @@ import {
   idsOf,
   dayOf,
   recordConsent,
-  refusedFieldsOf,
   scopesOf,
   startOf,
   today,

@@ -2,9 +2,9 @@ import type { TFunction } from "i18next";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Checkbox, CheckboxGroup, Heading, InlineAlert, Paragraph, RadioButton, RadioButtonGroup, Textarea, TextInput } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError, refusedFieldsOf, useApi } from "../../lib/api";
 import type { Denial } from "./api";
-import { CATEGORIES, IDENTIFIER, recordDenial, refusedFieldsOf, type Category, type DenyBody } from "./consentApi";
+import { CATEGORIES, IDENTIFIER, recordDenial, type Category, type DenyBody } from "./consentApi";
 import "./ConsentForm.css";
 
 export type DenialField = "organisation" | "categories" | "reason";

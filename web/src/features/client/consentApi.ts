@@ -75,18 +75,6 @@ export function dayOf(typed: string): string | undefined {
   return today(day);
 }
 
-/**
- * The API's 400 `errors` as dotted field names ("given_by.relation", "professionals.0"): the gateway
- * nests them as marshmallow does, the consent service names them dotted already.
- */
-export function refusedFieldsOf(errors: unknown, prefix = ""): string[] {
-  if (typeof errors !== "object" || errors === null || Array.isArray(errors)) return prefix ? [prefix] : [];
-  return Object.entries(errors).flatMap(([key, value]) => {
-    const name = prefix ? `${prefix}.${key}` : key;
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? refusedFieldsOf(value, name) : [name];
-  });
-}
-
 /** Records a consent (POST /clients/{id}/consents); answers it as recorded, with its history. */
 export function recordConsent(api: Api, clientId: string, body: GrantBody): Promise<Consent> {
   return api.POST("/clients/{client_id}/consents", { params: { path: { client_id: clientId } }, body }).then(answer);

@@ -1,5 +1,5 @@
 import type { components } from "../../api/schema";
-import { answer, ApiError, type Api } from "../../lib/api";
+import { answer, ApiError, refusedFieldsOf, type Api } from "../../lib/api";
 
 export type TeamOut = components["schemas"]["TeamOut"];
 export type MemberOut = components["schemas"]["MemberOut"];
@@ -78,13 +78,6 @@ export function changeTeamStatus(api: Api, teamId: string, status: NextTeamState
  */
 export function refusedField(error: unknown, ...path: string[]): boolean {
   if (!(error instanceof ApiError) || error.status !== 400) return false;
-  const errors = error.problem?.errors;
-  if (!errors) return false;
-  if (path.join(".") in errors) return true;
-  let here: unknown = errors;
-  for (const step of path) {
-    if (typeof here !== "object" || here === null || !(step in here)) return false;
-    here = (here as Record<string, unknown>)[step];
-  }
-  return true;
+  const wanted = path.join(".");
+  return refusedFieldsOf(error.problem?.errors).some((name) => name === wanted || name.startsWith(`${wanted}.`));
 }

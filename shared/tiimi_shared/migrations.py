@@ -12,7 +12,7 @@ from alembic import command, context
 from alembic.config import Config
 
 from tiimi_shared.config import database_url
-from tiimi_shared.tables import kernel_tables
+from tiimi_shared.tables import command_keys_table, kernel_tables
 
 
 def alembic_config(script_location: str | Path, url: str) -> Config:
@@ -43,10 +43,21 @@ def run_env(target_metadata: sa.MetaData) -> None:
 
 
 def create_kernel_tables(bind: sa.engine.Connection) -> None:
-    """For a service's first migration: the outbox and processed-event tables."""
+    """For a service's first migration: the outbox, processed-event and command-key tables."""
     metadata = sa.MetaData()
     kernel_tables(metadata)
     metadata.create_all(bind)
+
+
+def create_command_keys(bind: sa.engine.Connection) -> None:
+    """For a database made before the kernel kept command keys: their table, once."""
+    metadata = sa.MetaData()
+    command_keys_table(metadata).create(bind, checkfirst=True)
+
+
+def drop_command_keys(bind: sa.engine.Connection) -> None:
+    metadata = sa.MetaData()
+    command_keys_table(metadata).drop(bind, checkfirst=True)
 
 
 def drop_kernel_tables(bind: sa.engine.Connection) -> None:

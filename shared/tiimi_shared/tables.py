@@ -78,8 +78,29 @@ def outbox_table(metadata: sa.MetaData, name: str = "outbox") -> sa.Table:
     return table
 
 
+def command_keys_table(metadata: sa.MetaData) -> sa.Table:
+    """The answers of commands already carried out, by operation and idempotency key.
+
+    A command's row commits in the same transaction as its effect, with its answer,
+    so a repeat of the request (the caller's retry, or the broker's redelivery
+    after the service died) finds it and is given the first answer, changing
+    nothing. ``fingerprint`` is a hash of the request's arguments: the same key with
+    other arguments is refused.
+    """
+    return sa.Table(
+        "command_keys", metadata,
+        sa.Column("operation", sa.String(100), primary_key=True),
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("answer", sa.JSON, nullable=True),
+        sa.Column("recorded_at", UTCDateTime(), nullable=False),
+        extend_existing=True,
+    )
+
+
 def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The outbox and processed-event tables, added to a service's metadata."""
+    """The outbox, processed-event and command-key tables, added to a service's metadata."""
+    command_keys_table(metadata)
     outbox = outbox_table(metadata)
     processed = sa.Table(
         "processed_events", metadata,
@@ -93,3 +114,4 @@ def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
 
 _KERNEL = sa.MetaData()
 OUTBOX, PROCESSED_EVENTS = kernel_tables(_KERNEL)
+COMMAND_KEYS = _KERNEL.tables["command_keys"]

@@ -12,6 +12,7 @@ from nameko.containers import WorkerContext
 from nameko.exceptions import RpcTimeout
 from nameko.rpc import RpcProxy
 
+from tiimi_shared.idempotency import IDEMPOTENCY_KEY, derived_key
 from tiimi_shared.logging import get_logger
 from tiimi_shared.rpc import call
 from tiimi_shared.vocabulary import Outcome
@@ -27,14 +28,25 @@ class ConsentGate(RpcProxy):
 
     def get_dependency(self, worker_ctx: WorkerContext) -> Gate:
         timeout = float(self.container.config.get("CONSENT_TIMEOUT", DEFAULT_TIMEOUT))
-        return Gate(super().get_dependency(worker_ctx), timeout)
+        return Gate(super().get_dependency(worker_ctx), timeout, worker_ctx)
 
 
 class Gate:
-    def __init__(self, consent: Any, timeout: float):
+    def __init__(self, consent: Any, timeout: float, worker_ctx: WorkerContext | None = None):
         # ``consent`` is nameko's proxy of the consent service.
         self._consent = consent
         self._timeout = timeout
+        self._worker_ctx = worker_ctx
+
+    def _key(self, method: str, *about: object) -> dict[str, str]:
+        """The idempotency key for a command asked of consent while this worker carries out its own.
+
+        Derived from that command's key and what is asked, so that the command's retry (or
+        its redelivery after a crash) asks with the same key and is answered, not done again.
+        Outside a keyed command, none: consent keys the call by its own message.
+        """
+        key = derived_key(self._worker_ctx, f"consent.{method}", *about) if self._worker_ctx else None
+        return {IDEMPOTENCY_KEY: key} if key is not None else {}
 
     def _ask(self, method: str, **arguments: Any) -> Any:
         """The answer, or None if there was none in time or the call failed."""
@@ -69,5 +81,6 @@ class Gate:
         The consent service decides again when it logs, so a consent withdrawn
         since ``decide`` stops the disclosure here.
         """
+        key = self._key("record_disclosure", client_id, consent_id, *sorted(request.items()))
         return self._ask("record_disclosure", client_id=client_id, consent_id=consent_id,
-                         **request) is not None
+                         **request, **key) is not None

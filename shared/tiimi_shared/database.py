@@ -11,7 +11,8 @@ green lock.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Self
 
@@ -27,11 +28,18 @@ from tiimi_shared.clock import configured_source, wall_clock
 from tiimi_shared.config import database_url
 from tiimi_shared.events import EventRegistry
 from tiimi_shared.outbox import ExtraOutbox, Outbox, OutboxRelay
-from tiimi_shared.tables import OUTBOX, PROCESSED_EVENTS, UTCDateTime, kernel_tables, outbox_table
+from tiimi_shared.tables import (
+    COMMAND_KEYS,
+    OUTBOX,
+    PROCESSED_EVENTS,
+    UTCDateTime,
+    kernel_tables,
+    outbox_table,
+)
 
 # Re-exported: services' models and migrations take their column type and kernel tables from here.
-__all__ = ["OUTBOX", "PROCESSED_EVENTS", "Database", "ExtraOutbox", "UTCDateTime", "UnitOfWork",
-           "kernel_tables", "make_engine", "outbox_table"]
+__all__ = ["COMMAND_KEYS", "OUTBOX", "PROCESSED_EVENTS", "Database", "ExtraOutbox", "Held", "UTCDateTime",
+           "UnitOfWork", "kernel_tables", "make_engine", "outbox_table"]
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -63,18 +71,71 @@ def _green_psycopg2() -> None:
     make_psycopg_green()
 
 
+class Held:
+    """A command's transaction, held open from its worker's first commit until its answer is recorded.
+
+    While a worker carries out a command (``tiimi_shared.idempotency``), the first
+    unit of work that commits only flushes and stays open, with its session and, on
+    SQLite, the green lock; later units of work of the worker join its session, and
+    their commits flush too. The command's wrapper then either ``finish``es (records
+    its key and answer in the same session and commits it all at once) or
+    ``abandon``s (rolls it all back). A unit of work that never commits is not held:
+    it closes as usual, so a worker holds nothing while it asks another service
+    between a read and its write.
+    """
+
+    def __init__(self) -> None:
+        self.unit: UnitOfWork | None = None
+        # Whether anything held put events in an outbox: the relay is woken once it is committed.
+        self.events_added = False
+
+    @property
+    def changed(self) -> bool:
+        """Whether a unit of work has committed (flushed) into the held transaction."""
+        return self.unit is not None
+
+    def finish(self, record: sa.Insert) -> None:
+        """Commit what was held, together with ``record`` (the command's key and answer).
+
+        An IntegrityError (another delivery of the same command committed first) rolls it
+        all back and is raised; in every case the session and the lock are let go.
+        """
+        unit = self._take()
+        if unit is None:
+            return
+        try:
+            unit.session.execute(record)
+            unit.session.commit()
+        finally:
+            unit.release()
+        if self.events_added:
+            unit.committed()
+
+    def abandon(self) -> None:
+        """Roll back everything held; nothing the command did remains."""
+        unit = self._take()
+        if unit is not None:
+            unit.release()
+
+    def _take(self) -> UnitOfWork | None:
+        unit, self.unit = self.unit, None
+        return unit
+
+
 class UnitOfWork:
     """One use case, one transaction: state changes and their events commit together.
 
     Leaving the block without ``commit()`` rolls everything back, events included.
-    Services subclass it to add their repositories in ``__enter__``.
+    Services subclass it to add their repositories in ``__enter__``. Inside a command
+    (``held`` given), commits are held: see ``Held``.
     """
 
     def __init__(self, sessions: sessionmaker[Session], *, source: str, registry: EventRegistry,
                  correlation_id: str | None = None, lock: Any = None,
                  on_commit: Callable[[], None] | None = None, extra_outboxes: tuple[ExtraOutbox, ...] = (),
-                 now: Callable[[], datetime] | None = None):
+                 now: Callable[[], datetime] | None = None, held: Held | None = None):
         self._sessions = sessions
+        self._held = held
         self._now = now
         self._extra_outboxes = extra_outboxes
         self._source = source
@@ -85,9 +146,14 @@ class UnitOfWork:
         self.session: Session
 
     def __enter__(self) -> Self:
-        if self._lock is not None:
-            self._lock.acquire()
-        self.session = self._sessions()
+        holder = self._held.unit if self._held is not None else None
+        if holder is not None:
+            # The worker's command already holds a transaction (and the lock): join it.
+            self.session = holder.session
+        else:
+            if self._lock is not None:
+                self._lock.acquire()
+            self.session = self._sessions()
         self.outbox = Outbox(self.session, self._registry, self._source, self.correlation_id, now=self._now)
         self._outboxes = [self.outbox]
         for extra in self._extra_outboxes:
@@ -98,6 +164,12 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        if self._is_held():
+            return  # the command's wrapper commits or rolls back the held transaction
+        self.release()
+
+    def release(self) -> None:
+        """Close the session and let the lock go."""
         try:
             # close() rolls back whatever was not committed; unlike rollback() it
             # leaves loaded objects readable after the block.
@@ -107,13 +179,30 @@ class UnitOfWork:
                 self._lock.release()
 
     def commit(self) -> None:
-        self.session.commit()
-        if any(outbox.added for outbox in self._outboxes) and self._on_commit is not None:
-            self._on_commit()
+        if self._held is not None:
+            # Inside a command: flushed now, committed with the command's answer.
+            self.session.flush()
+            if self._held.unit is None:
+                self._held.unit = self
+            self._held.events_added |= any(outbox.added for outbox in self._outboxes)
+        else:
+            self.session.commit()
+            if any(outbox.added for outbox in self._outboxes):
+                self.committed()
         for outbox in self._outboxes:
             outbox.added = []
 
+    def committed(self) -> None:
+        """Events were committed: wake the relay."""
+        if self._on_commit is not None:
+            self._on_commit()
+
+    def _is_held(self) -> bool:
+        holder = self._held.unit if self._held is not None else None
+        return holder is not None and holder.session is self.session
+
     def rollback(self) -> None:
+        # Inside a command whose transaction is held, this rolls back all the command did so far.
         self.session.rollback()
         for outbox in self._outboxes:
             outbox.added = []
@@ -186,12 +275,12 @@ class Database(DependencyProvider):
         for relay in self.relays:
             relay.wake()
 
-    def new_unit_of_work(self, correlation_id: str | None = None) -> UnitOfWork:
+    def new_unit_of_work(self, correlation_id: str | None = None, held: Held | None = None) -> UnitOfWork:
         return self.unit_of_work_class(
             self.sessions, source=self.container.service_name, registry=self.registry,
             correlation_id=correlation_id, lock=self.lock,
             on_commit=self._wake_relays if self.relays else None,
-            extra_outboxes=self.extra_outboxes, now=self.now,
+            extra_outboxes=self.extra_outboxes, now=self.now, held=held,
         )
 
     def get_dependency(self, worker_ctx: WorkerContext) -> WorkerDatabase:
@@ -212,9 +301,36 @@ class WorkerDatabase:
     def __init__(self, database: Database, worker_ctx: WorkerContext):
         self._database = database
         self._worker_ctx = worker_ctx
+        self._held: Held | None = None
+
+    @property
+    def worker_ctx(self) -> WorkerContext:
+        return self._worker_ctx
 
     def __call__(self) -> UnitOfWork:
-        return self._database.new_unit_of_work(correlation.ensure(self._worker_ctx))
+        return self._database.new_unit_of_work(correlation.ensure(self._worker_ctx), held=self._held)
+
+    @contextmanager
+    def command(self) -> Iterator[Held]:
+        """Hold the worker's commits in one transaction until the command ends (see ``Held``).
+
+        Whatever is still held when the block ends (the caller neither finished nor
+        abandoned it) is rolled back.
+        """
+        held = self._held = Held()
+        try:
+            yield held
+        finally:
+            self._held = None
+            held.abandon()
+
+    def recorded(self, operation: str, key: str) -> sa.Row[Any] | None:
+        """The committed row of command ``operation`` with ``key``, if there is one."""
+        with self._database.new_unit_of_work(correlation.ensure(self._worker_ctx)) as uow:
+            return uow.session.execute(
+                sa.select(COMMAND_KEYS.c.fingerprint, COMMAND_KEYS.c.answer).where(
+                    COMMAND_KEYS.c.operation == operation, COMMAND_KEYS.c.key == key)
+            ).first()
 
     def health(self) -> dict[str, Any]:
         return self._database.health()

@@ -31,7 +31,8 @@ def secret(name: str, key: str, env: str) -> dict:
 
 
 def environment(service: str) -> list[dict]:
-    env = [secret("tiimi-broker", "amqp-uri", "TIIMI_AMQP_URI")]
+    # Each service its own broker user, with only the rights it needs (deploy/rabbitmq/generate.py).
+    env = [secret(f"tiimi-{service}-broker", "amqp-uri", "TIIMI_AMQP_URI")]
     if service != "gateway":
         env.append(secret(f"tiimi-{service}-database", "url", f"TIIMI_{service.upper()}_DATABASE_URL"))
     if service == "team":

@@ -5,11 +5,16 @@ The kernel does not import services; the callers (``deploy/rabbitmq/generate.py`
 """
 from __future__ import annotations
 
+import ast
+import inspect
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from marshmallow import fields, validate
+from nameko.rpc import Rpc, RpcProxy
 
 from tiimi_shared.events import EventRegistry, EventType
 from tiimi_shared.handlers import ReliableEventHandler
@@ -33,6 +38,67 @@ def subscriptions(services: Iterable[type[Any]]) -> Iterator[Subscription]:
             for entrypoint in getattr(getattr(service, method), "nameko_entrypoints", ()):
                 if isinstance(entrypoint, ReliableEventHandler):
                     yield Subscription(service.name, method, entrypoint.event)
+
+
+def rpc_methods(service: type[Any]) -> frozenset[str]:
+    """The names of a service class's RPC entrypoints."""
+    return frozenset(method for method in vars(service)
+                     if any(isinstance(entrypoint, Rpc)
+                            for entrypoint in getattr(getattr(service, method), "nameko_entrypoints", ())))
+
+
+def rpc_calls(service: type[Any], services: Iterable[type[Any]]) -> dict[str, frozenset[str]]:
+    """Which RPCs of which other services ``service`` calls: ``{target: {method, ...}}``.
+
+    Read off the code, for the broker users' topic permissions. A caller names
+    its targets with RPC proxies among its dependencies; what it calls on each
+    is found in the source:
+
+    - a plain ``RpcProxy`` declared as ``name = RpcProxy("target")`` is called as
+      ``<anything>.name.<method>(...)`` anywhere in the service's package (the
+      gateway hands its proxies on as ``services.<name>``);
+    - a subclass of ``RpcProxy`` (the kernel's ``ConsentGate``, notify's
+      ``ClientDetails``) wraps its calls: every string in the module that defines
+      it which names an RPC of its target is a call it makes.
+
+    A method found that the target does not offer is an error, so a misreading
+    shows instead of granting a permission nobody needs.
+    """
+    offered = {target.name: rpc_methods(target) for target in services}
+    package = Path(inspect.getfile(service)).parent
+    package_trees = [ast.parse(path.read_text()) for path in sorted(package.glob("*.py"))]
+    calls: dict[str, set[str]] = {}
+    for attribute, proxy in sorted(vars(service).items()):
+        if not isinstance(proxy, RpcProxy):
+            continue
+        target = proxy.target_service
+        if target not in offered:
+            raise ValueError(f"{service.name}.{attribute} calls {target}, which is not among the services")
+        if type(proxy) is RpcProxy:
+            found = {method for tree in package_trees for method in _called_through(tree, attribute)}
+        else:
+            source = Path(inspect.getfile(sys.modules[type(proxy).__module__]))
+            found = {text for text in _strings(ast.parse(source.read_text())) if text in offered[target]}
+        unknown = found - offered[target]
+        if unknown:
+            raise ValueError(f"{service.name} seems to call {sorted(unknown)} on {target}, "
+                             "which offers no such RPC")
+        calls.setdefault(target, set()).update(found)
+    return {target: frozenset(methods) for target, methods in sorted(calls.items())}
+
+
+def _called_through(tree: ast.AST, attribute: str) -> Iterator[str]:
+    """``method`` of every ``<anything>.<attribute>.<method>`` in ``tree``."""
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+                and node.value.attr == attribute):
+            yield node.attr
+
+
+def _strings(tree: ast.AST) -> Iterator[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
 
 
 def describe_field(field: fields.Field) -> str:

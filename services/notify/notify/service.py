@@ -24,6 +24,7 @@ from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
+from tiimi_shared.idempotency import command
 from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import dump, dump_many, load
 
@@ -45,7 +46,7 @@ class NotifyService:
 
     # -- recipients and partners --------------------------------------------------
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def set_preferences(self, **preferences: Any) -> dict[str, Any]:
         """A recipient's language, addresses and the channels they opted into (inbox always)."""
         command = load(schemas.SetPreferences, preferences)
@@ -57,7 +58,8 @@ class NotifyService:
         command = load(schemas.RecipientQuery, query)
         return dump(schemas.PreferencesOut, use_cases.get_preferences(self.db, command))
 
-    @rpc(expected_exceptions=EXPECTED)
+    # A signing secret is never kept in the table of answers: a repeat is answered without it.
+    @command(expected_exceptions=EXPECTED, kept=lambda registered: registered | {"secret": None})
     def register_webhook(self, **registration: Any) -> dict[str, Any]:
         """Set a partner's webhook target; a new partner gets its signing secret, shown this once."""
         command = load(schemas.RegisterWebhook, registration)
@@ -65,7 +67,7 @@ class NotifyService:
                                                 allow_private=self.channels.allow_private_webhooks)
         return dump(schemas.WebhookOut, registered)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED, kept=lambda rotated: rotated | {"secret": None})
     def rotate_webhook_secret(self, **rotation: Any) -> dict[str, Any]:
         """A new signing secret; the old one keeps signing beside it for ``overlap_hours``."""
         command = load(schemas.RotateSecret, rotation)
@@ -80,7 +82,7 @@ class NotifyService:
         command = load(schemas.InboxQuery, query)
         return dump_many(schemas.InboxItemOut, use_cases.list_inbox(self.db, command))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def mark_read(self, **query: Any) -> dict[str, Any]:
         command = load(schemas.MarkRead, query)
         return dump(schemas.InboxItemOut, use_cases.mark_read(self.db, command, now=self.clock()))
@@ -94,7 +96,7 @@ class NotifyService:
                 | {"history": dump_many(schemas.AttemptOut, attempts)}
                 for delivery, attempts in use_cases.list_deliveries(self.db, command)]
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def redeliver(self, **request: Any) -> dict[str, Any]:
         """Try a dead delivery again, with a fresh round of attempts; its history stays."""
         command = load(schemas.Redeliver, request)

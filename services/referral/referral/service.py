@@ -18,6 +18,7 @@ from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
+from tiimi_shared.idempotency import command
 from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import load
 from tiimi_shared.vocabulary import ConsentLost
@@ -36,13 +37,13 @@ class ReferralService:
     def health(self) -> dict[str, Any]:
         return {"service": self.name, "status": "ok", **self.db.health()}
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def create_referral(self, **referral: Any) -> dict[str, Any]:
         """A draft referral; nothing is shared until it is sent (status ``requested``)."""
         command = load(schemas.CreateReferral, referral)
         return schemas.view(use_cases.create_referral(self.db, command, now=self.clock()))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def change_status(self, **change: Any) -> dict[str, Any]:
         """Move a referral along its state machine: send, answer, cancel or mark in error."""
         command = load(schemas.ChangeStatus, change)

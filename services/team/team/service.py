@@ -19,6 +19,7 @@ from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
+from tiimi_shared.idempotency import command
 from tiimi_shared.operations import Operations
 from tiimi_shared.schemas import dump, dump_many, load
 
@@ -39,7 +40,10 @@ class TeamService:
 
     # -- the client register ----------------------------------------------------------
 
-    @rpc(expected_exceptions=EXPECTED, sensitive_arguments=("client.personal_identity_code",))
+    # Kept as the client's id only: the name and contact details are not copied into the table of answers.
+    @command(expected_exceptions=EXPECTED, sensitive_arguments=("client.personal_identity_code",),
+             kept=lambda client: {"id": client["id"]},
+             recall=lambda service, kept: service.client_again(kept))
     def register_client(self, **client: Any) -> dict[str, Any]:
         command = load(schemas.RegisterClient, client)
         registered = use_cases.register_client(self.db, command, codes=self.identity_codes, now=self.clock())
@@ -55,7 +59,9 @@ class TeamService:
         command = load(schemas.ClientQuery, query)
         return dump(schemas.ClientOut, use_cases.get_client(self.db, command))
 
-    @rpc(expected_exceptions=EXPECTED)
+    # Kept without the code; a repeat of the recorded reveal is shown it again.
+    @command(expected_exceptions=EXPECTED, kept=lambda revealed: {"client_id": revealed["client_id"]},
+             recall=lambda service, kept: service.code_again(kept))
     def reveal_personal_identity_code(self, **query: Any) -> dict[str, Any]:
         """The one answer that carries the code; who asked, when and why is recorded first."""
         command = load(schemas.RevealIdentityCode, query)
@@ -69,31 +75,41 @@ class TeamService:
         command = load(schemas.ClientQuery, query)
         return dump_many(schemas.IdentityCodeRevealOut, use_cases.identity_code_reveals(self.db, command))
 
+    def client_again(self, kept: dict[str, Any]) -> dict[str, Any]:
+        """A repeated registration's answer: the client it registered, as it is now."""
+        return dump(schemas.ClientOut, use_cases.get_client(self.db, {"client_id": kept["id"]}))
+
+    def code_again(self, kept: dict[str, Any]) -> dict[str, Any]:
+        """A repeated reveal's answer: the code, once more, for the reveal already recorded."""
+        client = use_cases.get_client(self.db, {"client_id": kept["client_id"]})
+        return dump(schemas.RevealedCodeOut, use_cases.RevealedCode(
+            client.id, self.identity_codes.decrypt(client.identity_ciphertext)))
+
     # -- the team -----------------------------------------------------------------------
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def create_team(self, **team: Any) -> dict[str, Any]:
         command = load(schemas.CreateTeam, team)
         return dump(schemas.TeamOut, use_cases.create_team(self.db, command, now=self.clock()))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def add_member(self, **member: Any) -> dict[str, Any]:
         command = load(schemas.AddMember, member)
         added = use_cases.add_member(self.db, command, gate=self.consent_gate, now=self.clock())
         return dump(schemas.MemberOut, added)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def remove_member(self, **removal: Any) -> dict[str, Any]:
         command = load(schemas.RemoveMember, removal)
         return dump(schemas.MemberOut, use_cases.remove_member(self.db, command, now=self.clock()))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def hand_over(self, **handover: Any) -> dict[str, Any]:
         """Make another social welfare professional the key worker; the history stays."""
         command = load(schemas.HandOver, handover)
         return dump(schemas.TeamOut, use_cases.hand_over(self.db, command, now=self.clock()))
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def change_team_status(self, **change: Any) -> dict[str, Any]:
         command = load(schemas.ChangeTeamStatus, change)
         return dump(schemas.TeamOut, use_cases.change_team_status(self.db, command, now=self.clock()))

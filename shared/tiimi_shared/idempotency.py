@@ -126,8 +126,9 @@ def command(*, expected_exceptions: type[Exception] | tuple[type[Exception], ...
 
     def decorate(method: Method) -> Method:
         @functools.wraps(method)
-        def carry_out(service: Any, **arguments: Any) -> Any:
-            return _carry_out(service, method, arguments, keeping)
+        def carry_out(instance: Any, /, **arguments: Any) -> Any:
+            # Positional only: an argument may be called anything, ``service`` included.
+            return _carry_out(instance, method, arguments, keeping)
 
         entrypoint: Method = Command.decorator(expected_exceptions=expected_exceptions,
                                                sensitive_arguments=sensitive_arguments)(carry_out)

@@ -24,6 +24,9 @@ NOT_AT_RUN = {
     "better_exceptions": "structlog's console renderer",
     "colorama": "structlog's console renderer",
     "dns": "eventlet's own resolver (tiimi_shared.green resolves in native threads)",
+    "fhir": "the gateway's FHIR validation (gateway.fhir.validate), on the first FHIR request",
+    "fhir_core": "fhir.resources' model base, loaded with it",
+    "pydantic": "fhir.resources' models, loaded with them",
 }
 
 _PROBE = """

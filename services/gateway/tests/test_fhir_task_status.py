@@ -1,6 +1,7 @@
 """The referral status <-> FHIR Task.status mapping, both ways, as docs/fhir.md's table states it."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,6 +36,15 @@ REFERRAL: dict[str, Any] = {
 
 def test_the_table_covers_every_referral_status_once() -> None:
     assert [row[0] for row in TABLE] == [status.value for status in ReferralStatus]
+
+
+def test_docs_fhir_md_shows_the_same_table() -> None:
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "fhir.md").read_text(encoding="utf-8")
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in doc.splitlines()
+            if line.startswith("| ") and line.count("|") == 5]
+    shown = [(ours, task, request, partner.startswith("yes")) for ours, task, request, partner in rows
+             if ours in {row[0] for row in TABLE}]
+    assert shown == TABLE
 
 
 @pytest.mark.parametrize(("ours", "task_status", "request_status", "partner_may_set"), TABLE)

@@ -58,8 +58,13 @@ def rpc_calls(service: type[Any], services: Iterable[type[Any]]) -> dict[str, fr
       ``<anything>.name.<method>(...)`` anywhere in the service's package (the
       gateway hands its proxies on as ``services.<name>``);
     - a subclass of ``RpcProxy`` (the kernel's ``ConsentGate``, notify's
-      ``ClientDetails``) wraps its calls: every string in the module that defines
-      it which names an RPC of its target is a call it makes.
+      ``ClientDetails``) wraps its calls: a string naming an RPC of its target in
+      the module that defines it is a call it makes, unless the string is inside
+      a method of a class there that the service never uses (a method is used if
+      the service's package names it, as ``<anything>.<method>``, or it is
+      ``get_dependency``, or a used method of the same class calls it as
+      ``self.<method>``). So holding the consent gate grants what the service
+      asks through it, not every RPC the gate could ask.
 
     A method found that the target does not offer is an error, so a misreading
     shows instead of granting a permission nobody needs.
@@ -78,7 +83,10 @@ def rpc_calls(service: type[Any], services: Iterable[type[Any]]) -> dict[str, fr
             found = {method for tree in package_trees for method in _called_through(tree, attribute)}
         else:
             source = Path(inspect.getfile(sys.modules[type(proxy).__module__]))
-            found = {text for text in _strings(ast.parse(source.read_text())) if text in offered[target]}
+            named = {node.attr for tree in package_trees for node in ast.walk(tree)
+                     if isinstance(node, ast.Attribute)}
+            found = {text for text in _strings_used(ast.parse(source.read_text()), named)
+                     if text in offered[target]}
         unknown = found - offered[target]
         if unknown:
             raise ValueError(f"{service.name} seems to call {sorted(unknown)} on {target}, "
@@ -99,6 +107,26 @@ def _strings(tree: ast.AST) -> Iterator[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             yield node.value
+
+
+def _strings_used(module: ast.Module, named: set[str]) -> Iterator[str]:
+    """The strings of ``module``, but for those in methods that nothing uses (see ``rpc_calls``)."""
+    for node in module.body:
+        if not isinstance(node, ast.ClassDef):
+            yield from _strings(node)
+            continue
+        methods = {f.name: f for f in node.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)}
+        used = {name for name in methods if name in named or name == "get_dependency"}
+        waiting = list(used)
+        while waiting:
+            for inner in ast.walk(methods[waiting.pop()]):
+                if (isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name)
+                        and inner.value.id == "self" and inner.attr in methods and inner.attr not in used):
+                    used.add(inner.attr)
+                    waiting.append(inner.attr)
+        for part in node.body:
+            if not isinstance(part, ast.FunctionDef | ast.AsyncFunctionDef) or part.name in used:
+                yield from _strings(part)
 
 
 def describe_field(field: fields.Field) -> str:

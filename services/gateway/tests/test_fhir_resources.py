@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from gateway import schemas
-from gateway.fhir import audit, capability, careteam, consent, referral, systems, validate
+from gateway.fhir import audit, bundles, capability, careteam, consent, referral, systems, validate
 
 COUNTY, NGO, POLICE = "1234567-8", "0123456-7", "7654321-0"
 CLIENT_ID = "5f0c7a52-4f0e-4d8e-9a57-3b7f0f6f3a10"
@@ -193,9 +193,14 @@ def _name(resource: dict[str, Any]) -> str:
     return f"{resource['resourceType']}/{resource.get('id', len(json.dumps(resource)))}"
 
 
+SEARCH = bundles.searchset(consent.consents(CONSENTS), base_url="https://tiimi.example/fhir/")
+REFUSED = bundles.operation_outcome(400, "some fields are not valid",
+                                    {"Task.status": ["only the requesting organisation cancels a referral"]})
 RESOURCES = every_resource() + [
     capability.capability_statement(base_url="https://tiimi.example/fhir",
-                                    published_at="2026-11-24T00:00:00Z", version="0.1.0")]
+                                    published_at="2026-11-24T00:00:00Z", version="0.1.0"),
+    SEARCH, REFUSED, bundles.operation_outcome(404, "no such referral"),
+    bundles.operation_outcome(500, "something went wrong; it has been logged")]
 
 
 def test_the_answers_here_are_shaped_as_the_gateway_answers() -> None:
@@ -247,6 +252,14 @@ REQUIRED = {
     "Bundle.type": {"document", "message", "transaction", "transaction-response", "batch", "batch-response",
                     "history", "searchset", "collection"},
     "Bundle.entry.request.method": {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"},
+    "Bundle.entry.search.mode": {"match", "include", "outcome"},
+    "OperationOutcome.issue.severity": {"fatal", "error", "warning", "information"},
+    "OperationOutcome.issue.code": {
+        "invalid", "structure", "required", "value", "invariant", "security", "login", "unknown", "expired",
+        "forbidden", "suppressed", "processing", "not-supported", "duplicate", "multiple-matches",
+        "not-found", "deleted", "too-long", "code-invalid", "extension", "too-costly", "business-rule",
+        "conflict", "transient", "lock-error", "no-store", "exception", "timeout", "incomplete",
+        "throttled", "informational"},
 }
 
 
@@ -260,8 +273,14 @@ def _required_codes(resource: dict[str, Any]) -> list[tuple[str, str]]:
         found.append(("Consent.provision.type", resource["provision"]["type"]))
     if kind == "Bundle":
         for entry in resource["entry"]:
-            found.append(("Bundle.entry.request.method", entry["request"]["method"]))
+            if "request" in entry:
+                found.append(("Bundle.entry.request.method", entry["request"]["method"]))
+            if "search" in entry:
+                found.append(("Bundle.entry.search.mode", entry["search"]["mode"]))
             found += _required_codes(entry["resource"])
+    for issue in resource.get("issue", []):
+        found += [("OperationOutcome.issue.severity", issue["severity"]),
+                  ("OperationOutcome.issue.code", issue["code"])]
     return found
 
 
@@ -457,7 +476,7 @@ def test_the_controllers_own_disclosures_need_no_notification() -> None:
 
 
 def test_the_capability_statement_offers_reads_and_searches_and_task_update_only() -> None:
-    statement = RESOURCES[-1]
+    statement = next(r for r in RESOURCES if r["resourceType"] == "CapabilityStatement")
     assert statement["fhirVersion"] == "4.0.1"
     offered = {r["type"]: {i["code"] for i in r["interaction"]} for r in statement["rest"][0]["resource"]}
     assert offered == {kind: {"read", "search-type"} | ({"update"} if kind == "Task" else set())
@@ -494,3 +513,26 @@ def test_with_the_right_the_code_is_only_a_national_identifier_of_the_contained_
                              "value": CODE}]
         assert f'"reference": "#{patient["id"]}"' in text
         assert validate.validated(resource) == resource
+
+
+# -- what a FHIR endpoint answers around the resources ------------------------------------
+
+
+def test_a_search_answers_each_match_under_its_full_url() -> None:
+    assert SEARCH["type"] == "searchset" and SEARCH["total"] == 5
+    assert [entry["fullUrl"] for entry in SEARCH["entry"]][:2] == [
+        "https://tiimi.example/fhir/Consent/consent-1", "https://tiimi.example/fhir/Consent/consent-2"]
+    assert [entry["resource"] for entry in SEARCH["entry"]] == consent.consents(CONSENTS)
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, "invalid"), (401, "login"), (403, "forbidden"),
+                                              (404, "not-found"), (409, "conflict"), (503, "transient"),
+                                              (500, "exception")])
+def test_an_error_is_an_operation_outcome_of_its_kind(status: int, code: str) -> None:
+    outcome = bundles.operation_outcome(status, "what happened")
+    assert outcome["issue"] == [{"severity": "error", "code": code, "diagnostics": "what happened"}]
+
+
+def test_each_refused_field_is_an_issue_that_names_it() -> None:
+    assert REFUSED["issue"][1:] == [{"severity": "error", "code": "invalid", "expression": ["Task.status"],
+                                     "diagnostics": "only the requesting organisation cancels a referral"}]

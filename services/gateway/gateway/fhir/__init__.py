@@ -6,7 +6,8 @@
   it fulfils, Gravity-style; ``referral.change_from_task``: a partner's Task update read back;
 - ``audit.audit_events``: disclosure-log entries as AuditEvents, and
   ``audit.disclosure_notifications``: disclosures to another controller as notification Bundles;
-- ``capability.capability_statement``: what ``/fhir/metadata`` answers.
+- ``capability.capability_statement``: what ``/fhir/metadata`` answers;
+- ``bundles.searchset`` and ``bundles.operation_outcome``: a search's answer, and an error as FHIR says it.
 
 Each answers plain JSON-ready dicts and imports nothing heavy; ``validate.validated`` checks a
 resource with the ``fhir.resources`` library, which it imports on first use (see docs/fhir.md).

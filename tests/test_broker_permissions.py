@@ -227,6 +227,32 @@ def access_refused(action) -> str:
 
 
 @pytest.mark.integration
+def test_the_committed_users_load_as_the_broker_loads_them_at_boot(infrastructure, rabbit_config):
+    """definitions.json's users, hashes and permissions through the broker's own import (renamed)."""
+    definitions = json.loads((ROOT / "deploy/rabbitmq/definitions.json").read_text())
+    vhost, prefix = rabbit_config["vhost"], "t" + uuid.uuid4().hex[:8] + "-"
+    renamed = {
+        "users": [dict(user, name=prefix + user["name"]) for user in definitions["users"]],
+        "permissions": [dict(p, user=prefix + p["user"], vhost=vhost) for p in definitions["permissions"]],
+        "topic_permissions": [dict(t, user=prefix + t["user"], vhost=vhost)
+                              for t in definitions["topic_permissions"]],
+    }
+    infrastructure.api("POST", "/definitions", json=renamed)
+    try:
+        loaded = infrastructure.api("GET", f"/vhosts/{vhost}/topic-permissions").json()
+        assert {(t["user"], t["exchange"], t["write"]) for t in loaded} == {
+            (t["user"], t["exchange"], t["write"]) for t in renamed["topic_permissions"]}
+        # The local-only password compose gives the consent service opens its user's door, and only its.
+        with Connection(infrastructure.amqp_uri_for(vhost, prefix + "consent", "consent-local-only")) as ok:
+            ok.ensure_connection(max_retries=1)
+        with Connection(infrastructure.amqp_uri_for(vhost, prefix + "team", "consent-local-only")) as wrong:
+            access_refused(lambda: wrong.ensure_connection(max_retries=1))
+    finally:
+        for user in renamed["users"]:
+            infrastructure.delete_user(user["name"])
+
+
+@pytest.mark.integration
 def test_every_service_started_as_its_own_user_answers(running):
     # Its RPC queue, event queues and dead-letter queues declared and consumed under its own user;
     # asked by the operators' user, the only one that may call any RPC.

@@ -13,8 +13,9 @@ localhost and one SQLite file per service under ``var/``.
 | TIIMI_EXPIRY_INTERVAL          | 5 (seconds between consent expiry sweeps) |
 | TIIMI_CHAIN_INTERVAL           | 0.5 (seconds between disclosure log chainings) |
 | TIIMI_MAX_WORKERS              | 10 (concurrent workers per service)       |
-| TIIMI_IDENTITY_KEY             | none: encrypts personal identity codes    |
+| TIIMI_IDENTITY_KEY             | none: opens identity codes sealed before the data keys |
 | TIIMI_LOOKUP_KEY               | none: keys the hash that finds them       |
+| TIIMI_DATA_KEYS                | none: `<id>:<Fernet key>,...`, newest first (sealed.py) |
 | TIIMI_DEADLINE_INTERVAL        | 10 (seconds between referral deadline sweeps) |
 | TIIMI_CLOCK_OFFSET_FILE        | none; `make run` sets var/clock-offset (local only) |
 
@@ -23,8 +24,9 @@ the keys in ``PASS_THROUGH`` (the notify service's SMTP, SMS and webhook
 settings, the public URL of links, timeouts and intervals, the web app's OpenID
 provider and build); see the README.
 
-The two keys are secrets: the team service will not start without them.
-``make run`` makes a pair for local use under ``var/`` the first time.
+The keys are secrets: the team service will not start without its lookup key,
+and team, referral and notify not without their data keys. ``make run`` makes
+them for local use under ``var/`` the first time.
 """
 from __future__ import annotations
 
@@ -112,6 +114,12 @@ def load(service: str, env: Mapping[str, str] | None = None) -> Settings:
         passed_through=tuple((key, env["TIIMI_" + key]) for key in PASS_THROUGH if env.get("TIIMI_" + key)),
         http_address=env.get("TIIMI_HTTP_ADDRESS", "0.0.0.0:8000"),
     )
+
+
+def data_keys(env: Mapping[str, str] | None = None) -> str | None:
+    """``TIIMI_DATA_KEYS``: the keys that seal personal data at rest (see tiimi_shared.sealed)."""
+    env = os.environ if env is None else env
+    return env.get("TIIMI_DATA_KEYS")
 
 
 def database_url(url: str) -> str:

@@ -62,15 +62,17 @@ def ops_addresses(services: list[str], first_port: int = 9000) -> dict[str, str]
 def local_keys(var: Path) -> dict[str, str]:
     """Secrets for a developer machine: made once under var/, kept across restarts.
 
-    Production sets TIIMI_IDENTITY_KEY, TIIMI_LOOKUP_KEY and the gateway's
-    token keys from its secret store.
+    Production sets TIIMI_IDENTITY_KEY, TIIMI_LOOKUP_KEY, each service's
+    TIIMI_DATA_KEYS and the gateway's token keys from its secret store.
     """
     path = var / "local-keys.json"
     keys = json.loads(path.read_text()) if path.exists() else {}
-    wanted = ("TIIMI_IDENTITY_KEY", "TIIMI_LOOKUP_KEY", "TIIMI_JWT_SECRET")
+    wanted = ("TIIMI_IDENTITY_KEY", "TIIMI_LOOKUP_KEY", "TIIMI_JWT_SECRET", "TIIMI_DATA_KEYS")
     if not all(name in keys for name in wanted):
         for name in wanted:
-            keys.setdefault(name, base64.urlsafe_b64encode(os.urandom(32)).decode())
+            fresh = base64.urlsafe_b64encode(os.urandom(32)).decode()
+            # The data keys are a list of named keys (tiimi_shared.sealed): one, named local-1.
+            keys.setdefault(name, f"local-1:{fresh}" if name == "TIIMI_DATA_KEYS" else fresh)
         path.write_text(json.dumps(keys))
         path.chmod(0o600)
     return {name: os.environ.get(name, value) for name, value in keys.items()}

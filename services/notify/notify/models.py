@@ -9,6 +9,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from notify import rules
 from tiimi_shared.database import UTCDateTime, kernel_tables
+from tiimi_shared.sealed import SealedText
 from tiimi_shared.tables import fixed
 
 
@@ -43,9 +44,10 @@ class PartnerWebhook(Base):
 
     organisation: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     url: Mapped[str] = mapped_column(sa.String(2000))
-    secret: Mapped[str] = mapped_column(sa.String(200))
+    # Both secrets are sealed at rest under the data keys (tiimi_shared.sealed).
+    secret: Mapped[str] = mapped_column(SealedText())
     # Still signs, beside the new one, until previous_until: rotation without downtime.
-    previous_secret: Mapped[str | None] = mapped_column(sa.String(200))
+    previous_secret: Mapped[str | None] = mapped_column(SealedText())
     previous_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,10 +1,15 @@
 """Personal identity codes (henkilötunnus): validated, encrypted, found by keyed hash.
 
 The code is checked with python-stdnum (checksum, date, century sign,
-including the signs added in 2023), stored only encrypted (Fernet:
-AES-128-CBC with HMAC-SHA256), and found through an HMAC-SHA256 of the code
-under a separate key, so the table holds nothing that reveals a code without
-the keys. Error messages never repeat the code.
+including the signs added in 2023), stored only sealed under the service's data
+keys (tiimi_shared.sealed: Fernet, AES-128-CBC with HMAC-SHA256, naming the key
+that sealed it, so ``rotate-keys`` can move it to a new key), and found through
+an HMAC-SHA256 of the code under a separate key, so the table holds nothing that
+reveals a code without the keys. Error messages never repeat the code.
+
+Codes stored before the data keys are bare Fernet tokens under
+``TIIMI_IDENTITY_KEY``; that key opens them until ``rotate-keys`` has sealed
+them again, and is not needed after.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import hmac
 from cryptography.fernet import Fernet, InvalidToken
 from stdnum.fi import hetu
 
+from tiimi_shared import sealed
 from tiimi_shared.errors import ValidationError
 
 FIELD = "personal_identity_code"
@@ -25,13 +31,17 @@ class IdentityKeysMissing(RuntimeError):
 
 class PersonalIdentityCodes:
     def __init__(self, identity_key: str | None, lookup_key: str | None):
-        if not identity_key or not lookup_key:
-            raise IdentityKeysMissing(
-                "TIIMI_IDENTITY_KEY and TIIMI_LOOKUP_KEY must be set for the team service")
+        """``identity_key`` opens codes stored before the data keys (None once none are left)."""
+        if not lookup_key:
+            raise IdentityKeysMissing("TIIMI_LOOKUP_KEY must be set for the team service")
         try:
-            self._fernet = Fernet(identity_key.encode())
+            self._legacy = Fernet(identity_key.encode()) if identity_key else None
         except ValueError:
             raise IdentityKeysMissing("TIIMI_IDENTITY_KEY is not a valid Fernet key") from None
+        try:
+            sealed.keyring()  # fails the start, loudly, without usable data keys
+        except sealed.DataKeysMissing as missing:
+            raise IdentityKeysMissing(str(missing)) from None
         self._lookup_key = lookup_key.encode()
 
     @staticmethod
@@ -45,11 +55,20 @@ class PersonalIdentityCodes:
             raise ValidationError({FIELD: ["not a valid Finnish personal identity code"]}) from None
 
     def encrypt(self, code: str) -> str:
-        return self._fernet.encrypt(code.encode()).decode()
+        """The code sealed under the newest data key."""
+        return sealed.keyring().seal(code)
 
-    def decrypt(self, token: str) -> str:
+    def decrypt(self, stored: str) -> str:
+        if sealed.is_sealed(stored):
+            try:
+                return sealed.keyring().open(stored)
+            except sealed.SealedValueUnreadable as unreadable:
+                raise RuntimeError(f"a stored personal identity code: {unreadable}") from None
+        if self._legacy is None:
+            raise RuntimeError("a personal identity code stored before the data keys needs "
+                               "TIIMI_IDENTITY_KEY until rotate-keys has sealed it again")
         try:
-            return self._fernet.decrypt(token.encode()).decode()
+            return self._legacy.decrypt(stored.encode()).decode()
         except InvalidToken:
             raise RuntimeError("a stored personal identity code does not open with this key") from None
 

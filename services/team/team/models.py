@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tiimi_shared.database import UTCDateTime, kernel_tables
+from tiimi_shared.sealed import SealedJSON, SealedText, sealed_by_hand
 
 
 class Base(DeclarativeBase):
@@ -21,12 +22,14 @@ class Client(Base):
     __tablename__ = "clients"
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    # The personal identity code, encrypted; found through identity_lookup only.
-    identity_ciphertext: Mapped[str] = mapped_column(sa.String(300))
+    # The personal identity code, sealed by team.identity (opened only when revealed, on
+    # record); found through identity_lookup only.
+    identity_ciphertext: Mapped[str] = mapped_column(sa.String(300), info=sealed_by_hand())
     identity_lookup: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    # Sealed at rest under the data keys (tiimi_shared.sealed): never searched in SQL.
+    name: Mapped[str] = mapped_column(SealedText())
     preferred_language: Mapped[str] = mapped_column(sa.String(2))
-    contact: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    contact: Mapped[dict[str, Any]] = mapped_column(SealedJSON())
     municipality: Mapped[str] = mapped_column(sa.String(3))
     registered_by: Mapped[str] = mapped_column(sa.String(64))
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -89,11 +92,12 @@ class Member(Base):
     team_id: Mapped[str] = mapped_column(sa.ForeignKey("teams.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))  # professional, close_one, client
     professional_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    name: Mapped[str | None] = mapped_column(sa.String(200))
+    # A close one's or the client's name and contact: sealed at rest like the client's.
+    name: Mapped[str | None] = mapped_column(SealedText())
     organisation: Mapped[str | None] = mapped_column(sa.String(64))
     role: Mapped[str | None] = mapped_column(sa.String(40))
     relation: Mapped[str | None] = mapped_column(sa.String(40))
-    contact: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    contact: Mapped[dict[str, Any]] = mapped_column(SealedJSON())
     status: Mapped[str] = mapped_column(sa.String(20))
     starts_on: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_on: Mapped[datetime | None] = mapped_column(UTCDateTime())

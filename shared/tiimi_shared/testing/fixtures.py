@@ -1,17 +1,22 @@
 """pytest fixtures shared by every service's tests (loaded by the root conftest)."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tiimi_shared import migrations
+from tiimi_shared import migrations, sealed
 from tiimi_shared.clock import MovableClock
 from tiimi_shared.testing.infrastructure import Infrastructure, InfrastructureMissing, discover
 
 _state: dict[str, Any] = {}
+
+# The services seal personal data under TIIMI_DATA_KEYS (tiimi_shared.sealed): a test run
+# seals under a fresh key of its own, which the processes it starts inherit.
+os.environ.setdefault(sealed.VARIABLE, sealed.new_spec("test"))
 
 
 @pytest.fixture(autouse=True)

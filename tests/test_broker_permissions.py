@@ -259,6 +259,13 @@ def test_every_service_started_as_its_own_user_answers(running):
     with calling_as("operations")({"AMQP_URI": running["tiimi"]}, timeout=20) as rpc:
         for service in SERVICES:
             assert getattr(rpc, service.name).health()["status"] == "ok"
+    # A malformed event that team's handler (as the team user) rejects still reaches its dead-letter queue.
+    with Connection(running["tiimi"]) as connection:
+        Producer(connection.default_channel).publish(
+            {"type": "consent_granted", "data": {}}, exchange="consent.events", routing_key="consent_granted",
+            serializer="json", message_id=str(uuid.uuid4()))
+    dead = first_message(running["tiimi"], "evt-consent-consent_granted--team.on_consent_granted.dead")
+    assert json.loads(dead.body) == {"type": "consent_granted", "data": {}}
 
 
 @pytest.mark.integration

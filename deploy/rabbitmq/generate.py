@@ -79,6 +79,7 @@ def binding(source: str, destination: str, routing_key: str) -> dict[str, Any]:
 def definitions(partners: Iterable[str] = LOCAL_PARTNERS,
                 passwords: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The broker's definitions; ``passwords`` by user name (default: local compose's)."""
+    partners = tuple(partners)
     sources = sorted({source for _, _, source, _ in handlers()} | {"consent", "team", "referral"})
     queues, bindings = [], []
     for service, method, source, event_type in handlers():

@@ -111,6 +111,19 @@ def test_the_broker_definitions_are_current():
         "deploy/rabbitmq/definitions.json is stale: run .venv/bin/python deploy/rabbitmq/generate.py"
 
 
+def test_the_definitions_hold_the_consent_services_queue_for_a_referrals_disclosure():
+    # The referral service may publish referral_disclosed before consent has ever started:
+    # the queue and its dead-letter queue must be there from the broker's first boot.
+    definitions = json.loads((ROOT / "deploy/rabbitmq/definitions.json").read_text())
+    name = "evt-referral-referral_disclosed--consent.on_referral_disclosed"
+    queues = {queue["name"]: queue["arguments"] for queue in definitions["queues"]}
+    assert queues[name] == {"x-dead-letter-exchange": "tiimi.dead-letter", "x-dead-letter-routing-key": name}
+    assert name + ".dead" in queues
+    bindings = {(b["source"], b["destination"], b["routing_key"]) for b in definitions["bindings"]}
+    assert ("referral.events", name, "referral_disclosed") in bindings
+    assert ("tiimi.dead-letter", name + ".dead", name) in bindings
+
+
 @pytest.mark.integration
 def test_with_the_definitions_loaded_an_event_sent_before_any_service_started_is_not_lost(
         infrastructure, rabbit_config, system, eventually, tmp_path):

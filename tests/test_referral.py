@@ -158,6 +158,18 @@ def answer(rpc, referral_id, status, **extra):
     return rpc.referral.change_status(referral_id=referral_id, status=status, by=NGO_DESK, **extra)
 
 
+def disclosures(rpc, client_id, count, timeout=10.0):
+    """The client's disclosure entries once ``count`` are logged (the consent service logs a sent
+    referral's from its event, a moment after the send), or as they are when ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while True:
+        report = rpc.consent.disclosure_report(client_id=client_id, include_denied=True)
+        entries = [e for e in report["entries"] if e["kind"] == "disclosure"]
+        if len(entries) >= count or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.1)
+
+
 @pytest.mark.integration
 def test_the_closed_loop_shares_only_what_consent_permits_and_only_with_the_target(
         rpc, client_id, clock, partners, referral_events):
@@ -195,13 +207,13 @@ def test_the_closed_loop_shares_only_what_consent_permits_and_only_with_the_targ
         "entered_in_error"]
 
     # The loop closes back: the requester's side hears each answer, by identifiers only.
-    changes = [e for e in referral_events.wait_for(5) if e["type"] == "referral_status_changed"]
+    # (created, sent, its disclosure, then the three answers)
+    changes = [e for e in referral_events.wait_for(6) if e["type"] == "referral_status_changed"]
     assert [e["data"]["to_status"] for e in changes][-3:] == ["accepted", "in_progress", "completed"]
     assert "Maija" not in json.dumps(referral_events.seen)
 
     # The consent service logged the disclosure of `basic` and nothing of `health`.
-    report = rpc.consent.disclosure_report(client_id=client_id)
-    disclosed = [e for e in report["entries"] if e["kind"] == "disclosure"]
+    disclosed = disclosures(rpc, client_id, 1)
     assert [(e["category"], e["organisation"], e["purpose"]) for e in disclosed] == [
         ("basic", NGO, "referral")]
 
@@ -293,7 +305,7 @@ def test_an_unaccepted_referral_is_overdue_then_escalated_to_the_key_worker(
         assert check() == 0  # reminded once
         clock.advance(timedelta(days=2))
         assert check() == 1
-    events = {e["type"]: e["data"] for e in referral_events.wait_for(4)}
+    events = {e["type"]: e["data"] for e in referral_events.wait_for(5)}  # and the send's disclosure
     assert events["referral_overdue"]["requested_by"] == WORKER
     assert events["referral_escalated"]["key_worker_id"] == "sw-2002"
     history = rpc.referral.get_referral(referral_id=draft["id"], organisation=COUNTY)["history"]
@@ -321,7 +333,7 @@ def test_withdrawal_tells_the_partner_to_stop_processing(rpc, client_id, clock, 
     target_view = rpc.referral.get_referral(referral_id=draft["id"], organisation=NGO)
     assert target_view["shared"] == {}
     assert partners[OTHER].settle(0.3) == []
-    stopped = [e for e in referral_events.wait_for(4) if e["type"] == "referral_stop_requested"]
+    stopped = [e for e in referral_events.wait_for(5) if e["type"] == "referral_stop_requested"]
     assert stopped and stopped[0]["data"]["categories"] == ["basic", "health"]
 
 
@@ -454,3 +466,163 @@ def test_the_example_partner_receives_and_answers_its_referral_end_to_end(
     assert other_lines == []
     final = rpc.referral.get_referral(referral_id=referral_id, organisation=COUNTY)
     assert final["status"] == "completed" and final["outcome"]["code"] == "service_provided"
+
+
+# -- the disclosure, logged from the send's own transaction; a loss that races a send ---------
+
+
+@pytest.mark.integration
+def test_a_send_is_logged_as_disclosed_once_from_its_event_under_the_consent_it_rested_on(
+        rpc, client_id, clock, partners):
+    consent_record = grant(rpc, client_id, ["basic", "health"])
+    draft = create(rpc, client_id, clock)
+    send(rpc, draft["id"])
+    with pytest.raises(Conflict):
+        send(rpc, draft["id"])  # a repeated send is refused, and discloses nothing more
+    disclosed = disclosures(rpc, client_id, 2)
+    assert sorted((e["category"], e["consent_id"], e["outcome"]) for e in disclosed) == [
+        ("basic", consent_record["id"], "permit"), ("health", consent_record["id"], "permit")]
+    assert len(disclosures(rpc, client_id, 3, timeout=1.0)) == 2
+    # The client's report (permits only, as the client reads it) shows them.
+    report = rpc.consent.disclosure_report(client_id=client_id)["entries"]
+    assert sorted(e["category"] for e in report if e["kind"] == "disclosure") == ["basic", "health"]
+
+
+def interleave(monkeypatch, before_the_write):
+    """Run ``before_the_write(client_id)`` after the send's consent check has answered and before its
+    write transaction: the consent gate answers as the consent service did, then the other thing
+    happens."""
+    from tiimi_shared.consent_gate import Gate
+
+    decide = Gate.decide
+    done = []
+
+    def decided_then(gate, client, requests):
+        answer = decide(gate, client, requests)
+        if not done:
+            done.append(client)
+            before_the_write(client)
+        return answer
+
+    monkeypatch.setattr(Gate, "decide", decided_then)
+    return done
+
+
+@pytest.mark.integration
+def test_a_send_refused_after_its_consent_check_logs_no_disclosure(
+        rpc, rabbit_config, client_id, clock, partners, monkeypatch):
+    grant(rpc, client_id, ["basic"])
+    draft = create(rpc, client_id, clock)
+
+    def marked_in_error(_):
+        with ClusterRpcProxy(rabbit_config, timeout=20) as other:
+            other.referral.change_status(referral_id=draft["id"], status="entered_in_error",
+                                         by=COUNTY_WORKER, reason="wrong client")
+
+    assert not interleave(monkeypatch, marked_in_error)
+    with pytest.raises(Conflict):
+        send(rpc, draft["id"])
+    assert partners["all"].settle(1.0) == []
+    assert disclosures(rpc, client_id, 1, timeout=2.0) == []
+
+
+def losses_handled(database_url, client_id):
+    import sqlalchemy as sa
+
+    from tiimi_shared.database import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT count(*) FROM consent_losses WHERE client_id = :c"),
+                                      {"c": client_id}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.integration
+def test_a_withdrawal_handled_between_a_sends_check_and_its_write_still_keeps_the_data_from_the_partner(
+        rpc, rabbit_config, configs, client_id, clock, partners, monkeypatch):
+    consent_record = grant(rpc, client_id, ["basic", "health"])
+    draft = create(rpc, client_id, clock)
+    referral_database = configs[ReferralService]["DATABASE_URL"]
+
+    def withdrawn_and_handled(client):
+        with ClusterRpcProxy(rabbit_config, timeout=20) as other:
+            other.consent.withdraw(consent_id=consent_record["id"], withdrawn_by=WORKER,
+                                   reason="client asked")
+        # The referral service handles consent_withdrawn off the broker: it finds no shared referral.
+        deadline = time.monotonic() + 15
+        while losses_handled(referral_database, client) == 0:
+            assert time.monotonic() < deadline, "the withdrawal was not handled"
+            time.sleep(0.05)
+
+    interleaved = interleave(monkeypatch, withdrawn_and_handled)
+    sent = send(rpc, draft["id"])
+    assert interleaved == [client_id]  # the check answered permit for both, before the withdrawal
+    assert sent["shared_categories"] == []
+    assert sent["withheld"] == {"basic": "consent_withdrawn", "health": "consent_withdrawn"}
+    # The partner was never given what the client withdrew, and no disclosure is logged.
+    (requested,) = partners[NGO].wait_for(1)
+    assert requested["type"] == "referral_requested" and requested["data"]["shared"] == {}
+    assert "Maija" not in json.dumps(partners[NGO].settle(1.0))
+    assert disclosures(rpc, client_id, 1, timeout=2.0) == []
+
+
+def referral_status(database_url, referral_id):
+    import sqlalchemy as sa
+
+    from tiimi_shared.database import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("SELECT status FROM referrals WHERE id = :r"),
+                                      {"r": referral_id}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.integration
+def test_a_send_that_commits_while_the_withdrawals_handler_asks_consent_is_told_to_stop(
+        rpc, rabbit_config, configs, client_id, clock, partners, monkeypatch):
+    import eventlet.event
+
+    from tiimi_shared.consent_gate import Gate
+
+    consent_record = grant(rpc, client_id, ["basic"])
+    first = create(rpc, client_id, clock)["id"]
+    send(rpc, first)  # shared: the withdrawal's handler will ask consent about it
+    second = create(rpc, client_id, clock)["id"]
+    referral_database = configs[ReferralService]["DATABASE_URL"]
+    handler_asking = eventlet.event.Event()
+    decide = Gate.decide
+    calls = []
+
+    def interleaved(gate, client, requests):
+        calls.append(client)
+        answer = decide(gate, client, requests)
+        if len(calls) == 1:
+            # The second send's check has permitted basic. Now the client withdraws; this send
+            # writes only once the withdrawal's handler has read what is shared and is asking.
+            with ClusterRpcProxy(rabbit_config, timeout=20) as other:
+                other.consent.withdraw(consent_id=consent_record["id"], withdrawn_by=WORKER,
+                                       reason="client asked")
+            handler_asking.wait()
+        elif len(calls) == 2:
+            # The handler asks about the first referral; it answers once the second is sent.
+            handler_asking.send(True)
+            deadline = time.monotonic() + 15
+            while referral_status(referral_database, second) != "requested":
+                assert time.monotonic() < deadline, "the second send did not commit"
+                time.sleep(0.05)
+        return answer
+
+    monkeypatch.setattr(Gate, "decide", interleaved)
+    with eventlet.Timeout(30):
+        sent = send(rpc, second)
+    assert sent["shared_categories"] == ["basic"]  # decided before the withdrawal
+    messages = partners[NGO].wait_for(4)
+    stops = {m["data"]["referral_id"] for m in messages if m["type"] == "referral_stop_processing"}
+    assert stops == {first, second}  # the second too, though the handler had not seen it shared
+    assert rpc.referral.get_referral(referral_id=second, organisation=NGO)["shared"] == {}

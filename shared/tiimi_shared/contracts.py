@@ -203,3 +203,19 @@ REFERRAL_STOP_REQUESTED = registry.register(
                    because=fields.String(required=True, validate=validate.OneOf(STOP_BECAUSE)),
                    key_worker_id=fields.String(required=True, allow_none=True, validate=IDENTIFIER)),
 )
+# Sending a referral gave the target organisation these categories, each under the consent
+# named. Published from the send's own transaction, so it is told only of a send that
+# committed, and once; the consent service logs each category as disclosed on receipt.
+REFERRAL_DISCLOSED = registry.register(
+    "referral", "referral_disclosed",
+    payload_schema(
+        referral_id=fields.UUID(required=True),
+        client_id=fields.UUID(required=True),
+        recipient_organisation=_organisation(required=True),
+        purpose=fields.String(required=True, validate=validate.OneOf(PURPOSES)),
+        # category -> the consent the disclosure rests on (never the content).
+        consents=fields.Dict(keys=fields.String(validate=validate.OneOf(CATEGORIES)),
+                             values=fields.UUID(), required=True, validate=validate.Length(min=1)),
+        disclosed_at=fields.AwareDateTime(required=True),
+    ),
+)

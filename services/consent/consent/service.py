@@ -14,11 +14,12 @@ from nameko.rpc import rpc
 from consent import schemas, use_cases
 from consent.repository import ConsentUnitOfWork
 from consent.rules import REASONS, malformed_request
+from tiimi_shared import contracts
 from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
-from tiimi_shared.idempotency import command
+from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.operations import CONSENT_DECISIONS, Operations
 from tiimi_shared.schemas import dump, load
 
@@ -44,13 +45,13 @@ class ConsentService:
     def health(self) -> Reply:
         return {"service": self.name, "status": "ok", **self.db.health()}
 
-    @command(expected_exceptions=EXPECTED)
+    @rpc(expected_exceptions=EXPECTED)
     def grant(self, **consent: Any) -> Reply:
         command = load(schemas.GrantConsent, consent)
         granted = use_cases.grant(self.db, command, now=self.clock())
         return dump(schemas.ConsentOut, granted)
 
-    @command(expected_exceptions=EXPECTED)
+    @rpc(expected_exceptions=EXPECTED)
     def withdraw(self, **withdrawal: Any) -> Reply:
         command = load(schemas.WithdrawConsent, withdrawal)
         withdrawn = use_cases.withdraw(self.db, command, now=self.clock())
@@ -66,13 +67,13 @@ class ConsentService:
         """The sequencer: chain the disclosure log's new entries after its head, in batches."""
         return use_cases.chain_log(self.db)
 
-    @command(expected_exceptions=EXPECTED)
+    @rpc(expected_exceptions=EXPECTED)
     def deny(self, **denial: Any) -> Reply:
         command = load(schemas.RecordDenial, denial)
         recorded = use_cases.deny(self.db, command, now=self.clock())
         return dump(schemas.DenialOut, recorded)
 
-    @command(expected_exceptions=EXPECTED)
+    @rpc(expected_exceptions=EXPECTED)
     def lift_denial(self, **lifting: Any) -> Reply:
         command = load(schemas.LiftDenial, lifting)
         lifted = use_cases.lift_denial(self.db, command, now=self.clock())
@@ -101,7 +102,7 @@ class ConsentService:
         answers = use_cases.check_many(self.db, command, now=self.clock())
         return {"decisions": [_answer(answer) for answer in answers]}
 
-    @command()
+    @rpc
     def disclose(self, **batch: Any) -> Reply:
         """Decide requests about one client and, if every one is permitted, log each as disclosed
         under its consent, in the same transaction. Never raises: anything unclear is a deny, and
@@ -116,21 +117,21 @@ class ConsentService:
         return {"decisions": [_answer(answer) for answer in disclosed.answers],
                 "disclosures": _ENTRIES.dump(disclosed.disclosures)}
 
-    @command(expected_exceptions=EXPECTED)
+    @rpc(expected_exceptions=EXPECTED)
     def record_disclosure(self, **disclosure: Any) -> Reply:
         """Log that data was actually given out under a consent that still permits it."""
         command = load(schemas.RecordDisclosure, disclosure)
         entry = use_cases.record_disclosure(self.db, command, now=self.clock())
         return dump(schemas.DisclosureOut, entry)
 
-    @command(expected_exceptions=EXPECTED)
+    @rpc(expected_exceptions=EXPECTED)
     def record_access(self, **access: Any) -> Reply:
         """Log a read of client data by its own organisation, so the client's report shows it too."""
         command = load(schemas.RecordAccess, access)
         entry = use_cases.record_access(self.db, command, now=self.clock())
         return dump(schemas.DisclosureOut, entry)
 
-    @command(expected_exceptions=EXPECTED)
+    @rpc(expected_exceptions=EXPECTED)
     def record_accesses(self, **reads: Any) -> Reply:
         """Log a read of several categories by the client data's own organisation, in one write."""
         command = load(schemas.RecordAccesses, reads)
@@ -167,6 +168,11 @@ class ConsentService:
         checked = use_cases.verify_log(self.db)
         return {"intact": checked.intact, "entries": checked.entries, "unchained": checked.unchained,
                 "problems": [p.as_dict() for p in checked.problems]}
+
+    @event_handler(contracts.REFERRAL_DISCLOSED)
+    def on_referral_disclosed(self, event: ReceivedEvent) -> None:
+        """Log what a sent referral gave its target, once, from the send's own event."""
+        use_cases.record_referral_disclosure(self.db, event)
 
 
 def _answer(answer: use_cases.Answer) -> Reply:

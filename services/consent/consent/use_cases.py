@@ -20,7 +20,10 @@ from consent.ledger import Problem
 from consent.models import Consent, Denial
 from consent.rules import ClientTerms, ConsentAction, Decision, EntryKind
 from tiimi_shared import contracts
+from tiimi_shared.consuming import consume
+from tiimi_shared.errors import NotFound
 from tiimi_shared.events import EventType
+from tiimi_shared.handlers import ReceivedEvent
 from tiimi_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -158,6 +161,8 @@ class UnitOfWork(Protocol):
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(self, *exc_info: object) -> None: ...
     def commit(self) -> None: ...
+    def processed(self, consumer: str, event_id: str) -> bool: ...
+    def claim(self, consumer: str, event_id: str) -> bool: ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -421,6 +426,47 @@ def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now:
         work.disclosure_log.append([entry])
         work.commit()
         return entry
+
+
+def record_referral_disclosure(uow: UnitOfWorkFactory, event: ReceivedEvent) -> list[LogEntry] | None:
+    """Log each category a sent referral gave its target, under the consent it rested on.
+
+    The referral service publishes the event from the send's own transaction, so the data has
+    been given out: every category is logged, at the time it was sent, once for the event (None
+    when it was handled already). Each entry carries the named consent's decision at that time,
+    as ``record_disclosure``'s does; if it no longer reads as a permit (a withdrawal the send
+    raced, or a denial recorded since, which has no start of its own), the entry says so rather
+    than being left out, and the partner will have been told to stop by the referral service.
+    """
+    data = event.data
+    client_id, at = str(data["client_id"]), datetime.fromisoformat(data["disclosed_at"])
+
+    def apply(work: UnitOfWork, _: None) -> list[LogEntry]:
+        entries = []
+        for category, consent_id in sorted(data["consents"].items()):
+            request = Request(organisation=data["recipient_organisation"], professional=None,
+                              category=category, purpose=data["purpose"])
+            decision = _under_consent(work, client_id, str(consent_id), request, at)
+            if not decision.permitted:
+                log.warning("referral disclosure logged against a consent that no longer permits it",
+                            consent_id=str(consent_id), reason=decision.reason)
+            entries.append(_entry(EntryKind.DISCLOSURE, at, decision, request, client_id=client_id,
+                                  correlation_id=work.correlation_id))
+        work.disclosure_log.append(entries)
+        return entries
+
+    return consume(uow, event, apply=apply)
+
+
+def _under_consent(work: UnitOfWork, client_id: str, consent_id: str, request: Request,
+                   at: datetime) -> Decision:
+    """The named consent's decision on a disclosure made at ``at``; as ``rules.permit_disclosure``,
+    another client's consent is not found, but a deny is answered, not raised: it was given out."""
+    consent = work.consents.get(consent_id)
+    if consent.client_id != client_id:
+        raise NotFound("consent", consent_id)
+    return rules.decide_disclosure(consent.terms(), [d.terms() for d in work.denials.of_client(client_id)],
+                                   _access(request), at)
 
 
 def record_access(uow: UnitOfWorkFactory, command: CheckAccess, *, now: datetime) -> LogEntry:

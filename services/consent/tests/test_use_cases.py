@@ -11,6 +11,7 @@ from consent import ledger, schemas, use_cases
 from consent.rules import ConsentStatus, Reason
 from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
+from tiimi_shared.handlers import ReceivedEvent
 from tiimi_shared.schemas import load
 from tiimi_shared.testing.fakes import FIXED_NOW
 
@@ -370,6 +371,61 @@ def test_a_disclosure_under_another_clients_consent_is_not_found(uow, client):
 
     with pytest.raises(NotFound):
         use_cases.record_disclosure(uow, disclosure_command(str(uuid.uuid4()), consent.id), now=NOW)
+    assert uow.disclosure_log.entries == []
+
+
+# -- a sent referral's disclosure, from the referral service's event -------------------------
+
+
+def referral_disclosed(client_id: str, consents: dict[str, str], *, at=NOW) -> ReceivedEvent:
+    envelope = contracts.registry.make(contracts.REFERRAL_DISCLOSED.name, {
+        "referral_id": str(uuid.uuid4()), "client_id": client_id, "recipient_organisation": ORG,
+        "purpose": "referral", "consents": consents, "disclosed_at": at}, source="referral", occurred_at=at)
+    return ReceivedEvent(envelope, "consent.on_referral_disclosed")
+
+
+def test_a_sent_referral_is_logged_as_disclosed_under_each_consent_and_shows_in_the_report(uow, client):
+    consent = use_cases.grant(uow, grant_command(client, purposes=["referral"]), now=NOW)
+
+    entries = use_cases.record_referral_disclosure(
+        uow, referral_disclosed(client, {"team": consent.id, "basic": consent.id}, at=NOW + DAY))
+
+    assert [(e.kind, e.category, e.organisation, e.purpose, e.outcome, e.consent_id, e.at)
+            for e in entries] == [("disclosure", c, ORG, "referral", "permit", consent.id, NOW + DAY)
+                                  for c in ("basic", "team")]
+    report = use_cases.disclosure_report(uow, load(schemas.ReportQuery, {"client_id": client}))
+    assert [(e.kind, e.category) for e in report] == [("disclosure", "basic"), ("disclosure", "team")]
+
+
+def test_a_redelivered_referral_disclosure_is_logged_once(uow, client):
+    consent = use_cases.grant(uow, grant_command(client, purposes=["referral"]), now=NOW)
+    event = referral_disclosed(client, {"basic": consent.id})
+
+    assert use_cases.record_referral_disclosure(uow, event) is not None
+    assert use_cases.record_referral_disclosure(uow, event) is None
+    assert len(uow.disclosure_log.entries) == 1
+
+
+def test_a_referral_disclosure_is_decided_when_it_was_made_not_when_it_is_logged(uow, client):
+    consent = use_cases.grant(uow, grant_command(client, purposes=["referral"]), now=NOW)
+    use_cases.withdraw(uow, withdraw_command(consent.id), now=NOW + DAY)
+
+    (before,) = use_cases.record_referral_disclosure(uow, referral_disclosed(client, {"basic": consent.id}))
+    (after,) = use_cases.record_referral_disclosure(
+        uow, referral_disclosed(client, {"basic": consent.id}, at=NOW + 2 * DAY))
+
+    # Sent before the withdrawal: a permit. Sent after it (a race the referral service then
+    # answers by telling the partner to stop): logged all the same, with the consent's deny.
+    assert (before.outcome, after.outcome, after.reason) == ("permit", "deny", "withdrawn")
+    assert len(uow.disclosure_log.entries) == 2
+
+
+def test_a_referral_disclosure_naming_another_clients_consent_is_not_logged(uow, client):
+    consent = use_cases.grant(uow, grant_command(client, purposes=["referral"]), now=NOW)
+
+    someone_else = str(uuid.uuid4())
+    with pytest.raises(NotFound):
+        use_cases.record_referral_disclosure(uow, referral_disclosed(someone_else, {"basic": consent.id}))
     assert uow.disclosure_log.entries == []
 
 

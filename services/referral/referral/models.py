@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tiimi_shared.database import UTCDateTime, kernel_tables, outbox_table
-from tiimi_shared.sealed import SealedJSON, SealedText
 from tiimi_shared.vocabulary import ReferralStatus
 
 
@@ -31,17 +30,15 @@ class Referral(Base):
     target_organisation: Mapped[str] = mapped_column(sa.String(64), index=True)
     service: Mapped[str] = mapped_column(sa.String(60))
     priority: Mapped[str] = mapped_column(sa.String(10))
-    # What the referral says about the client is sealed at rest (tiimi_shared.sealed), and
-    # never searched in SQL: the note, the content to share, the outcome, the steps' reasons.
     # The requester's own note; it is not sent to the partner.
-    reason: Mapped[str] = mapped_column(SealedText())
+    reason: Mapped[str] = mapped_column(sa.String(2000))
     # category -> content the requester wants to share; sent only where consent permits.
-    share: Mapped[dict[str, Any]] = mapped_column(SealedJSON())
+    share: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # Set on sending: category -> consent id, and category -> reason code.
     shared: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     withheld: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
-    outcome: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON())
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     accept_by: Mapped[datetime] = mapped_column(UTCDateTime())
     escalate_by: Mapped[datetime] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -75,7 +72,7 @@ class Step(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by: Mapped[str] = mapped_column(sa.String(64))
     by_organisation: Mapped[str | None] = mapped_column(sa.String(64))
-    reason: Mapped[str | None] = mapped_column(SealedText())
+    reason: Mapped[str | None] = mapped_column(sa.String(1000))
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
 
@@ -87,3 +84,23 @@ class KeyWorker(Base):
     client_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     key_worker_id: Mapped[str] = mapped_column(sa.String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecordedLoss(Base):
+    """A consent loss the service has handled: a withdrawal, an expiry or a denial, in the order
+    handled. A send whose consent check came before it withholds what it covers (see
+    ``rules.withhold_lost``); otherwise a loss handled between a send's check and its commit
+    would find no shared referral and tell no partner to stop."""
+
+    __tablename__ = "consent_losses"
+
+    position: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36))
+    organisation: Mapped[str | None] = mapped_column(sa.String(64))  # None: every organisation
+    consent_id: Mapped[str | None] = mapped_column(sa.String(36))    # None: a denial
+    categories: Mapped[list[str]] = mapped_column(sa.JSON)
+    because: Mapped[str] = mapped_column(sa.String(20))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+sa.Index("ix_consent_losses_client", RecordedLoss.client_id, RecordedLoss.position)

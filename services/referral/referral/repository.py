@@ -1,6 +1,7 @@
 """The referral service's unit of work and its repositories."""
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -8,12 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from referral import partner
-from referral.models import AWAITING_CHASE, PARTNER_OUTBOX, KeyWorker, Referral, Step
-from referral.rules import ANSWERS, OPEN
+from referral.models import AWAITING_CHASE, PARTNER_OUTBOX, KeyWorker, RecordedLoss, Referral, Step
+from referral.rules import ANSWERS, OPEN, ConsentLoss
 from tiimi_shared.database import ExtraOutbox, UnitOfWork
 from tiimi_shared.errors import NotFound
 from tiimi_shared.outbox import Outbox
-from tiimi_shared.vocabulary import ReferralStatus
+from tiimi_shared.vocabulary import ConsentLost, ReferralStatus
 
 _OPEN = [status.value for status in OPEN]
 _ANSWERS = [status.value for status in ANSWERS]
@@ -110,13 +111,54 @@ class KeyWorkers:
             row.key_worker_id, row.updated_at = key_worker_id, at
 
 
+class ConsentLosses:
+    """The consent losses handled, and the per-client lock that orders them with sends."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def lock(self, client_id: str) -> None:
+        """Hold the client's lock until the transaction ends: a send's write and a loss handler's
+        then take turns. SQLite needs none: the kernel runs its units of work one at a time."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(client_lock_key(client_id))))
+
+    def last(self, client_id: str) -> int:
+        """The position of the client's latest loss handled; 0 if none."""
+        position = self.session.scalar(sa.select(sa.func.max(RecordedLoss.position))
+                                       .where(RecordedLoss.client_id == str(client_id)))
+        return int(position or 0)
+
+    def record(self, loss: ConsentLoss, at: datetime) -> None:
+        self.session.add(RecordedLoss(client_id=loss.client_id, organisation=loss.organisation,
+                                      consent_id=loss.consent_id, categories=sorted(loss.categories),
+                                      because=loss.because.value, recorded_at=at))
+        self.session.flush()
+
+    def since(self, client_id: str, position: int) -> list[ConsentLoss]:
+        """The client's losses handled after ``position``, in order."""
+        rows = self.session.scalars(sa.select(RecordedLoss).where(
+            RecordedLoss.client_id == str(client_id), RecordedLoss.position > position)
+            .order_by(RecordedLoss.position))
+        return [ConsentLoss(row.client_id, row.organisation, frozenset(row.categories),
+                            ConsentLost(row.because), row.consent_id) for row in rows]
+
+
+def client_lock_key(client_id: str) -> int:
+    """The client's advisory lock: a signed 64-bit number from its id, as PostgreSQL takes it."""
+    digest = hashlib.blake2b(f"referral.client:{client_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 class ReferralUnitOfWork(UnitOfWork):
     referrals: Referrals
     key_workers: KeyWorkers
+    consent_losses: ConsentLosses
     partner_outbox: Outbox  # set by the kernel from PARTNER_STREAM
 
     def __enter__(self) -> ReferralUnitOfWork:
         super().__enter__()
         self.referrals = Referrals(self.session)
         self.key_workers = KeyWorkers(self.session)
+        self.consent_losses = ConsentLosses(self.session)
         return self

@@ -73,9 +73,6 @@ OPEN = (S.REQUESTED, S.ACCEPTED, S.IN_PROGRESS, S.ON_HOLD)
 HIDDEN_FROM_TARGET = (S.CANCELLED, S.ENTERED_IN_ERROR)
 
 SHARE_PURPOSE = Purpose.REFERRAL
-# Why a category was withheld when the consent service permitted it but then
-# would not log the disclosure (withdrawn in between, or it stopped answering).
-NOT_RECORDED = "disclosure_not_recorded"
 # The requester may warn once the acceptance deadline has passed, and the
 # key worker is told once the escalation deadline has passed too.
 DEFAULT_ESCALATION_GRACE = timedelta(days=2)
@@ -290,11 +287,21 @@ def sharing(categories: list[str], decisions: list[dict[str, Any]] | None) -> Sh
     return Sharing(shared, withheld)
 
 
-def disclosures_recorded(sharing: Sharing, recorded: Mapping[str, bool]) -> Sharing:
-    """Share only the categories whose disclosure the consent service logged; withhold the rest."""
-    shared = {category: consent for category, consent in sharing.shared.items() if recorded.get(category)}
-    withheld = dict(sharing.withheld) | {category: NOT_RECORDED for category in sharing.shared
-                                         if category not in shared}
+def withhold_lost(sharing: Sharing, losses: Iterable[ConsentLoss], target_organisation: str) -> Sharing:
+    """Withhold what a consent loss handled since the consent check took away from the target.
+
+    The loss handler found no shared referral to stop while this send was being decided,
+    so the send must not give out what the loss covers: a category resting on the consent
+    withdrawn or expired, or any category a denial of the target (or of every organisation)
+    names. Withheld with the loss as the reason.
+    """
+    shared, withheld = dict(sharing.shared), dict(sharing.withheld)
+    for loss in losses:
+        if loss.organisation not in (None, target_organisation):
+            continue
+        for category in [c for c, consent_id in shared.items() if loss.takes(c, consent_id)]:
+            del shared[category]
+            withheld[category] = loss.because.value
     return Sharing(shared, withheld)
 
 
@@ -350,8 +357,23 @@ def change_status(referral: ReferralState, wanted: str, *, organisation: str, pr
         "changed_by_organisation": organisation,
         "shared_categories": sorted(shared) if shares_on(target) else [],
         "withheld_categories": sorted(withheld) if shares_on(target) else []})
+    events = [told]
+    if shares_on(target) and shared:
+        events.append(disclosure(referral, shared, now))
     entry = HistoryEntry(StepKind.STATUS, previous, target, professional_id, organisation, reason, detail)
-    return StatusChange(previous, target, shared, withheld, new_outcome, entry, (told,), tuple(to_partner))
+    return StatusChange(previous, target, shared, withheld, new_outcome, entry, tuple(events),
+                        tuple(to_partner))
+
+
+def disclosure(referral: ReferralState, shared: Mapping[str, str], now: datetime) -> Message:
+    """What the consent service logs of a send: each category given to the target, under its consent.
+
+    It goes out with the send's own transaction, so only a send that committed is logged, once.
+    """
+    return Message(contracts.REFERRAL_DISCLOSED, {
+        "referral_id": referral.id, "client_id": referral.client_id,
+        "recipient_organisation": referral.target_organisation, "purpose": SHARE_PURPOSE.value,
+        "consents": dict(shared), "disclosed_at": now})
 
 
 # -- deadlines ---------------------------------------------------------------------------
@@ -460,6 +482,18 @@ class ConsentLoss:
     organisation: str | None
     categories: frozenset[str]
     because: ConsentLost
+    # The consent withdrawn or expired; None for a denial, which overrides every consent.
+    consent_id: str | None = None
+
+    def takes(self, category: str, consent_id: str) -> bool:
+        """Whether this loss takes away a category given out under ``consent_id``.
+
+        A withdrawn or expired consent takes only what rests on it (another consent may
+        permit the same); a denial overrides any consent for the categories it names.
+        """
+        if category not in self.categories:
+            return False
+        return self.consent_id is None or self.consent_id == consent_id
 
 
 def consent_loss(because: ConsentLost, data: Mapping[str, Any]) -> ConsentLoss | None:
@@ -471,12 +505,22 @@ def consent_loss(because: ConsentLost, data: Mapping[str, Any]) -> ConsentLoss |
     if because != ConsentLost.DENIED and SHARE_PURPOSE not in data["purposes"]:
         return None
     organisation = data.get("recipient_organisation", data.get("organisation"))
-    return ConsentLoss(str(data["client_id"]), organisation, frozenset(data["categories"]), because)
+    consent_id = data.get("consent_id")
+    return ConsentLoss(str(data["client_id"]), organisation, frozenset(data["categories"]), because,
+                       None if consent_id is None else str(consent_id))
 
 
 def categories_at_stake(referral: ReferralState, loss: ConsentLoss) -> list[str]:
     """The lost categories that were shared with this referral's target."""
     return sorted(loss.categories & set(referral.shared))
+
+
+def resting_on(referral: ReferralState, loss: ConsentLoss, categories: Iterable[str]) -> list[str]:
+    """Of the lost categories shared with a referral, those the loss takes (see ``ConsentLoss.takes``).
+
+    For a send that committed after the loss handler asked the consent service: its
+    check came before the loss, so what it shared under the lost consent is lost."""
+    return [category for category in categories if loss.takes(category, referral.shared[category])]
 
 
 def not_permitted_still(categories: list[str], decisions: list[dict[str, Any]] | None) -> list[str]:

@@ -51,6 +51,13 @@ class Outbox(Protocol):
     def add(self, event: EventType, data: dict[str, Any]) -> dict[str, Any]: ...
 
 
+class ConsentLossRepository(Protocol):
+    def lock(self, client_id: str) -> None: ...
+    def last(self, client_id: str) -> int: ...
+    def record(self, loss: ConsentLoss, at: datetime) -> None: ...
+    def since(self, client_id: str, position: int) -> list[ConsentLoss]: ...
+
+
 class ReferralUnitOfWork(Protocol):
     """One transaction over referrals and key workers, with tiimi's and the partners' outboxes."""
 
@@ -58,6 +65,8 @@ class ReferralUnitOfWork(Protocol):
     def referrals(self) -> ReferralRepository: ...
     @property
     def key_workers(self) -> KeyWorkerRepository: ...
+    @property
+    def consent_losses(self) -> ConsentLossRepository: ...
     @property
     def outbox(self) -> Outbox: ...
     @property
@@ -77,7 +86,6 @@ class ConsentPort(Protocol):
     """The consent service, failing closed: None or False when it does not answer."""
 
     def decide(self, client_id: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]] | None: ...
-    def record_disclosure(self, client_id: str, consent_id: str, request: dict[str, Any]) -> bool: ...
 
 
 # -- what the RPCs answer ----------------------------------------------------------------
@@ -124,15 +132,28 @@ def create_referral(unit_of_work: UnitOfWork, command: dict[str, Any], *, now: d
 
 def change_status(unit_of_work: UnitOfWork, command: dict[str, Any], *, now: datetime,
                   gate: ConsentPort) -> ReferralView:
-    """Move a referral along its state machine: send, answer, cancel or mark in error."""
+    """Move a referral along its state machine: send, answer, cancel or mark in error.
+
+    Sending asks consent first, outside any transaction. The write then takes the client's
+    lock, which a consent loss's handler takes too, and withholds what a loss handled since
+    the check took away: that handler found no shared referral to stop. What is shared is
+    logged as disclosed by an event from this same transaction, so only a send that
+    commits is logged, and only once.
+    """
     actor, wanted = command["by"], command["status"]
+    sends = rules.shares_on(wanted)
     with unit_of_work() as uow:
         referral = uow.referrals.get(str(command["referral_id"]))
         rules.check_transition(referral.status, wanted, rules.sides_in(referral, actor["organisation"]),
                                command["reason"], command["outcome"])
         client_id, target, categories = referral.client_id, referral.target_organisation, list(referral.share)
-    sharing = _ask_to_share(gate, client_id, target, categories) if rules.shares_on(wanted) else None
+        # Read before consent is asked: every loss that consent's answer may not know of comes after.
+        checked_after = uow.consent_losses.last(client_id) if sends else 0
+    sharing = _ask_to_share(gate, client_id, target, categories) if sends else None
     with unit_of_work() as uow:
+        if sharing is not None:
+            uow.consent_losses.lock(client_id)
+            sharing = rules.withhold_lost(sharing, uow.consent_losses.since(client_id, checked_after), target)
         referral = uow.referrals.get(str(command["referral_id"]), for_update=True)
         # Decided again: another call may have moved it while consent was asked.
         change = rules.change_status(referral, wanted, organisation=actor["organisation"],
@@ -215,6 +236,11 @@ def stop_sharing_on_consent_lost(unit_of_work: UnitOfWork, event: ReceivedEvent,
     lost category: only what is not permitted any more is stopped (no answer:
     all of it). Answers how many partners were told; None if the event was
     processed already (then nothing was asked or told again).
+
+    The loss is recorded under the client's lock, which a send's write takes too: a send
+    decided before the loss and committing after it withholds what the loss took, and one
+    that committed while consent was being asked here is found again under the lock and
+    stopped for what rested on the lost consent.
     """
     loss = rules.consent_loss(because, event.data)
     if loss is None:
@@ -231,7 +257,14 @@ def stop_sharing_on_consent_lost(unit_of_work: UnitOfWork, event: ReceivedEvent,
                 for referral_id, (target, categories) in stake.items()}
 
     def apply(uow: ReferralUnitOfWork, to_stop: dict[str, list[str]] | None) -> int:
-        return _stop(uow, loss, to_stop or {}, now)
+        uow.consent_losses.lock(loss.client_id)
+        uow.consent_losses.record(loss, now)
+        stopping = dict(to_stop or {})
+        for referral_id, (_, categories) in at_stake(uow).items():
+            if referral_id not in stopping:  # sent while consent was asked: not in the question
+                referral = uow.referrals.get(referral_id)
+                stopping[referral_id] = rules.resting_on(referral, loss, categories)
+        return _stop(uow, loss, stopping, now)
 
     return consume(unit_of_work, event, read=at_stake, ask=ask, apply=apply)
 
@@ -250,13 +283,8 @@ def note_key_worker(unit_of_work: UnitOfWork, event: ReceivedEvent) -> None:
 
 
 def _ask_to_share(gate: ConsentPort, client_id: str, target: str, categories: list[str]) -> rules.Sharing:
-    """Ask consent for each category; log each disclosure about to happen. Fails closed."""
-    requests = rules.share_requests(categories, target)
-    sharing = rules.sharing(categories, gate.decide(client_id, requests))
-    recorded = {request["category"]: gate.record_disclosure(client_id, sharing.shared[request["category"]],
-                                                            request)
-                for request in requests if request["category"] in sharing.shared}
-    return rules.disclosures_recorded(sharing, recorded)
+    """Ask consent for each category. Fails closed: what it does not permit is withheld."""
+    return rules.sharing(categories, gate.decide(client_id, rules.share_requests(categories, target)))
 
 
 def _stop(uow: ReferralUnitOfWork, loss: ConsentLoss, to_stop: dict[str, list[str]], now: datetime) -> int:

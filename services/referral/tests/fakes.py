@@ -13,7 +13,7 @@ from typing import Any
 
 from referral import partner
 from referral.models import Referral, Step
-from referral.rules import ANSWERS, OPEN
+from referral.rules import ANSWERS, OPEN, ConsentLoss
 from tiimi_shared.errors import NotFound
 from tiimi_shared.testing.fakes import FIXED_NOW, InMemoryOutbox, InMemoryUnitOfWork
 from tiimi_shared.vocabulary import ReferralStatus
@@ -96,6 +96,27 @@ class KeyWorkers:
             self.rows[str(client_id)] = (key_worker_id, at)
 
 
+class ConsentLosses:
+    def __init__(self) -> None:
+        self.rows: list[tuple[ConsentLoss, datetime]] = []
+        self.locked: list[str] = []
+
+    def lock(self, client_id: str) -> None:
+        """One unit of work at a time in memory: only remembered, for tests to see it was taken."""
+        self.locked.append(str(client_id))
+
+    def last(self, client_id: str) -> int:
+        return max((position for position, (loss, _) in enumerate(self.rows, 1)
+                    if loss.client_id == str(client_id)), default=0)
+
+    def record(self, loss: ConsentLoss, at: datetime) -> None:
+        self.rows.append((loss, at))
+
+    def since(self, client_id: str, position: int) -> list[ConsentLoss]:
+        return [loss for at, (loss, _) in enumerate(self.rows, 1)
+                if at > position and loss.client_id == str(client_id)]
+
+
 class FakeReferralUnitOfWork(InMemoryUnitOfWork):
     """The referral service's unit of work in memory: referrals, steps, key workers, both outboxes."""
 
@@ -105,6 +126,7 @@ class FakeReferralUnitOfWork(InMemoryUnitOfWork):
         super().__init__(source="referral", now=now, extra_outboxes={"partner_outbox": partner.registry})
         self.referrals = Referrals()
         self.key_workers = KeyWorkers()
+        self.consent_losses = ConsentLosses()
 
     def __call__(self) -> FakeReferralUnitOfWork:
         return self

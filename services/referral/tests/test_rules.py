@@ -5,7 +5,9 @@ from typing import Any
 import pytest
 
 from referral import rules
+from referral.models import Referral
 from tiimi_shared.errors import Conflict, Forbidden, ValidationError
+from tiimi_shared.vocabulary import ConsentLost
 
 R, T = rules.REQUESTER, rules.TARGET
 STATUSES = ["draft", "requested", "accepted", "rejected", "cancelled", "in_progress", "on_hold",
@@ -135,3 +137,70 @@ def test_attention_counts_overdue_and_recently_answered_referrals_per_client_in_
             rules.SentReferral("b", "rejected", past, now - timedelta(days=7))]
     assert rules.attention(["c", "b", "a"], sent, now) == [
         rules.Attention("c", 0, 0), rules.Attention("b", 0, 1), rules.Attention("a", 1, 1)]
+
+
+# -- a consent loss handled while a referral was being sent --------------------------------
+
+NGO, OTHER_ORG = "1.2.246.10.1", "7654321-0"
+CONSENT_A, CONSENT_B = "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
+
+
+def _loss(because: str, categories: set[str], *, organisation: str | None = NGO,
+          consent_id: str | None = CONSENT_A) -> rules.ConsentLoss:
+    return rules.ConsentLoss("client-1", organisation, frozenset(categories), ConsentLost(because),
+                             consent_id)
+
+
+def test_a_withdrawn_consent_withholds_only_what_rested_on_it() -> None:
+    sharing = rules.Sharing({"basic": CONSENT_A, "health": CONSENT_B}, {"team": "no_consent"})
+    kept = rules.withhold_lost(sharing, [_loss("consent_withdrawn", {"basic", "health"})], NGO)
+    assert kept == rules.Sharing({"health": CONSENT_B}, {"team": "no_consent", "basic": "consent_withdrawn"})
+
+
+def test_a_denial_withholds_every_category_it_names_whatever_the_consent() -> None:
+    sharing = rules.Sharing({"basic": CONSENT_A, "health": CONSENT_B}, {})
+    kept = rules.withhold_lost(sharing, [_loss("consent_denied", {"health"}, organisation=None,
+                                               consent_id=None)], NGO)
+    assert kept == rules.Sharing({"basic": CONSENT_A}, {"health": "consent_denied"})
+
+
+def test_a_loss_of_another_organisation_withholds_nothing() -> None:
+    sharing = rules.Sharing({"basic": CONSENT_A}, {})
+    assert rules.withhold_lost(sharing, [_loss("consent_denied", {"basic"}, organisation=OTHER_ORG,
+                                               consent_id=None)], NGO) == sharing
+
+
+def test_a_withdrawal_event_names_its_consent_and_a_denial_none() -> None:
+    withdrawn = rules.consent_loss(ConsentLost.WITHDRAWN, {
+        "client_id": "client-1", "recipient_organisation": NGO, "consent_id": CONSENT_A,
+        "categories": ["basic"], "purposes": ["referral"]})
+    denied = rules.consent_loss(ConsentLost.DENIED, {
+        "client_id": "client-1", "organisation": None, "denial_id": CONSENT_B, "categories": ["basic"]})
+    assert withdrawn is not None and withdrawn.consent_id == CONSENT_A
+    assert denied is not None and denied.consent_id is None and denied.organisation is None
+
+
+def _sendable() -> Referral:
+    at = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    return Referral(
+        id="00000000-0000-4000-8000-0000000000ff", client_id="00000000-0000-4000-8000-000000000001",
+        requesting_organisation="1234567-8", requested_by="sw-1", target_organisation=NGO,
+        service="ngo_peer_support", priority="urgent", reason="a note", share={"basic": {}, "health": {}},
+        shared={}, withheld={}, status="draft", outcome=None, accept_by=at + timedelta(days=3),
+        escalate_by=at + timedelta(days=5), created_at=at)
+
+
+def test_sending_with_something_shared_carries_the_disclosure_and_sharing_nothing_does_not() -> None:
+    referral = _sendable()
+    now = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    shared = rules.change_status(referral, "requested", organisation="1234567-8", professional_id="sw-1",
+                                 reason=None, outcome=None, now=now,
+                                 sharing=rules.Sharing({"basic": CONSENT_A}, {"health": "no_consent"}))
+    (disclosed,) = [m for m in shared.events if m.event.name == "referral_disclosed"]
+    assert disclosed.data == {"referral_id": referral.id, "client_id": referral.client_id,
+                              "recipient_organisation": NGO, "purpose": "referral",
+                              "consents": {"basic": CONSENT_A}, "disclosed_at": now}
+    nothing = rules.change_status(referral, "requested", organisation="1234567-8", professional_id="sw-1",
+                                  reason=None, outcome=None, now=now,
+                                  sharing=rules.Sharing({}, {"basic": "no_consent"}))
+    assert [m.event.name for m in nothing.events] == ["referral_status_changed"]

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from referral import schemas, use_cases
-from referral.rules import NOT_RECORDED
 from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
 from tiimi_shared.events import EventType
@@ -154,9 +153,34 @@ def test_sending_shares_only_what_consent_permits_and_logs_each_disclosure(
     ((kind, message),) = uow.told_partner()
     assert kind == "referral_requested" and message["shared"] == {"basic": SHARE["basic"]}
     assert "needs peer support" not in str(message)  # the requester's note stays home
-    assert [(d[2]["category"], d[2]["organisation"]) for d in gate.disclosures] == [("basic", NGO)]
     (sent,) = uow.published_data(contracts.REFERRAL_STATUS_CHANGED)
     assert (sent["shared_categories"], sent["withheld_categories"]) == (["basic"], ["health"])
+    (disclosed,) = uow.published_data(contracts.REFERRAL_DISCLOSED)
+    assert disclosed == {"referral_id": referral_id, "client_id": client_id, "recipient_organisation": NGO,
+                         "purpose": "referral", "consents": {"basic": gate.consent_id},
+                         "disclosed_at": clock().isoformat()}
+    assert gate.disclosures == []  # logged by the consent service from the event, not asked before
+
+
+def test_the_disclosure_event_goes_out_with_the_send_and_only_with_it(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
+    gate.permit(client_id, NGO, ["basic"], "referral")
+    referral_id = create(uow, clock, client_id).referral.id
+    commits_before = uow.commits
+    send(uow, clock, gate, referral_id)
+    # One commit holds the status change, the partner's message and the disclosure event.
+    assert uow.commits == commits_before + 1
+    assert uow.published_types() == ["referral_created", "referral_status_changed", "referral_disclosed"]
+    change(uow, clock, gate, referral_id, "accepted", NGO_DESK)
+    assert len(uow.published_data(contracts.REFERRAL_DISCLOSED)) == 1
+
+
+def test_a_send_that_shares_nothing_logs_no_disclosure(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
+    referral_id = create(uow, clock, client_id).referral.id
+    view = schemas.view(send(uow, clock, gate, referral_id))
+    assert view["shared_categories"] == [] and view["status"] == "requested"
+    assert uow.published_data(contracts.REFERRAL_DISCLOSED) == []
 
 
 def test_without_an_answer_from_consent_nothing_is_sent(
@@ -168,18 +192,6 @@ def test_without_an_answer_from_consent_nothing_is_sent(
     assert refused.value.dependency == "consent"
     assert uow.referrals.get(referral_id).status == "draft"
     assert uow.published_types() == ["referral_created"] and uow.told_partner() == []
-
-
-def test_a_disclosure_the_consent_service_will_not_log_is_withheld(
-        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    gate.permit(client_id, NGO, ["basic"], "referral")
-    # Withdrawn between the decision and the log.
-    monkeypatch.setattr(gate, "record_disclosure", lambda *_: False)
-    referral_id = create(uow, clock, client_id).referral.id
-    view = schemas.view(send(uow, clock, gate, referral_id))
-    assert view["shared_categories"] == [] and view["withheld"]["basic"] == NOT_RECORDED
-    assert uow.told_partner()[0][1]["shared"] == {}
 
 
 def test_the_transition_is_decided_again_after_consent_was_asked(
@@ -198,7 +210,18 @@ def test_the_transition_is_decided_again_after_consent_was_asked(
     with pytest.raises(Conflict) as refused:
         send(uow, clock, gate, referral_id)
     assert refused.value.current_state == "entered_in_error"
+    # Refused after consent permitted: nothing told, and no disclosure logged.
     assert uow.told_partner() == [] and uow.published_types() == ["referral_created"]
+    assert uow.published_data(contracts.REFERRAL_DISCLOSED) == [] and gate.disclosures == []
+
+
+def test_a_repeated_send_is_refused_and_logs_no_second_disclosure(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
+    referral_id = sent_referral(uow, clock, gate, client_id)
+    with pytest.raises(Conflict):
+        send(uow, clock, gate, referral_id)
+    assert len(uow.published_data(contracts.REFERRAL_DISCLOSED)) == 1
+    assert [kind for kind, _ in uow.told_partner()] == ["referral_requested"]
 
 
 # -- answering, cancelling, marking in error ---------------------------------------------
@@ -468,6 +491,115 @@ def test_a_closed_referral_is_not_told_to_stop(
                                                   ConsentLost.EXPIRED, now=clock(), gate=gate)
     assert told == 0
     assert [kind for kind, _ in uow.told_partner()] == ["referral_requested"]
+
+
+# -- a consent lost while a referral is being sent --------------------------------------
+
+
+def consent_withdrawn(client_id: str, clock: FakeClock, consent_id: str,
+                      categories: list[str]) -> ReceivedEvent:
+    return event(contracts.CONSENT_WITHDRAWN, {
+        "consent_id": consent_id, "client_id": client_id, "recipient_organisation": NGO,
+        "professionals": [], "categories": categories, "purposes": ["referral"],
+        "withdrawn_at": clock(), "withdrawn_by": WORKER}, clock, "on_consent_withdrawn")
+
+
+def lost_after_the_check(monkeypatch: pytest.MonkeyPatch, uow: FakeReferralUnitOfWork, clock: FakeClock,
+                         gate: FakeConsentGate, loss: ReceivedEvent, because: ConsentLost) -> None:
+    """The send's consent check answers as before the loss; the loss is handled before the send writes."""
+    decide = gate.decide
+    handled: list[int | None] = []
+
+    def permitted_then_lost(client: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        answer = decide(client, requests)
+        if not handled:
+            gate.revoke(client, NGO)  # the consent service now refuses
+            handled.append(use_cases.stop_sharing_on_consent_lost(uow, loss, because, now=clock(), gate=gate))
+        return answer
+
+    monkeypatch.setattr(gate, "decide", permitted_then_lost)
+
+
+def test_a_withdrawal_handled_between_the_check_and_the_write_keeps_the_category_from_the_partner(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    gate.permit(client_id, NGO, ["basic", "health"], "referral")
+    referral_id = create(uow, clock, client_id).referral.id
+    withdrawal = consent_withdrawn(client_id, clock, gate.consent_id, ["health"])
+    lost_after_the_check(monkeypatch, uow, clock, gate, withdrawal, ConsentLost.WITHDRAWN)
+    view = schemas.view(send(uow, clock, gate, referral_id))
+    # The loss found nothing shared to stop; the send withheld what it took.
+    assert view["shared_categories"] == ["basic"] and view["withheld"] == {"health": "consent_withdrawn"}
+    ((kind, message),) = uow.told_partner()
+    assert kind == "referral_requested" and set(message["shared"]) == {"basic"}
+    (disclosed,) = uow.published_data(contracts.REFERRAL_DISCLOSED)
+    assert disclosed["consents"] == {"basic": gate.consent_id}
+    assert uow.consent_losses.locked == [client_id, client_id]  # the loss handler's and the send's
+
+
+def test_a_denial_handled_between_the_check_and_the_write_keeps_what_it_names_from_the_partner(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    gate.permit(client_id, NGO, ["basic", "health"], "referral")
+    referral_id = create(uow, clock, client_id).referral.id
+    denial = event(contracts.DENIAL_RECORDED, {
+        "denial_id": str(uuid.uuid4()), "client_id": client_id, "organisation": None,
+        "categories": ["basic", "health"], "recorded_by": WORKER}, clock, "on_denial_recorded")
+    lost_after_the_check(monkeypatch, uow, clock, gate, denial, ConsentLost.DENIED)
+    view = schemas.view(send(uow, clock, gate, referral_id))
+    assert view["shared_categories"] == []
+    assert view["withheld"] == {"basic": "consent_denied", "health": "consent_denied"}
+    assert uow.told_partner()[0][1]["shared"] == {} and uow.published_data(contracts.REFERRAL_DISCLOSED) == []
+
+
+def test_a_loss_of_a_consent_the_send_did_not_rest_on_withholds_nothing(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    gate.permit(client_id, NGO, ["basic"], "referral")
+    referral_id = create(uow, clock, client_id).referral.id
+    another_consent = consent_withdrawn(client_id, clock, str(uuid.uuid4()), ["basic"])
+    lost_after_the_check(monkeypatch, uow, clock, gate, another_consent, ConsentLost.WITHDRAWN)
+    view = schemas.view(send(uow, clock, gate, referral_id))
+    assert view["shared_categories"] == ["basic"]
+
+
+def test_a_loss_handled_before_the_check_is_not_held_against_a_later_send(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str) -> None:
+    # A denial since lifted: consent permits again, and the old loss must not withhold.
+    denial = event(contracts.DENIAL_RECORDED, {
+        "denial_id": str(uuid.uuid4()), "client_id": client_id, "organisation": NGO,
+        "categories": ["basic"], "recorded_by": WORKER}, clock, "on_denial_recorded")
+    use_cases.stop_sharing_on_consent_lost(uow, denial, ConsentLost.DENIED, now=clock(), gate=gate)
+    view = schemas.view(use_cases.get_referral(uow, load(schemas.ReferralQuery, {
+        "referral_id": sent_referral(uow, clock, gate, client_id), "organisation": COUNTY})))
+    assert view["shared_categories"] == ["basic"]
+
+
+def test_a_send_committed_while_the_loss_handler_asked_consent_is_stopped(
+        uow: FakeReferralUnitOfWork, clock: FakeClock, gate: FakeConsentGate, client_id: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # An earlier referral is shared, so the loss handler has something to ask consent about.
+    first = sent_referral(uow, clock, gate, client_id)
+    second = create(uow, clock, client_id).referral.id
+    decide = gate.decide
+    sending: list[bool] = []
+
+    def while_asked_the_second_is_sent(client: str, requests: list[dict[str, Any]]
+                                       ) -> list[dict[str, Any]] | None:
+        if not sending:
+            sending.append(True)
+            send(uow, clock, gate, second)  # its check comes before the withdrawal
+            gate.revoke(client, NGO)
+        return decide(client, requests)
+
+    monkeypatch.setattr(gate, "decide", while_asked_the_second_is_sent)
+    told = use_cases.stop_sharing_on_consent_lost(
+        uow, consent_withdrawn(client_id, clock, gate.consent_id, ["basic"]), ConsentLost.WITHDRAWN,
+        now=clock(), gate=gate)
+    assert told == 2
+    stops = [message for kind, message in uow.told_partner() if kind == "referral_stop_processing"]
+    assert sorted(stop["referral_id"] for stop in stops) == sorted([first, second])
+    assert seen_by(uow, second, NGO)["shared"] == {}
 
 
 # -- the key worker ----------------------------------------------------------------------

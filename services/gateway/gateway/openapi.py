@@ -22,6 +22,17 @@ ERRORS = {"401": "No valid bearer token", "403": "Not yours to see or change",
           "404": "Not found", "409": "Not possible in the current state: the allowed next states are named",
           "503": "A part of tiimi did not answer; nothing was changed"}
 
+# Every request that changes something may carry one; the answer names the one used.
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+    "description": "Any unique value the client makes for this request (a UUID, say). A request repeated "
+                   "with the same key (after a timeout, a lost connection) is answered as the first time and "
+                   "changes nothing more; the same key with another body is refused (422). Without one, "
+                   "the gateway makes one and the request is not safe to repeat.",
+}
+KEY_REUSED = "The Idempotency-Key was already used for a different request"
+
 
 @dataclass(frozen=True)
 class Route:
@@ -64,9 +75,13 @@ def _document(routes: tuple[Route, ...]) -> dict[str, Any]:
                      "operationId": f"{route.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', route.path.lower())}"
                                     .rstrip("_"),
                      "responses": {str(route.status): _answer(spec, route)}}
-        if route.params:
-            operation["parameters"] = [{"name": name, "in": "path", "required": True,
-                                        "schema": {"type": "string"}} for name in route.params]
+        parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                      for name in route.params]
+        if route.method != "GET" and route.who is not None:
+            parameters.append(IDEMPOTENCY_KEY)
+            operation["responses"]["422"] = PROBLEM | {"description": KEY_REUSED}
+        if parameters:
+            operation["parameters"] = parameters
         if route.body is not None:
             operation["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": _component(spec, route.body)}}}

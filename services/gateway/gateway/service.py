@@ -19,8 +19,9 @@ from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
-from gateway import openapi, problems, rules, schemas, use_cases
+from gateway import idempotency, openapi, problems, rules, schemas, use_cases
 from gateway.auth import Kind, Principal, TokenVerifier
+from gateway.idempotency import Keyed, RequestKey
 from gateway.openapi import Route
 from gateway.use_cases import Answer, Services
 from gateway.webapp import WebApp
@@ -54,20 +55,25 @@ def route(method: str, path: str, summary: str, *, tag: str, answer: type[Schema
     def decorate(function: Entrypoint) -> Entrypoint:
         @functools.wraps(function)
         def handler(self: GatewayService, request: Request, **kwargs: str) -> Response:
+            keyed: dict[str, str] = {}
             try:
                 principal = None
                 if who is not None:
                     principal = self.tokens.verify(request.headers.get("Authorization"))
                     rules.require_kind(principal, who)
+                if principal is not None and method != "GET":
+                    # A change: its commands are keyed, so that a repeat is answered and not done again.
+                    self.request_key = RequestKey(principal, idempotency.header_key(request.headers))
+                    keyed = {idempotency.HEADER: self.request_key.header}
                 payload = self._body(request, body) if body is not None else None
                 result = function(self, principal, payload, **kwargs)
                 if isinstance(result, Response):
                     return result
                 # Answers hold client data: no browser or proxy keeps a copy.
                 return Response(json.dumps(result, default=str), status=status, mimetype="application/json",
-                                headers={"Cache-Control": "no-store"})
+                                headers={"Cache-Control": "no-store"} | keyed)
             except Exception as error:
-                return problems.response(problems.problem_for(error))
+                return problems.response(idempotency.reused(error) or problems.problem_for(error))
 
         entrypoint: Entrypoint = http(method, path)(handler)
         return entrypoint
@@ -119,12 +125,17 @@ class GatewayService(WebApp):
     referral = RpcProxy("referral")
     notify = RpcProxy("notify")
 
+    # The key of the request this worker serves, if it changes something (a worker serves one request).
+    request_key: RequestKey | None = None
+
     @property
     def services(self) -> Services:
-        """The services behind the gateway, as the use cases take them."""
-        timeout = self.settings.rpc_timeout
-        return Services(team=Timed(self.team, timeout), consent=Timed(self.consent, timeout),
-                        referral=Timed(self.referral, timeout), notify=Timed(self.notify, timeout),
+        """The services behind the gateway, as the use cases take them; commands carry the request's keys."""
+        timeout, key = self.settings.rpc_timeout, self.request_key
+        return Services(team=Keyed(Timed(self.team, timeout), "team", key),
+                        consent=Keyed(Timed(self.consent, timeout), "consent", key),
+                        referral=Keyed(Timed(self.referral, timeout), "referral", key),
+                        notify=Keyed(Timed(self.notify, timeout), "notify", key),
                         together=at_once)
 
     # -- for operations -----------------------------------------------------------

@@ -978,7 +978,10 @@ export interface operations {
     post__clients: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1044,6 +1047,15 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1199,7 +1211,10 @@ export interface operations {
     post__clients_client_id_consents: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 client_id: string;
             };
@@ -1274,6 +1289,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -1288,7 +1312,10 @@ export interface operations {
     post__clients_client_id_consents_consent_id_withdraw: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 client_id: string;
                 consent_id: string;
@@ -1364,6 +1391,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -1378,7 +1414,10 @@ export interface operations {
     post__clients_client_id_denials: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 client_id: string;
             };
@@ -1453,6 +1492,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -1467,7 +1515,10 @@ export interface operations {
     post__clients_client_id_denials_denial_id_lift: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 client_id: string;
                 denial_id: string;
@@ -1536,6 +1587,15 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1624,7 +1684,10 @@ export interface operations {
     post__clients_client_id_identity_code: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 client_id: string;
             };
@@ -1692,6 +1755,15 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1914,7 +1986,10 @@ export interface operations {
     post__clients_search: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1980,6 +2055,15 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2115,7 +2199,10 @@ export interface operations {
     post__inbox_item_id_read: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 item_id: string;
             };
@@ -2183,6 +2270,15 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2421,7 +2517,10 @@ export interface operations {
     post__partner_referrals_referral_id_answer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 answer: string;
                 referral_id: string;
@@ -2497,6 +2596,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -2511,7 +2619,10 @@ export interface operations {
     post__referrals: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2577,6 +2688,15 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2665,7 +2785,10 @@ export interface operations {
     post__referrals_referral_id_cancel: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 referral_id: string;
             };
@@ -2740,6 +2863,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -2754,7 +2886,10 @@ export interface operations {
     post__referrals_referral_id_send: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 referral_id: string;
             };
@@ -2829,6 +2964,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -2843,7 +2987,10 @@ export interface operations {
     post__teams: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2916,6 +3063,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -2930,7 +3086,10 @@ export interface operations {
     post__teams_team_id_handover: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 team_id: string;
             };
@@ -3005,6 +3164,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -3019,7 +3187,10 @@ export interface operations {
     post__teams_team_id_members: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 team_id: string;
             };
@@ -3094,6 +3265,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -3108,7 +3288,10 @@ export interface operations {
     post__teams_team_id_members_member_id_remove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 member_id: string;
                 team_id: string;
@@ -3184,6 +3367,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A part of tiimi did not answer; nothing was changed */
             503: {
                 headers: {
@@ -3198,7 +3390,10 @@ export interface operations {
     post__teams_team_id_status: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 team_id: string;
             };
@@ -3266,6 +3461,15 @@ export interface operations {
             };
             /** @description The body is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,6 +20,7 @@ from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
+from tiimi_shared.idempotency import command
 from tiimi_shared.operations import CONSENT_DECISIONS, Operations
 from tiimi_shared.schemas import dump, load
 
@@ -45,13 +46,13 @@ class ConsentService:
     def health(self) -> Reply:
         return {"service": self.name, "status": "ok", **self.db.health()}
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def grant(self, **consent: Any) -> Reply:
         command = load(schemas.GrantConsent, consent)
         granted = use_cases.grant(self.db, command, now=self.clock())
         return dump(schemas.ConsentOut, granted)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def withdraw(self, **withdrawal: Any) -> Reply:
         command = load(schemas.WithdrawConsent, withdrawal)
         withdrawn = use_cases.withdraw(self.db, command, now=self.clock())
@@ -67,13 +68,13 @@ class ConsentService:
         """The sequencer: chain the disclosure log's new entries after its head, in batches."""
         return use_cases.chain_log(self.db)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def deny(self, **denial: Any) -> Reply:
         command = load(schemas.RecordDenial, denial)
         recorded = use_cases.deny(self.db, command, now=self.clock())
         return dump(schemas.DenialOut, recorded)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def lift_denial(self, **lifting: Any) -> Reply:
         command = load(schemas.LiftDenial, lifting)
         lifted = use_cases.lift_denial(self.db, command, now=self.clock())
@@ -102,7 +103,7 @@ class ConsentService:
         answers = use_cases.check_many(self.db, command, now=self.clock())
         return {"decisions": [_answer(answer) for answer in answers]}
 
-    @rpc
+    @command()
     def disclose(self, **batch: Any) -> Reply:
         """Decide requests about one client and, if every one is permitted, log each as disclosed
         under its consent, in the same transaction. Never raises: anything unclear is a deny, and
@@ -117,21 +118,21 @@ class ConsentService:
         return {"decisions": [_answer(answer) for answer in disclosed.answers],
                 "disclosures": _ENTRIES.dump(disclosed.disclosures)}
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_disclosure(self, **disclosure: Any) -> Reply:
         """Log that data was actually given out under a consent that still permits it."""
         command = load(schemas.RecordDisclosure, disclosure)
         entry = use_cases.record_disclosure(self.db, command, now=self.clock())
         return dump(schemas.DisclosureOut, entry)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_access(self, **access: Any) -> Reply:
         """Log a read of client data by its own organisation, so the client's report shows it too."""
         command = load(schemas.RecordAccess, access)
         entry = use_cases.record_access(self.db, command, now=self.clock())
         return dump(schemas.DisclosureOut, entry)
 
-    @rpc(expected_exceptions=EXPECTED)
+    @command(expected_exceptions=EXPECTED)
     def record_accesses(self, **reads: Any) -> Reply:
         """Log a read of several categories by the client data's own organisation, in one write."""
         command = load(schemas.RecordAccesses, reads)

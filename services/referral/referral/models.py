@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tiimi_shared.database import UTCDateTime, kernel_tables, outbox_table
+from tiimi_shared.sealed import SealedJSON, SealedText
 from tiimi_shared.vocabulary import ReferralStatus
 
 
@@ -30,15 +31,17 @@ class Referral(Base):
     target_organisation: Mapped[str] = mapped_column(sa.String(64), index=True)
     service: Mapped[str] = mapped_column(sa.String(60))
     priority: Mapped[str] = mapped_column(sa.String(10))
+    # What the referral says about the client is sealed at rest (tiimi_shared.sealed), and
+    # never searched in SQL: the note, the content to share, the outcome, the steps' reasons.
     # The requester's own note; it is not sent to the partner.
-    reason: Mapped[str] = mapped_column(sa.String(2000))
+    reason: Mapped[str] = mapped_column(SealedText())
     # category -> content the requester wants to share; sent only where consent permits.
-    share: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    share: Mapped[dict[str, Any]] = mapped_column(SealedJSON())
     # Set on sending: category -> consent id, and category -> reason code.
     shared: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     withheld: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
-    outcome: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON())
     accept_by: Mapped[datetime] = mapped_column(UTCDateTime())
     escalate_by: Mapped[datetime] = mapped_column(UTCDateTime())
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -72,7 +75,7 @@ class Step(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by: Mapped[str] = mapped_column(sa.String(64))
     by_organisation: Mapped[str | None] = mapped_column(sa.String(64))
-    reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    reason: Mapped[str | None] = mapped_column(SealedText())
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
 
 

@@ -243,3 +243,20 @@ def test_held_events_wake_the_relay_only_once_committed(sqlite_units):
     assert woken == []
     held.finish(_record("k"))
     assert woken == [1]
+
+
+def test_nameko_redacts_a_commands_sensitive_arguments():
+    from types import SimpleNamespace
+
+    from nameko.utils import REDACTED, get_redacted_args
+
+    class Register:
+        @command(sensitive_arguments=("client.personal_identity_code",))
+        def register(self, **client):
+            return client
+
+    entrypoint = next(iter(Register.register.nameko_entrypoints))
+    entrypoint = SimpleNamespace(container=SimpleNamespace(service_cls=Register), method_name="register",
+                                 sensitive_arguments=entrypoint.sensitive_arguments)
+    redacted = get_redacted_args(entrypoint, name="N", personal_identity_code="131052-308T")
+    assert redacted == {"arguments": {"name": "N", "personal_identity_code": REDACTED}}

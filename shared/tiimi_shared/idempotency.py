@@ -126,12 +126,14 @@ def command(*, expected_exceptions: type[Exception] | tuple[type[Exception], ...
 
     def decorate(method: Method) -> Method:
         @functools.wraps(method)
-        def carry_out(instance: Any, /, **arguments: Any) -> Any:
+        def carry_out(self: Any, /, **arguments: Any) -> Any:
             # Positional only: an argument may be called anything, ``service`` included.
-            return _carry_out(instance, method, arguments, keeping)
+            return _carry_out(self, method, arguments, keeping)
 
-        entrypoint: Method = Command.decorator(expected_exceptions=expected_exceptions,
-                                               sensitive_arguments=sensitive_arguments)(carry_out)
+        # nameko finds sensitive arguments by the wrapper's parameter names: its keywords are ``arguments``.
+        entrypoint: Method = Command.decorator(
+            expected_exceptions=expected_exceptions,
+            sensitive_arguments=tuple(f"arguments.{name}" for name in sorted(hidden)))(carry_out)
         return entrypoint
 
     return decorate

@@ -92,6 +92,7 @@ class Keeping:
     recall: Callable[[Any, Any], Any]
     hidden: frozenset[str]
 
+
 # The command each running worker carries out, for keys derived from it (``derived_key``).
 _running: dict[WorkerContext, tuple[str, str]] = {}
 

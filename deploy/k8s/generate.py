@@ -38,6 +38,9 @@ def environment(service: str) -> list[dict]:
     if service == "team":
         env += [secret("tiimi-team-keys", "identity-key", "TIIMI_IDENTITY_KEY"),
                 secret("tiimi-team-keys", "lookup-key", "TIIMI_LOOKUP_KEY")]
+    if service in ("team", "referral", "notify"):
+        # The keys that seal personal data at rest, each service its own (docs/runbook.md).
+        env.append(secret(f"tiimi-{service}-data-keys", "keys", "TIIMI_DATA_KEYS"))
     if service == "notify":
         env += [secret("tiimi-smtp", "user", "TIIMI_SMTP_USER"),
                 secret("tiimi-smtp", "password", "TIIMI_SMTP_PASSWORD")]

@@ -235,3 +235,14 @@ def test_passes_repeat_until_a_pass_finds_everything_under_the_newest_key(engine
     reports = rotate_until_done(engine, metadata, ring(("new", NEW), ("old", OLD)))
     assert [report.resealed for report in reports] == [8, 0]
     assert reports[-1].outside_newest == 0
+
+
+def test_a_check_finds_a_value_under_the_newest_key_that_does_not_open(engine):
+    keys = ring(("new", NEW))
+    with sealed.using(keys), engine.begin() as connection:
+        connection.execute(people.insert(), [{"id": 1, "name": "Maija"}, {"id": 2, "name": "Matti"}])
+    with engine.begin() as connection:  # a value damaged at rest
+        connection.execute(sa.text("UPDATE people SET name = :forged WHERE id = 2"),
+                           {"forged": ring(("new", OLD)).seal("Matti")})
+    report = rotate(engine, metadata, keys, write=False)
+    assert report.unreadable == ["people.name 2"] and report.outside_newest == 0

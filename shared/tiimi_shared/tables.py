@@ -10,6 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tiimi_shared.sealed import SealedJSON
+
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on SQLite as on PostgreSQL."""
@@ -52,19 +54,21 @@ def pending_index_name(name: str) -> str:
     return f"ix_{name}_pending"
 
 
-def outbox_table(metadata: sa.MetaData, name: str = "outbox") -> sa.Table:
+def outbox_table(metadata: sa.MetaData, name: str = "outbox", *, sealed: bool = False) -> sa.Table:
     """An outbox table: the kernel's own, or another a service relays elsewhere.
 
     Published rows stay (they are the record of what went out), so the table only
     grows; the relay reads it through a partial index of the unpublished rows in
     order, which stays as small as the backlog however many rows are kept.
+    ``sealed``: the envelopes carry personal data (referral's messages to partners,
+    with what consent let it share), so they are sealed at rest (tiimi_shared.sealed).
     """
     table = sa.Table(
         name, metadata,
         sa.Column("position", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("event_id", sa.String(36), nullable=False, unique=True),
         sa.Column("event_type", sa.String(100), nullable=False),
-        sa.Column("envelope", sa.JSON, nullable=False),
+        sa.Column("envelope", SealedJSON() if sealed else sa.JSON, nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("published_at", UTCDateTime(), nullable=True),
         sa.Column("attempts", sa.Integer, nullable=False, default=0),

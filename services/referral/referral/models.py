@@ -17,8 +17,9 @@ class Base(DeclarativeBase):
 
 
 kernel_tables(Base.metadata)
-# Messages for partner organisations, relayed to the partner exchange.
-PARTNER_OUTBOX = outbox_table(Base.metadata, "partner_outbox")
+# Messages for partner organisations, relayed to the partner exchange. They carry the
+# content shared with the partner, so they are sealed at rest like the referral's own.
+PARTNER_OUTBOX = outbox_table(Base.metadata, "partner_outbox", sealed=True)
 
 
 class Referral(Base):

@@ -1,7 +1,8 @@
 """What a referral says about the client, at rest: rows from before, the migration, and rotate-keys.
 
 On SQLite and PostgreSQL: a referral and a step written as revision 0004 kept them
-(the note, the shared content, the outcome and the step's reason in plain text)
+(the note, the shared content, the outcome, the step's reason and the message to
+the partner in plain text)
 read unchanged after migration 0005, and one rotation leaves each of them sealed
 under the newest data key, readable after the old key is gone.
 """
@@ -17,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 import referral
-from referral.models import Base, Referral, Step
+from referral.models import PARTNER_OUTBOX, Base, Referral, Step
 from tiimi_shared import migrations, sealed
 from tiimi_shared.database import make_engine
 
@@ -39,10 +40,15 @@ def engine(database_url: str) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
+def message(referral_id: str) -> dict[str, object]:
+    """A message to the partner as the partner outbox keeps it, with the content shared."""
+    return {"type": "referral_requested", "data": {"referral_id": referral_id, "shared": SHARE}}
+
+
 def write_as_before(engine: sa.Engine) -> str:
     tables = sa.MetaData()
-    referrals, steps = (sa.Table(name, tables, autoload_with=engine)
-                        for name in ("referrals", "referral_steps"))
+    referrals, steps, partner_outbox = (sa.Table(name, tables, autoload_with=engine)
+                                        for name in ("referrals", "referral_steps", "partner_outbox"))
     referral_id = str(uuid.uuid4())
     with engine.begin() as connection:
         connection.execute(referrals.insert(), {
@@ -55,6 +61,10 @@ def write_as_before(engine: sa.Engine) -> str:
             "referral_id": referral_id, "kind": "status", "from_status": "in_progress",
             "to_status": "on_hold",
             "at": NOW, "by": "partner-1", "reason": "Maija muutti väliaikaisesti", "detail": {}})
+        connection.execute(partner_outbox.insert(), {
+            "event_id": str(uuid.uuid4()), "event_type": "referral_requested", "created_at": NOW,
+            "published_at": NOW, "attempts": 1,
+            "envelope": message(referral_id)})
     return referral_id
 
 
@@ -62,6 +72,7 @@ def raw_values(engine: sa.Engine) -> list[str]:
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT reason, share, outcome FROM referrals")).all()
         rows += connection.execute(sa.text("SELECT reason FROM referral_steps")).all()
+        rows += connection.execute(sa.text("SELECT envelope FROM partner_outbox")).all()
     return [str(value) for row in rows for value in row if value is not None]
 
 
@@ -69,7 +80,8 @@ def read(engine: sa.Engine, referral_id: str) -> tuple[object, ...]:
     with Session(engine) as session:
         found = session.get_one(Referral, referral_id)
         step = session.scalars(sa.select(Step).where(Step.referral_id == referral_id)).one()
-        return found.reason, found.share, found.outcome, found.shared, step.reason
+        message = session.execute(sa.select(PARTNER_OUTBOX.c.envelope)).scalar_one()
+        return found.reason, found.share, found.outcome, found.shared, step.reason, message
 
 
 def test_rows_from_before_read_unchanged_and_rotation_seals_them_all(engine, database_url):
@@ -82,12 +94,13 @@ def test_rows_from_before_read_unchanged_and_rotation_seals_them_all(engine, dat
         before = read(engine, referral_id)
         assert before[:3] == ("Maija tarvitsee asunnon Hervannasta", SHARE, OUTCOME)
         assert before[4] == "Maija muutti väliaikaisesti"
+        assert before[5] == message(referral_id)
 
         report = sealed.rotate_until_done(engine, Base.metadata, both)[-1]
         assert report.outside_newest == 0 and not report.unreadable
 
     stored = raw_values(engine)
-    assert len(stored) == 4 and all(sealed.key_of(value) == "new" for value in stored)
+    assert len(stored) == 5 and all(sealed.key_of(value) == "new" for value in stored)
     assert not [text for text in PLAINTEXT if any(text in value for value in stored)]
     with sealed.using(sealed.Keyring([("new", new)])):  # the old key retired
         assert read(engine, referral_id) == before

@@ -2,7 +2,9 @@
 
 Sealed: the content the requester shares (``share``, category -> content), the
 requester's note (``reason``), the target's outcome (``outcome``) and the reasons
-of the history's steps, all free text about the client. Not sealed: which
+of the history's steps, all free text about the client, and the messages to
+partners (``partner_outbox.envelope``), which carry the content shared with
+them and are kept after they are sent. Not sealed: which
 categories were shared or withheld and why (category names, consent ids and
 reason codes), which the sweeps and the stop messages read.
 
@@ -25,7 +27,8 @@ depends_on = None
 
 # table, column, type before
 COLUMNS = (("referrals", "reason", sa.String(2000)), ("referrals", "share", sa.JSON()),
-           ("referrals", "outcome", sa.JSON()), ("referral_steps", "reason", sa.String(1000)))
+           ("referrals", "outcome", sa.JSON()), ("referral_steps", "reason", sa.String(1000)),
+           ("partner_outbox", "envelope", sa.JSON()))
 
 
 def upgrade() -> None:

@@ -28,6 +28,8 @@ import sqlalchemy as sa
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy.orm import Session
 
+import notify
+import referral
 import team
 from team.identity import new_keys
 from team.models import Client
@@ -219,3 +221,37 @@ def test_a_service_that_seals_personal_data_will_not_start_without_data_keys(ser
                           env=env | {"TIIMI_VAR_DIR": str(tmp_path), "TIIMI_LOOKUP_KEY": "x"})
     assert done.returncode == 2
     assert "TIIMI_DATA_KEYS must be set" in done.stderr
+
+
+def test_notify_and_referral_rotate_their_own_tables_and_consent_has_nothing_to_rotate(tmp_path):
+    notify_url, referral_url = (migrate(Path(package.__file__).parent / "migrations",  # type: ignore[arg-type]
+                                        f"sqlite:///{tmp_path / package.__name__}.db")
+                                for package in (notify, referral))
+    engine = make_engine(notify_url)
+    try:
+        with engine.begin() as connection:  # a partner's secret as it was kept before sealing
+            connection.execute(sa.text(
+                "INSERT INTO webhooks (organisation, url, secret, updated_at) "
+                "VALUES ('7654321-0', 'https://partner.example/hooks', 'whsec_before', "
+                "'2026-11-01 09:00:00')"))
+    finally:
+        engine.dispose()
+    new = sealed.new_spec("new")
+    env = os.environ | {"TIIMI_NOTIFY_DATABASE_URL": notify_url, "TIIMI_REFERRAL_DATABASE_URL": referral_url,
+                        "TIIMI_VAR_DIR": str(tmp_path)}
+
+    def run(service: str, *args: str) -> tuple[int, dict[str, Any]]:
+        done = subprocess.run([sys.executable, "-m", service, "rotate-keys", *args], capture_output=True,
+                              text=True, timeout=120, env=env | {"TIIMI_DATA_KEYS": new})
+        lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+        return done.returncode, lines[-1]
+
+    code, rotated = run("notify")
+    assert code == 0 and rotated["event"] == "keys rotated" and rotated["resealed"] == 1
+    code, checked = run("notify", "--check")
+    assert code == 0 and checked["columns"]["webhooks.secret"] == {
+        "by_key": {"new": 1}, "unsealed": 0, "resealed": 0, "changed_meanwhile": 0}
+    code, checked = run("referral", "--check")  # an empty database is all under the newest key
+    assert code == 0 and checked["ok"] is True and checked["outside_newest"] == 0
+    code, nothing = run("consent")
+    assert code == 0 and nothing["event"] == "nothing to rotate: this service seals nothing"

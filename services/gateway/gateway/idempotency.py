@@ -23,6 +23,10 @@ from gateway.problems import Problem
 from tiimi_shared.idempotency import ALREADY_USED, COMMANDS, IDEMPOTENCY_KEY
 
 HEADER = "Idempotency-Key"
+# Commands that log a read and answer whether it may happen: never given the request's key, as a
+# repeat must be decided again (a consent withdrawn since is in force for the very next read).
+# Consent keys each by its own message, so only the broker's redelivery is answered from before.
+DECIDED_AFRESH = frozenset({"consent.disclose", "consent.record_access", "consent.record_accesses"})
 MAX_LENGTH = 200
 # Printable ASCII without spaces: a UUID, a ULID or any token a client makes.
 _WELL_FORMED = re.compile(rf"[\x21-\x7e]{{1,{MAX_LENGTH}}}")
@@ -64,10 +68,9 @@ class Keyed:
 
     def __getattr__(self, method: str) -> Callable[..., Any]:
         call: Callable[..., Any] = getattr(self._remote, method)
-        key = self._key
-        if key is None or method not in COMMANDS.get(self._service, ()):
+        key, operation = self._key, f"{self._service}.{method}"
+        if key is None or method not in COMMANDS.get(self._service, ()) or operation in DECIDED_AFRESH:
             return call
-        operation = f"{self._service}.{method}"
 
         def keyed(**arguments: Any) -> Any:
             return call(**arguments, **{IDEMPOTENCY_KEY: key.for_command(operation)})

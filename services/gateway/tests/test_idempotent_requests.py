@@ -36,6 +36,13 @@ def test_each_command_of_a_request_gets_a_key_of_its_own_and_the_same_one_on_a_r
     assert "idempotency_key" not in Keyed(team, "team", first).get_team(client_id="c-1")  # a read
 
 
+def test_a_read_is_logged_and_decided_afresh_on_a_repeat():
+    consent = FakeService(disclose=echo, grant=echo)
+    key = RequestKey(KEY_WORKER, "h-1")
+    assert "idempotency_key" not in Keyed(consent, "consent", key).disclose(client_id="c-1")
+    assert "idempotency_key" in Keyed(consent, "consent", key).grant(client_id="c-1")
+
+
 def test_two_callers_with_the_same_header_never_share_a_key():
     team = FakeService(create_team=echo)
     other = Principal("sw-2002", COUNTY, "professional")

@@ -6,10 +6,12 @@ import eventlet
 import pytest
 import sqlalchemy as sa
 from kombu import Connection, Exchange, Producer, Queue
+from nameko.rpc import rpc
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy.orm import sessionmaker
 
 from tiimi_shared import contracts
+from tiimi_shared.consent_gate import ConsentGate
 from tiimi_shared.database import COMMAND_KEYS, Database, Held, UnitOfWork, kernel_tables, make_engine
 from tiimi_shared.errors import EXPECTED, Conflict, ValidationError
 from tiimi_shared.idempotency import ALREADY_USED, command, derived_key, fingerprint
@@ -260,3 +262,53 @@ def test_nameko_redacts_a_commands_sensitive_arguments():
                                  sensitive_arguments=entrypoint.sensitive_arguments)
     redacted = get_redacted_args(entrypoint, name="N", personal_identity_code="131052-308T")
     assert redacted == {"arguments": {"name": "N", "personal_identity_code": REDACTED}}
+
+
+class FakeConsent:
+    """Stands in for the consent service: remembers the key each disclosure is logged under."""
+
+    name = "consent"
+    keys = []
+
+    @rpc
+    def record_disclosure(self, **disclosure):
+        FakeConsent.keys.append(disclosure.pop("idempotency_key", None))
+        return {"id": "entry-1"}
+
+
+class Sender:
+    """A command that logs a disclosure through the consent gate, as a referral's send did."""
+
+    name = "sender"
+    db = Database(relay=False)
+    consent = ConsentGate()
+
+    @command(expected_exceptions=EXPECTED)
+    def send(self, **referral):
+        request = {"organisation": "1.2.246.10.1", "category": "basic", "purpose": "referral"}
+        recorded = self.consent.record_disclosure(referral["client_id"], "consent-1", request)
+        with self.db() as uow:
+            uow.session.execute(things.insert().values(name="sent", step=1))
+            uow.commit()
+        return {"recorded": recorded}
+
+
+@pytest.mark.integration
+def test_the_consent_gate_logs_a_disclosure_under_a_key_derived_from_the_command(
+        container_factory, rabbit_config, tmp_path):
+    url = f"sqlite:///{tmp_path / 'sender.db'}"
+    engine = prepare(url)
+    FakeConsent.keys.clear()
+    container_factory(FakeConsent, rabbit_config).start()
+    container_factory(Sender, rabbit_config | {"DATABASE_URL": url}).start()
+    client_id = str(uuid.uuid4())
+    with ServiceRpcProxy("sender", rabbit_config) as sender:
+        sender.send(client_id=client_id, idempotency_key="send-1")
+        with engine.begin() as connection:  # as if the first run had died before it committed
+            connection.execute(COMMAND_KEYS.delete())
+        sender.send(client_id=client_id, idempotency_key="send-1")
+        sender.send(client_id=client_id, idempotency_key="send-2")
+    first, retried, other = FakeConsent.keys
+    assert first is not None and first == retried != other
+    assert count(engine, COMMAND_KEYS) == 2
+    engine.dispose()

@@ -107,6 +107,15 @@ bench-web: $(STAMP) web $(OIDC_STAMP)
 	@command -v chromium >/dev/null || { echo "tiimi: chromium not found; the benchmark needs it: apt-get install -y chromium"; exit 1; }
 	$(PY) web/bench/bench_web.py
 
+# The whole system under faults (bench/chaos/): a RabbitMQ node and a PostgreSQL cluster of its own (the
+# faults restart them; the machine's are not touched), every service as `make run` starts it, two partners
+# and a webhook receiver; at least 10,000 events while each service is killed, the broker restarted and its
+# connections dropped, PostgreSQL restarted, a partner and the webhook target taken away; then the check.
+# About 20 minutes; the table in var/chaos/long.md (JSON beside it). `make test` runs its short profile.
+.PHONY: chaos
+chaos: $(STAMP)
+	$(PY) bench/chaos/run.py --profile long
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy

@@ -2,7 +2,7 @@ import type { TFunction } from "i18next";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Dropdown, DropdownItem, Heading, InlineAlert, Paragraph, RadioButton, RadioButtonGroup, TextInput } from "suomifi-ui-components";
-import { useApi } from "../../lib/api";
+import { useSubmissionApi } from "../../lib/idempotency";
 import { teamRefusal } from "./TeamActions";
 import { addMember, EMAIL, IDENTIFIER, PHONE, refusedField, RELATIONS, ROLES, type MemberOut, type NewMember, type TeamOut } from "./teamApi";
 
@@ -73,7 +73,7 @@ function refusedFields(error: unknown, form: MemberForm, t: TFunction): Problems
 /** The key worker adds a professional or a close one; nothing typed is lost on a refusal. */
 export function AddMember({ team, onAdded }: { team: TeamOut; onAdded: (member: MemberOut) => Promise<void> }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<MemberForm>(EMPTY);
   const [problems, setProblems] = useState<Problems>({});

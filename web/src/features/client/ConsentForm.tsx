@@ -15,7 +15,8 @@ import {
   Text,
   TextInput,
 } from "suomifi-ui-components";
-import { ApiError, refusedFieldsOf, useApi } from "../../lib/api";
+import { ApiError, refusedFieldsOf } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import type { Consent } from "./api";
 import {
   CATEGORIES,
@@ -128,7 +129,7 @@ export function consentRefusal(error: unknown, t: TFunction): { fields: Problems
   if (status === 404) return { fields: {}, whole: t("consentForm.refused.notFound") };
   if (status === 409) return { fields: {}, whole: t("consentForm.refused.conflict") };
   if (status === 413) return { fields: {}, whole: t("consentForm.refused.tooLarge") };
-  return { fields: {}, whole: t("consentForm.refused.failed") };
+  return { fields: {}, whole: keyReusedText(error, t) ?? t("consentForm.refused.failed") };
 }
 
 interface Props {
@@ -143,7 +144,7 @@ interface Props {
 /** Record a consent the client or their legal representative gave: whom, what for which purpose, how long, how. */
 export function ConsentForm({ clientId, onRecorded, onDone, onCancel }: Props) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const id = useId();
   const [draft, setDraft] = useState<ConsentDraft>(EMPTY_CONSENT);
   const [checking, setChecking] = useState(false);

@@ -2,7 +2,8 @@ import type { TFunction } from "i18next";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Heading, InlineAlert, Paragraph, Text, Textarea } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import { liftDenial, useConsents, withdrawConsent, type Consent, type Denial } from "./api";
 import { LoadState } from "../../components/LoadState";
 import { ConsentForm } from "./ConsentForm";
@@ -14,7 +15,7 @@ function refusalOf(error: unknown, t: TFunction): string {
   if (status === 404) return t("client.consents.refused.notFound");
   if (status === 409) return t("client.consents.refused.conflict");
   if (status === 400) return t("client.consents.refused.invalid");
-  return t("client.consents.refused.failed");
+  return keyReusedText(error, t) ?? t("client.consents.refused.failed");
 }
 
 function dateOf(iso: string | null, language: string): string {
@@ -113,7 +114,7 @@ export function Consents({ clientId, isKeyWorker }: { clientId: string; isKeyWor
 
 function ConsentItem({ clientId, consent, onChanged }: { clientId: string; consent: Consent; onChanged: (c: Consent) => void }) {
   const { t, i18n } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const categories = consent.categories.map((c) => t(`client.category.${c}`)).join(", ");
   const purposes = consent.purposes.map((p) => t(`client.purpose.${p}`)).join(", ");
   // Once withdrawn, the consent's button is gone: focus stays on the consent, now shown as withdrawn.
@@ -158,7 +159,7 @@ function ConsentItem({ clientId, consent, onChanged }: { clientId: string; conse
 
 function DenialItem({ clientId, denial, onChanged }: { clientId: string; denial: Denial; onChanged: (d: Denial) => void }) {
   const { t, i18n } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const categories = denial.categories.map((c) => t(`client.category.${c}`)).join(", ");
   const whom = denial.organisation ?? t("client.denials.everyone");
   // Once lifted, the denial's button is gone: focus stays on the denial, now shown as lifted.

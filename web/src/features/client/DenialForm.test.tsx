@@ -3,6 +3,7 @@ import { I18nextProvider } from "react-i18next";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiContext, ApiError, createApi } from "../../lib/api";
 import { createI18n } from "../../lib/i18n";
+import { IDEMPOTENCY_KEY } from "../../lib/idempotency";
 import { Consents } from "./Consents";
 import { DenialForm, EMPTY_DENIAL, denialProblems, denialRefusal, denyOf } from "./DenialForm";
 
@@ -117,5 +118,65 @@ describe("the denial form", () => {
     expect(fetcher.mock.calls[1]![0].url).toBe(`http://tiimi.test/clients/${CLIENT_ID}/denials`);
     expect([...document.querySelectorAll("[role=status]")].map((s) => s.textContent)).toContain("The denial was recorded.");
     await waitFor(() => expect(document.activeElement).toBe(button("Record a denial")));
+  });
+});
+
+describe("a denial sent again", () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  /** The client's page over an API whose denials answer in turn what `answers` say; what each POST carried. */
+  function page(...answers: ((body: Record<string, unknown>) => Response)[]) {
+    const sent: { key: string | null; body: Record<string, unknown> }[] = [];
+    const fetcher = vi.fn(async (request: Request) => {
+      if (request.method === "GET") return json(200, { client_id: CLIENT_ID, consents: [], denials: [] });
+      const body = (await request.json()) as Record<string, unknown>;
+      sent.push({ key: request.headers.get(IDEMPOTENCY_KEY), body });
+      return answers.shift()!(body);
+    });
+    rendered(fetcher, <Consents clientId={CLIENT_ID} isKeyWorker />);
+    return sent;
+  }
+  let made = 0;
+  const recorded = (body: Record<string, unknown>) => json(201, denialOf({ ...body, id: `d-${(made += 1)}` }));
+  const lost = (): Response => {
+    throw new TypeError("Failed to fetch");
+  };
+
+  it("goes with the same key after its answer was lost, and the next denial with a new one", async () => {
+    const sent = page(lost, recorded, recorded);
+    fireEvent.click(await screen.findByText("Record a denial", { selector: "button" }));
+    fireEvent.click(screen.getByLabelText("Finances"));
+    fireEvent.click(button("Record the denial"));
+    expect(await screen.findByText("This could not be recorded. Nothing you wrote was lost; try again in a moment.")).toBeTruthy();
+    fireEvent.click(button("Record the denial"));
+    expect(await screen.findByText("Denied to all organisations: Finances")).toBeTruthy();
+
+    fireEvent.click(await screen.findByText("Record a denial", { selector: "button" }));
+    fireEvent.click(screen.getByLabelText("Finances"));
+    fireEvent.click(button("Record the denial"));
+    await waitFor(() => expect(sent).toHaveLength(3));
+    expect(sent.map((s) => s.body)).toEqual(Array(3).fill({ organisation: null, categories: ["financial"] }));
+    expect(sent[0]!.key).toMatch(UUID);
+    expect(sent[1]!.key).toBe(sent[0]!.key);
+    expect(sent[2]!.key).toMatch(UUID);
+    expect(sent[2]!.key).not.toBe(sent[0]!.key);
+  });
+
+  it("says so when the gateway refuses the key as used for another request, and the next press goes with a new key", async () => {
+    const reused = () =>
+      json(422, { title: "Unprocessable content", status: 422, errors: { [IDEMPOTENCY_KEY]: ["already used for a different request"] } });
+    const sent = page(reused, recorded);
+    fireEvent.click(await screen.findByText("Record a denial", { selector: "button" }));
+    fireEvent.click(screen.getByLabelText("Health"));
+    fireEvent.click(button("Record the denial"));
+    expect(
+      await screen.findByText("The change was not saved: it was sent with a key already used for a different change. Check the details and save again."),
+    ).toBeTruthy();
+    expect((screen.getByLabelText("Health") as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(button("Record the denial"));
+    expect(await screen.findByText("Denied to all organisations: Health")).toBeTruthy();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.key).toMatch(UUID);
+    expect(sent[1]!.key).not.toBe(sent[0]!.key);
   });
 });

@@ -2,7 +2,8 @@ import type { TFunction } from "i18next";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Checkbox, CheckboxGroup, Heading, InlineAlert, Paragraph, RadioButton, RadioButtonGroup, Textarea, TextInput } from "suomifi-ui-components";
-import { ApiError, refusedFieldsOf, useApi } from "../../lib/api";
+import { ApiError, refusedFieldsOf } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import type { Denial } from "./api";
 import { CATEGORIES, IDENTIFIER, recordDenial, type Category, type DenyBody } from "./consentApi";
 import "./ConsentForm.css";
@@ -60,7 +61,7 @@ export function denialRefusal(error: unknown, t: TFunction): { fields: Problems;
   if (status === 403) return { fields: {}, whole: t("consentForm.refused.forbidden") };
   if (status === 404) return { fields: {}, whole: t("consentForm.refused.notFound") };
   if (status === 409) return { fields: {}, whole: t("consentForm.refused.conflict") };
-  return { fields: {}, whole: t("consentForm.refused.failed") };
+  return { fields: {}, whole: keyReusedText(error, t) ?? t("consentForm.refused.failed") };
 }
 
 interface Props {
@@ -72,7 +73,7 @@ interface Props {
 /** Record the client's denial: of every organisation or of one, for the categories chosen. */
 export function DenialForm({ clientId, onRecorded, onCancel }: Props) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const id = useId();
   const [draft, setDraft] = useState<DenialDraft>(EMPTY_DENIAL);
   const [checking, setChecking] = useState(false);

@@ -2,7 +2,8 @@ import type { TFunction } from "i18next";
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Button, Heading, InlineAlert, Paragraph, Textarea } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import type { Referral } from "./api";
 import { MAX_CANCEL_REASON, cancelReferral, sendReferral, statesAsWords, withheldReason } from "./referralApi";
 import "./Referrals.css";
@@ -20,7 +21,7 @@ export function refusalOf(error: unknown, t: TFunction): string {
   if (error.status === 404) return t("referralForm.refused.notFoundReferral");
   if (error.status === 400) return t("referralForm.refused.invalid");
   if (error.status === 503) return t("referralForm.refused.unavailable");
-  return t("referralForm.refused.failed");
+  return keyReusedText(error, t) ?? t("referralForm.refused.failed");
 }
 
 /** What one may do to a referral now: send a draft, cancel it; each answer shown beside the action. */
@@ -64,7 +65,7 @@ export function ReferralActions({ referral, onChanged }: { referral: Referral; o
 
 function SendAction({ referral, onSent }: { referral: Referral; onSent: (referral: Referral) => void }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
   const send = async () => {
@@ -130,7 +131,7 @@ export function SendResult({ referral }: { referral: Referral }) {
 
 function CancelAction({ referral, onCancelled }: { referral: Referral; onCancelled: (referral: Referral) => void }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [problem, setProblem] = useState<string>();

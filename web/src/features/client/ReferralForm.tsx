@@ -14,7 +14,8 @@ import {
   TextInput,
   Textarea,
 } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import type { Referral } from "./api";
 import {
   CATEGORIES,
@@ -133,7 +134,7 @@ function refusalOf(error: unknown, t: TFunction): string {
   if (status === 403) return t("referralForm.refused.forbidden");
   if (status === 404) return t("referralForm.refused.notFound");
   if (status === 400) return t("referralForm.refused.invalid");
-  return t("referralForm.refused.failed");
+  return keyReusedText(error, t) ?? t("referralForm.refused.failed");
 }
 
 /** Draft a referral for the client: any member of the team may; nothing is shared until it is sent. */
@@ -165,7 +166,7 @@ export function ReferralForm({ clientId, onDrafted }: { clientId: string; onDraf
 
 function DraftForm({ clientId, onClose, onDrafted }: { clientId: string; onClose: () => void; onDrafted: (referral: Referral) => void }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const [form, setForm] = useState<Form>(EMPTY_FORM);
   const [touched, setTouched] = useState<Set<Field>>(new Set());
   const [refused, setRefused] = useState<Problems>({});

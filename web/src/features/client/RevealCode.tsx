@@ -12,7 +12,8 @@ import {
   Text,
   Textarea,
 } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import { revealIdentityCode } from "./api";
 
 /** Where the dialog is mounted beside: the app's root element (index.html). */
@@ -23,7 +24,7 @@ function refusalOf(error: unknown, t: TFunction): string {
   if (status === 403) return t("client.reveal.refused.forbidden");
   if (status === 404) return t("client.reveal.refused.notFound");
   if (status === 400) return t("client.reveal.refused.invalid");
-  return t("client.reveal.refused.failed");
+  return keyReusedText(error, t) ?? t("client.reveal.refused.failed");
 }
 
 /**
@@ -32,7 +33,7 @@ function refusalOf(error: unknown, t: TFunction): string {
  */
 export function RevealCode({ clientId }: { clientId: string }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState("");
   const [missing, setMissing] = useState(false);

@@ -12,7 +12,8 @@ import {
   RadioButtonGroup,
   Textarea,
 } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import {
   changeTeamStatus,
   handOver,
@@ -50,7 +51,7 @@ export function teamRefusal(error: unknown, t: TFunction, action: TeamAction): s
     return t("team.refused.conflict");
   }
   if (status === 400) return refusedField(error, "reason") ? t("team.refused.reason") : t("team.refused.invalid");
-  return t("team.refused.failed");
+  return keyReusedText(error, t) ?? t("team.refused.failed");
 }
 
 interface ReasonActionProps {
@@ -138,7 +139,7 @@ type RemoveField = "member" | "reason";
 /** Removing a member (never the key worker, who leaves only by a handover), for a reason. */
 export function RemoveMember({ team, nameOf, onRemoved }: { team: TeamOut; nameOf: (member: MemberOut) => string; onRemoved: (name: string) => Promise<void> }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const removable = team.members.filter((member) => member.status !== "removed" && member.id !== team.key_worker.member_id);
   const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -251,7 +252,7 @@ export function RemoveMember({ team, nameOf, onRemoved }: { team: TeamOut; nameO
 /** The status changes the rules allow from the team's status now, each for a reason. */
 export function StatusActions({ team, onChanged }: { team: TeamOut; onChanged: (status: NextTeamState) => Promise<void> }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const next = TEAM_TRANSITIONS[team.status];
   if (next.length === 0) return <Paragraph mb="s">{t("team.status.final")}</Paragraph>;
   return (
@@ -289,7 +290,7 @@ type HandOverField = "to" | "role" | "reason";
 /** Handing the key worker's role to another social welfare professional of the team, for a reason. */
 export function HandOver({ team, nameOf, onHandedOver }: { team: TeamOut; nameOf: (member: MemberOut) => string; onHandedOver: () => Promise<void> }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const successors = successorsOf(team);
   const [open, setOpen] = useState(false);
   const [to, setTo] = useState<string | null>(null);

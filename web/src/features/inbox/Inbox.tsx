@@ -13,7 +13,8 @@ import {
   Text,
   VisuallyHidden,
 } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import { useSession } from "../../lib/session";
 import { appRouteOf, itemOf, markRead, publishUnread, useInbox, type InboxItem } from "./api";
 import { LoadState } from "../../components/LoadState";
@@ -23,7 +24,7 @@ function refusalOf(error: unknown, t: TFunction): string {
   const status = error instanceof ApiError ? error.status : 0;
   if (status === 403) return t("inbox.refused.forbidden");
   if (status === 404) return t("inbox.refused.notFound");
-  return t("inbox.refused.failed");
+  return keyReusedText(error, t) ?? t("inbox.refused.failed");
 }
 
 /** The inbox: my messages, newest first, the unread ones marked, each with a way to mark it read. */
@@ -89,7 +90,7 @@ function Messages({ items, onRead }: { items: InboxItem[]; onRead: (read: InboxI
 
 function Message({ item, onRead }: { item: InboxItem; onRead: (read: InboxItem) => void }) {
   const { t, i18n } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const session = useSession();
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();

@@ -15,7 +15,8 @@ import {
   Textarea,
   VisuallyHidden,
 } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import {
   answerReferral,
   answersAllowed,
@@ -135,7 +136,7 @@ function refusalOf(error: unknown, t: TFunction, current?: string): string {
   }
   if (error.status === 403) return t("partner.refused.forbidden");
   if (error.status === 404) return t("partner.refused.notFound");
-  return t("partner.refused.failed");
+  return keyReusedText(error, t) ?? t("partner.refused.failed");
 }
 
 function Answers({
@@ -195,7 +196,7 @@ function AnswerForm({
   onConflict: (message: string, allowed: string[]) => void;
 }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const [reason, setReason] = useState("");
   const [outcome, setOutcome] = useState("");
   const [summary, setSummary] = useState("");

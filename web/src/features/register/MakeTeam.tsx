@@ -3,7 +3,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink, useNavigate } from "react-router-dom";
 import { Block, Button, Heading, InlineAlert, LoadingSpinner, Paragraph, RadioButton, RadioButtonGroup, RouterLink } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import { HOME } from "../../lib/session";
 import { createTeam } from "./api";
 
@@ -32,7 +33,7 @@ function refusalOf(error: unknown, t: TFunction): Refusal {
     const role = "role" in errors || "key_worker.role" in errors || "key_worker" in errors;
     return role ? { text: t("register.team.refused.role"), role } : { text: t("register.team.refused.invalid") };
   }
-  return { text: t("register.team.refused.failed") };
+  return { text: keyReusedText(error, t) ?? t("register.team.refused.failed") };
 }
 
 /**
@@ -41,7 +42,7 @@ function refusalOf(error: unknown, t: TFunction): Refusal {
  */
 export function MakeTeam({ clientId, role: chosen, name }: { clientId: string; role: KeyWorkerRole; name: string }) {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const navigate = useNavigate();
   const [role, setRole] = useState<KeyWorkerRole>(chosen);
   const [busy, setBusy] = useState(true);

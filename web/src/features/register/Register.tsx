@@ -14,7 +14,8 @@ import {
   TextInput,
   Toast,
 } from "suomifi-ui-components";
-import { ApiError, useApi } from "../../lib/api";
+import { ApiError } from "../../lib/api";
+import { keyReusedText, useSubmissionApi } from "../../lib/idempotency";
 import { useSession } from "../../lib/session";
 import { registerClient, type Registration } from "./api";
 import { KEY_WORKER_ROLES, MakeTeam, type KeyWorkerRole } from "./MakeTeam";
@@ -65,7 +66,7 @@ function refusedFields(errors: Record<string, unknown> | undefined, t: TFunction
  */
 export function Register() {
   const { t } = useTranslation();
-  const api = useApi();
+  const api = useSubmissionApi();
   const session = useSession();
   const [form, setForm] = useState<Form>(EMPTY);
   const [registered, setRegistered] = useState<string>();
@@ -136,7 +137,7 @@ export function Register() {
         focusFirst(duplicate);
       } else if (status === 403) setFailure(t("register.refused.forbidden"));
       else if (status === 400) setFailure(t("register.refused.invalid"));
-      else setFailure(t("register.refused.failed"));
+      else setFailure(keyReusedText(error, t) ?? t("register.refused.failed"));
     } finally {
       setSaving(false);
     }

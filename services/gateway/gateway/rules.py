@@ -253,3 +253,9 @@ def answer_status(answer: str) -> ReferralStatus:
 def acting_party(principal: Principal) -> dict[str, str]:
     """Who changes a referral, as the referral service records it."""
     return {"organisation": principal.organisation, "professional_id": principal.subject}
+
+
+def require_own_organisation(principal: Principal, organisation: str) -> None:
+    """A partner lists the referrals addressed to its own organisation only."""
+    if organisation != principal.organisation:
+        raise Forbidden("only your own organisation's referrals can be listed")

@@ -9,9 +9,11 @@ the request, hands it on and answers, with problem details on any error.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from marshmallow import Schema
 from nameko.extensions import DependencyProvider
@@ -21,18 +23,30 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import idempotency, openapi, problems, rules, schemas, use_cases
 from gateway.auth import Kind, Principal, TokenVerifier
+from gateway.fhir import bundles, capability, referral, search, validate
+from gateway.fhir.elements import Resource
 from gateway.idempotency import Keyed, RequestKey
 from gateway.openapi import Route
 from gateway.use_cases import Answer, Services
 from gateway.webapp import WebApp
 from tiimi_shared.broker import broker_problem
+from tiimi_shared.clock import wall_clock
 from tiimi_shared.correlation import Correlation
+from tiimi_shared.errors import ValidationError
 from tiimi_shared.operations import Operations
 from tiimi_shared.rpc import at_once, call
 from tiimi_shared.schemas import load
 from tiimi_shared.vocabulary import ReferralStatus
 
 DEFAULT_MAX_BODY = 64 * 1024
+FHIR_JSON = "application/fhir+json"
+# A FHIR read carries the client's personal identity code only when this header gives the reason,
+# and the reveal's rule lets the caller have it; the reveal is then recorded as the reveal route's is.
+IDENTITY_CODE_REASON = "Tiimi-Identity-Code-Reason"
+try:
+    VERSION = importlib.metadata.version("tiimi-gateway")
+except importlib.metadata.PackageNotFoundError:  # run from the source tree without installing
+    VERSION = "unknown"
 
 # An entrypoint as written below: (service, caller, checked body, path parameters) -> answer.
 Entrypoint = Callable[..., Any]
@@ -57,14 +71,7 @@ def route(method: str, path: str, summary: str, *, tag: str, answer: type[Schema
         def handler(self: GatewayService, request: Request, **kwargs: str) -> Response:
             keyed: dict[str, str] = {}
             try:
-                principal = None
-                if who is not None:
-                    principal = self.tokens.verify(request.headers.get("Authorization"))
-                    rules.require_kind(principal, who)
-                if principal is not None and method != "GET":
-                    # A change: its commands are keyed, so that a repeat is answered and not done again.
-                    self.request_key = RequestKey(principal, idempotency.header_key(request.headers))
-                    keyed = {idempotency.HEADER: self.request_key.header}
+                principal, keyed = self._caller(request, who, method)
                 payload = self._body(request, body) if body is not None else None
                 result = function(self, principal, payload, **kwargs)
                 if isinstance(result, Response):
@@ -81,6 +88,68 @@ def route(method: str, path: str, summary: str, *, tag: str, answer: type[Schema
     return decorate
 
 
+def fhir_route(method: str, path: str, *, who: Kind | tuple[Kind, ...] | None = EVERY_KIND
+               ) -> Callable[[Entrypoint], Entrypoint]:
+    """An HTTP entrypoint of the FHIR face: the same authentication and request keys as ``route``,
+    the answer checked by the FHIR library and sent as ``application/fhir+json``, and any error as
+    an OperationOutcome with the status the other routes give it.
+
+    The function takes (service, caller, request, path parameters): a FHIR request says what it
+    wants in its search parameters, not in a body of tiimi's. These routes are described by their
+    CapabilityStatement (``/fhir/metadata``), as FHIR clients expect, not in the OpenAPI document.
+    """
+
+    def decorate(function: Entrypoint) -> Entrypoint:
+        @functools.wraps(function)
+        def handler(self: GatewayService, request: Request, **kwargs: str) -> Response:
+            keyed: dict[str, str] = {}
+            try:
+                principal, keyed = self._caller(request, who, method)
+                answer = validate.validated(function(self, principal, request, **kwargs))
+                return Response(json.dumps(answer), status=200, mimetype=FHIR_JSON,
+                                headers={"Cache-Control": "no-store"} | keyed)
+            except Exception as error:
+                problem = idempotency.reused(error) or problems.problem_for(error)
+                errors = problem.extra.get("errors")
+                outcome = bundles.operation_outcome(problem.status, problem.detail, errors)
+                headers = {"WWW-Authenticate": 'Bearer realm="tiimi"'} if problem.status == 401 else {}
+                return Response(json.dumps(outcome), status=problem.status, mimetype=FHIR_JSON,
+                                headers=headers | keyed)
+
+        entrypoint: Entrypoint = http(method, path)(handler)
+        return entrypoint
+
+    return decorate
+
+
+def _fhir_base(request: Request) -> str:
+    return request.url_root.rstrip("/") + "/fhir"
+
+
+def _searched_client(request: Request, names: tuple[str, ...]) -> str:
+    """The client a search is about, named by one of ``names`` (a client id or Patient/<client id>)."""
+    given = search.parameters(request.args.to_dict(flat=False), offered=names, required=())
+    if len(given) != 1:
+        raise ValidationError({names[0]: [f"name the client once, by {' or '.join(names)}"]})
+    [(name, value)] = given.items()
+    return search.reference_id(name, value, "Patient")
+
+
+def _code_reason(request: Request) -> dict[str, Any] | None:
+    """The reason given for showing the personal identity code (percent-encoded, as a header's text
+    must be ASCII), checked as the reveal's reason is; None when the request does not ask for it."""
+    given = request.headers.get(IDENTITY_CODE_REASON)
+    if given is None:
+        return None
+    try:
+        because: dict[str, Any] = load(schemas.Because, {"reason": unquote(given, errors="strict")})
+    except ValidationError as error:
+        raise ValidationError({IDENTITY_CODE_REASON: error.errors.get("reason", ["is not valid"])}) from None
+    except UnicodeDecodeError:
+        raise ValidationError({IDENTITY_CODE_REASON: ["must be UTF-8, percent-encoded"]}) from None
+    return because
+
+
 class Tokens(DependencyProvider):
     def setup(self) -> None:
         self.verifier = TokenVerifier(self.container.config)
@@ -95,6 +164,8 @@ class Settings(DependencyProvider):
         self.max_body = int(config.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY))
         self.rpc_timeout = float(config.get("RPC_TIMEOUT", 10))
         self.amqp_uri: str = config["AMQP_URI"]
+        # When this gateway's FHIR CapabilityStatement was published: when it started.
+        self.started_at = wall_clock().isoformat()
 
     def get_dependency(self, worker_ctx: object) -> Settings:
         return self
@@ -321,7 +392,90 @@ class GatewayService(WebApp):
                         answer: str) -> Answer:
         return use_cases.answer_referral(self.services, principal, referral_id, answer, payload)
 
+    # -- FHIR R4, for partners and the national archive (docs/fhir.md) -------------------
+
+    @fhir_route("GET", "/fhir/metadata", who=None)
+    def fhir_metadata(self, principal: None, request: Request) -> Resource:
+        # Public, as FHIR expects of a server's CapabilityStatement: it says what is offered, and how
+        # to authenticate, and holds nothing about anyone.
+        return capability.capability_statement(base_url=_fhir_base(request),
+                                               published_at=self.settings.started_at, version=VERSION)
+
+    @fhir_route("GET", "/fhir/CareTeam", who=Kind.PROFESSIONAL)
+    def fhir_care_teams(self, principal: Principal, request: Request) -> Resource:
+        client_id = _searched_client(request, ("subject", "patient"))
+        found = use_cases.fhir_care_team(self.services, principal, client_id, _code_reason(request))
+        return bundles.searchset(found, base_url=_fhir_base(request))
+
+    @fhir_route("GET", "/fhir/Consent", who=Kind.PROFESSIONAL)
+    def fhir_consents(self, principal: Principal, request: Request) -> Resource:
+        client_id = _searched_client(request, ("patient",))
+        found = use_cases.fhir_consents(self.services, principal, client_id, _code_reason(request))
+        return bundles.searchset(found, base_url=_fhir_base(request))
+
+    @fhir_route("GET", "/fhir/AuditEvent", who=Kind.PROFESSIONAL)
+    def fhir_audit_events(self, principal: Principal, request: Request) -> Resource:
+        client_id = _searched_client(request, ("patient",))
+        found = use_cases.fhir_audit_events(self.services, principal, client_id, _code_reason(request))
+        return bundles.searchset(found, base_url=_fhir_base(request))
+
+    @fhir_route("GET", "/fhir/AuditEvent/$disclosure-notifications", who=Kind.PROFESSIONAL)
+    def fhir_disclosure_notifications(self, principal: Principal, request: Request) -> Resource:
+        """The client's disclosures to other controllers in [from, to), each a Kanta-style Bundle of an
+        AuditEvent and its Provenance, gathered in one collection Bundle; the key worker's, as the
+        disclosure report is."""
+        given = search.parameters(request.args.to_dict(flat=False), offered=("patient", "from", "to"),
+                                  required=("patient", "from", "to"))
+        notifications = use_cases.fhir_disclosure_notifications(
+            self.services, principal, search.reference_id("patient", given["patient"], "Patient"),
+            start=search.moment("from", given["from"]), end=search.moment("to", given["to"]),
+            notified_at=wall_clock().isoformat(), because=_code_reason(request))
+        return bundles.collection(notifications)
+
+    @fhir_route("GET", "/fhir/Task", who=Kind.PARTNER)
+    def fhir_open_tasks(self, principal: Principal, request: Request) -> Resource:
+        given = search.parameters(request.args.to_dict(flat=False), offered=("owner",), required=("owner",))
+        owner = search.reference_id("owner", given["owner"], "Organization")
+        return bundles.searchset(use_cases.fhir_open_tasks(self.services, principal, owner),
+                                 base_url=_fhir_base(request))
+
+    @fhir_route("GET", "/fhir/Task/<referral_id>")
+    def fhir_task(self, principal: Principal, request: Request, referral_id: str) -> Resource:
+        search.parameters(request.args.to_dict(flat=False), offered=(), required=())
+        return use_cases.fhir_referral(self.services, principal, referral_id, referral.task,
+                                       _code_reason(request))
+
+    @fhir_route("GET", "/fhir/ServiceRequest/<referral_id>")
+    def fhir_service_request(self, principal: Principal, request: Request, referral_id: str) -> Resource:
+        search.parameters(request.args.to_dict(flat=False), offered=(), required=())
+        return use_cases.fhir_referral(self.services, principal, referral_id, referral.service_request,
+                                       _code_reason(request))
+
+    @fhir_route("PUT", "/fhir/Task/<referral_id>", who=Kind.PARTNER)
+    def fhir_answer_task(self, principal: Principal, request: Request, referral_id: str) -> Resource:
+        """A partner answers a referral by updating its Task's status (FHIR's update: the whole Task is
+        sent; tiimi takes its status, statusReason.text and outcome output, and owns the rest)."""
+        task = validate.accepted(problems.json_object(request, self.settings.max_body), "Task")
+        change = referral.change_from_task(referral_id, task)
+        details = schemas.Answer().dump(load(schemas.Answer, {
+            key: change[key] for key in ("reason", "outcome") if key in change}))
+        return use_cases.fhir_answer_task(self.services, principal, referral_id,
+                                          {"status": change["status"]} | details)
+
     # -- helpers ------------------------------------------------------------------------
+
+    def _caller(self, request: Request, who: Kind | tuple[Kind, ...] | None,
+                method: str) -> tuple[Principal | None, dict[str, str]]:
+        """Who calls, if the route takes a token, and the headers that name the request's key."""
+        if who is None:
+            return None, {}
+        principal = self.tokens.verify(request.headers.get("Authorization"))
+        rules.require_kind(principal, who)
+        if method == "GET":
+            return principal, {}
+        # A change: its commands are keyed, so that a repeat is answered and not done again.
+        self.request_key = RequestKey(principal, idempotency.header_key(request.headers))
+        return principal, {idempotency.HEADER: self.request_key.header}
 
     def _body(self, request: Request, schema: type[Schema]) -> dict[str, Any]:
         """The body, checked against the route's schema and in the shape the services take."""

@@ -7,12 +7,18 @@ raise Forbidden or NotFound before anything is changed or shown.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gateway import rules
 from gateway.auth import Principal
+from gateway.fhir.audit import audit_events, disclosure_notifications
+from gateway.fhir.careteam import care_team
+from gateway.fhir.consent import consents as consent_resources
+from gateway.fhir.elements import Resource
+from gateway.fhir.referral import task
 from tiimi_shared.vocabulary import Category, ReferralStatus
 
 # What a service answered, passed on as it came: JSON-like data the gateway does not reshape.
@@ -228,3 +234,78 @@ def change_referral(services: Services, principal: Principal, referral_id: str, 
 def answer_referral(services: Services, principal: Principal, referral_id: str, answer: str,
                     details: dict[str, Any]) -> Answer:
     return change_referral(services, principal, referral_id, rules.answer_status(answer), **details)
+
+
+# -- FHIR: the same reads and the same answer, as FHIR resources ----------------------------
+#
+# Each asks what the JSON route asks, through the use case above, so the same membership, consent
+# and logging rules apply; the mapping to FHIR is ``gateway.fhir``'s. The personal identity code
+# goes into a resource only when the request gives a reason for it (``because``) and the reveal's
+# own rule lets the caller have it: then it is revealed, and recorded, exactly as the reveal is.
+
+
+def _code_for(services: Services, principal: Principal, client_id: str,
+              because: dict[str, Any] | None) -> dict[str, Any]:
+    """The mapping's keywords for the identity code: none unless asked for and revealed."""
+    if because is None:
+        return {}
+    revealed = reveal_identity_code(services, principal, client_id, because)
+    return {"personal_identity_code": revealed["personal_identity_code"], "may_see_code": True}
+
+
+def fhir_care_team(services: Services, principal: Principal, client_id: str,
+                   because: dict[str, Any] | None = None) -> list[Resource]:
+    team = get_team(services, principal, client_id)
+    return [care_team(team, **_code_for(services, principal, client_id, because))]
+
+
+def fhir_consents(services: Services, principal: Principal, client_id: str,
+                  because: dict[str, Any] | None = None) -> list[Resource]:
+    answer = list_consents(services, principal, client_id)
+    return consent_resources(answer, **_code_for(services, principal, client_id, because))
+
+
+def fhir_audit_events(services: Services, principal: Principal, client_id: str,
+                      because: dict[str, Any] | None = None) -> list[Resource]:
+    report = disclosure_report(services, principal, client_id)
+    return audit_events(report, **_code_for(services, principal, client_id, because))
+
+
+def fhir_referral(services: Services, principal: Principal, referral_id: str,
+                  as_resource: Callable[..., Resource], because: dict[str, Any] | None = None) -> Resource:
+    """A referral as ``as_resource`` makes it (``referral.task`` or ``referral.service_request``), as the
+    caller's organisation may see it: the referral service answers only a side of the referral."""
+    found = services.referral.get_referral(referral_id=referral_id, organisation=principal.organisation)
+    return as_resource(found, **_code_for(services, principal, found["client_id"], because))
+
+
+def fhir_open_tasks(services: Services, principal: Principal, owner: str) -> list[Resource]:
+    """The open referrals addressed to the caller's organisation, each as its Task; another's are not
+    the caller's to list. The list holds no history, so each referral is asked for at once."""
+    rules.require_own_organisation(principal, owner)
+    found = services.referral.open_referrals(organisation=principal.organisation, direction="incoming")
+    referrals = services.together(*[
+        functools.partial(services.referral.get_referral, referral_id=each["id"],
+                          organisation=principal.organisation) for each in found])
+    return [task(each) for each in referrals]
+
+
+def fhir_answer_task(services: Services, principal: Principal, referral_id: str,
+                     change: dict[str, Any]) -> Resource:
+    """A partner's Task update, read by ``referral.change_from_task``, made as every other answer is."""
+    details = {key: value for key, value in change.items() if key != "status"}
+    answered = change_referral(services, principal, referral_id, change["status"], **details)
+    return task(answered)
+
+
+def fhir_disclosure_notifications(services: Services, principal: Principal, client_id: str, *, start: str,
+                                  end: str, notified_at: str, because: dict[str, Any] | None = None
+                                  ) -> list[Resource]:
+    """The client's disclosures to other controllers in [start, end), as the key worker may read the
+    disclosure report; the controller that notifies is the organisation that holds the client's team."""
+    team = services.team.get_team(client_id=client_id)
+    rules.require_key_worker_of_client(principal, team)
+    report = services.consent.disclosure_report(client_id=client_id)
+    return disclosure_notifications(report, controller=team["organisation"], start=start, end=end,
+                                          notified_at=notified_at,
+                                          **_code_for(services, principal, client_id, because))

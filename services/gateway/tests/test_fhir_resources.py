@@ -475,13 +475,17 @@ def test_the_controllers_own_disclosures_need_no_notification() -> None:
 # -- CapabilityStatement -------------------------------------------------------------------
 
 
-def test_the_capability_statement_offers_reads_and_searches_and_task_update_only() -> None:
+def test_the_capability_statement_offers_what_the_gateway_serves_and_task_update_only() -> None:
     statement = next(r for r in RESOURCES if r["resourceType"] == "CapabilityStatement")
     assert statement["fhirVersion"] == "4.0.1"
-    offered = {r["type"]: {i["code"] for i in r["interaction"]} for r in statement["rest"][0]["resource"]}
-    assert offered == {kind: {"read", "search-type"} | ({"update"} if kind == "Task" else set())
-                       for kind in ("CareTeam", "Consent", "Task", "ServiceRequest", "AuditEvent")}
-    assert all(r["searchParam"][0]["name"] == "patient" for r in statement["rest"][0]["resource"])
+    rest = statement["rest"][0]["resource"]
+    offered = {r["type"]: {i["code"] for i in r["interaction"]} for r in rest}
+    assert offered == {"CareTeam": {"search-type"}, "Consent": {"search-type"}, "AuditEvent": {"search-type"},
+                       "Task": {"read", "search-type", "update"}, "ServiceRequest": {"read"}}
+    searched = {r["type"]: [p["name"] for p in r.get("searchParam", [])] for r in rest}
+    assert searched == {"CareTeam": ["subject", "patient"], "Consent": ["patient"], "AuditEvent": ["patient"],
+                        "Task": ["owner"], "ServiceRequest": []}
+    assert [o["name"] for o in statement["rest"][0]["operation"]] == ["disclosure-notifications"]
 
 
 # -- the personal identity code ------------------------------------------------------------

@@ -17,6 +17,7 @@ ISSUE_TYPE: dict[int, str] = {
     403: "forbidden",
     404: "not-found",
     409: "conflict",
+    422: "business-rule",  # an Idempotency-Key already used for another request
     413: "too-long",
     503: "transient",
 }
@@ -44,3 +45,10 @@ def operation_outcome(status: int, detail: str, errors: Mapping[str, Any] | None
         issues.append({"severity": "error", "code": code, "expression": [field],
                        "diagnostics": "; ".join(str(message) for message in said)})
     return {"resourceType": "OperationOutcome", "issue": issues}
+
+
+def collection(bundles: Iterable[Resource]) -> Resource:
+    """Bundles answered together, each whole (the disclosure notifications of a time range)."""
+    found = list(bundles)
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": bundle} for bundle in found]}

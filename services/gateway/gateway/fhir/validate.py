@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from gateway.fhir.elements import Resource
+from tiimi_shared.errors import ValidationError
 
 
 def model_of(resource: Resource) -> Any:
@@ -23,3 +24,24 @@ def validated(resource: Resource) -> Resource:
     """The resource as the library writes it back, once it has accepted it."""
     written: Resource = json.loads(model_of(resource).model_dump_json())
     return written
+
+
+def accepted(body: Resource, resource_type: str) -> Resource:
+    """A resource a client sent, once the library accepts it as a ``resource_type``.
+
+    Refuses with tiimi's ValidationError, which the gateway answers as a 400 OperationOutcome,
+    naming each element the library refused (``Task.status``, ``Task.output.0.type``...).
+    """
+    if body.get("resourceType") != resource_type:
+        raise ValidationError({"resourceType": [f"must be {resource_type}"]})
+    from pydantic import ValidationError as Refused
+
+    try:
+        model_of(body)
+    except Refused as refused:
+        errors: dict[str, list[str]] = {}
+        for error in refused.errors():
+            where = ".".join([resource_type, *(str(part) for part in error["loc"])])
+            errors.setdefault(where, []).append(error["msg"])
+        raise ValidationError(errors) from None
+    return body

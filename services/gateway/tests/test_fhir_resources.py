@@ -466,6 +466,25 @@ def test_notifications_are_the_same_when_made_again() -> None:
     assert notifications() == notifications()
 
 
+def test_a_disclosure_on_a_statutory_basis_names_its_basis_but_not_the_justification() -> None:
+    statutory = _entry("e-9", "disclosure", "2026-03-09T10:00:00+02:00", POLICE, "health",
+                       reason="statutory_basis", consent_id=None, purpose=None, professional="sw-1001",
+                       legal_basis="threat_to_life_or_health", recipient_kind="police",
+                       justification="a threat to the life of a named person")
+    report = REPORT | {"entries": [statutory]}
+    (event,) = audit.audit_events(report)
+    assert validate.validated(event) == event
+    assert event["subtype"][1:] == [{"system": systems.DISCLOSURE_REASON, "code": "statutory_basis"},
+                                    {"system": systems.LEGAL_BASIS, "code": "threat_to_life_or_health"}]
+    (bundle,) = audit.disclosure_notifications(report, controller=COUNTY, start="2026-03-01T00:00:00+02:00",
+                                               end="2026-04-01T00:00:00+03:00",
+                                               notified_at="2026-04-01T01:00:00+03:00")
+    assert validate.validated(bundle) == bundle
+    notified = bundle["entry"][0]["resource"]
+    assert {"system": systems.LEGAL_BASIS, "code": "threat_to_life_or_health"} in notified["subtype"]
+    assert "a threat" not in json.dumps([event, bundle])
+
+
 def test_the_controllers_own_disclosures_need_no_notification() -> None:
     assert audit.disclosure_notifications(REPORT, controller=NGO, start="2026-03-01T00:00:00+02:00",
                                           end="2026-04-01T00:00:00+03:00",

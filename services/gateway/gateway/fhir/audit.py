@@ -68,6 +68,10 @@ def audit_event(entry: dict[str, Any], client: Client) -> Resource:
         "source": _source(),
         "entity": _entities(client, [entry["category"]] if entry["category"] else [], entry),
     }
+    if entry.get("legal_basis"):
+        # Given out on a statutory basis, not under a consent: the basis it rests on, by its id in the
+        # county's list of legal bases. The justification (free text about the client) stays in tiimi.
+        resource["subtype"].append(coding(systems.LEGAL_BASIS, entry["legal_basis"]))
     if entry["outcome"] == Outcome.DENY:
         resource["outcomeDesc"] = entry["reason"]
     if entry["purpose"]:
@@ -117,7 +121,8 @@ def _basis(resource_type: str, system: str, value: str) -> Resource:
 
 
 def _event_key(entry: dict[str, Any]) -> tuple[Any, ...]:
-    return (entry["at"], entry["organisation"], entry["professional"], entry["purpose"], entry["consent_id"])
+    return (entry["at"], entry["organisation"], entry["professional"], entry["purpose"], entry["consent_id"],
+            entry.get("legal_basis"))
 
 
 def disclosure_notifications(report: dict[str, Any], *, controller: str, start: str, end: str,

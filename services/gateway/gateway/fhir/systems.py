@@ -56,6 +56,7 @@ REFERRAL_BUSINESS_STATUS: Final = _code_system("referral-business-status")
 REFERRAL_OUTPUT: Final = _code_system("referral-output")
 DISCLOSURE_KIND: Final = _code_system("disclosure-kind")
 DISCLOSURE_REASON: Final = _code_system("disclosure-reason")
+LEGAL_BASIS: Final = _code_system("legal-basis")  # the ids of the county's list of legal bases
 
 # -- tiimi's extensions
 MEMBER_STATUS_EXTENSION: Final = f"{BASE}/StructureDefinition/team-member-status"

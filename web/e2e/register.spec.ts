@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { answerApi, expectAccessible, logInAs } from "./demo_login";
+import { answerApi, expectAccessible, IDEMPOTENCY_KEY, keyOf, logInAs } from "./demo_login";
 
 const CLIENT_ID = "c0ffee00-0000-4000-8000-000000000001";
 const CLIENT = {
@@ -28,11 +28,14 @@ test("registering a client: the code checked as typed, a refusal beside its fiel
   baseURL,
 }) => {
   const sent: unknown[] = [];
+  const sentKeys: (string | null)[] = [];
   await answerApi(page, "GET", "/inbox", (route) => route.fulfill({ json: [] }));
   await answerApi(page, "GET", "/me/clients", (route) => route.fulfill({ json: [] }));
   const teams: unknown[] = [];
-  await answerApi(page, "POST", "/teams", (route) => {
+  const teamKeys: (string | null)[] = [];
+  await answerApi(page, "POST", "/teams", async (route) => {
     teams.push(route.request().postDataJSON());
+    teamKeys.push(await keyOf(route));
     return teams.length === 1
       ? route.fulfill({ status: 503, contentType: "application/problem+json", body: JSON.stringify({ title: "Service Unavailable", status: 503 }) })
       : route.fulfill({ status: 201, json: TEAM });
@@ -43,8 +46,9 @@ test("registering a client: the code checked as typed, a refusal beside its fiel
   await answerApi(page, "GET", `/clients/${CLIENT_ID}/consents`, (route) =>
     route.fulfill({ json: { client_id: CLIENT_ID, consents: [], denials: [] } }),
   );
-  await answerApi(page, "POST", "/clients", (route) => {
+  await answerApi(page, "POST", "/clients", async (route) => {
     sent.push(route.request().postDataJSON());
+    sentKeys.push(await keyOf(route));
     return sent.length === 1
       ? route.fulfill({
           status: 400,
@@ -98,5 +102,12 @@ test("registering a client: the code checked as typed, a refusal beside its fiel
     { client_id: CLIENT_ID, name: expect.any(String), role: "social_worker" },
     { client_id: CLIENT_ID, name: expect.any(String), role: "social_worker" },
   ]);
+  // The registration refused (a 400) was decided: the next press is a new request with a new key. The team
+  // asked for again after a 503 may have been made: it goes with the same key, so it is made at most once.
+  expect(sentKeys).toHaveLength(2);
+  expect(sentKeys[1]).not.toBe(sentKeys[0]);
+  expect(teamKeys).toHaveLength(2);
+  expect(teamKeys[0]).toMatch(IDEMPOTENCY_KEY);
+  expect(teamKeys[1]).toBe(teamKeys[0]);
   await expectAccessible(page);
 });

@@ -3,6 +3,7 @@ import { I18nextProvider } from "react-i18next";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiContext, ApiError, createApi, refusedFieldsOf } from "../../lib/api";
 import { createI18n } from "../../lib/i18n";
+import { IDEMPOTENCY_KEY } from "../../lib/idempotency";
 import { Consents } from "./Consents";
 import { ConsentForm, EMPTY_CONSENT, consentProblems, consentRefusal, grantsOf, type ConsentDraft } from "./ConsentForm";
 import { cellOf, dayOf, endOf, idsOf, scopesOf, startOf, type Cell } from "./consentApi";
@@ -232,6 +233,29 @@ describe("the consent form", () => {
     expect(onRecorded).toHaveBeenCalledTimes(1);
     expect(checked(cell("Basic details", "Team coordination"))).toBe(false);
     expect(checked(cell("Health", "Referral"))).toBe(true);
+  });
+
+  it("sends again with its key only the consent whose answer was lost, the recorded one not at all", async () => {
+    const sent: { key: string | null; purposes: unknown }[] = [];
+    const fetcher = vi.fn(async (request: Request) => {
+      const body = (await request.json()) as Record<string, unknown>;
+      sent.push({ key: request.headers.get(IDEMPOTENCY_KEY), purposes: body.purposes });
+      if (sent.length === 2) throw new TypeError("Failed to fetch");
+      return json(201, consentOf(body, `k-${sent.length}`));
+    });
+    const onDone = vi.fn();
+    rendered(fetcher, <ConsentForm clientId={CLIENT_ID} onRecorded={vi.fn()} onDone={onDone} onCancel={vi.fn()} />);
+    fireEvent.change(screen.getByLabelText(/Receiving organisation's business ID/), { target: { value: "0123456-7" } });
+    fireEvent.click(cell("Basic details", "Team coordination"));
+    fireEvent.click(cell("Health", "Referral"));
+    fireEvent.click(screen.getByLabelText("Orally"));
+    fireEvent.click(screen.getByText("Record the consent", { selector: "button" }));
+    await waitFor(() => expect(document.querySelector("[role=alert]")?.textContent).toMatch(/^One consent was recorded; the rest were not\./));
+    fireEvent.click(screen.getByText("Record the consent", { selector: "button" }));
+    await waitFor(() => expect(onDone).toHaveBeenCalledWith(1));
+    expect(sent.map((s) => s.purposes)).toEqual([["team_coordination"], ["referral"], ["referral"]]);
+    expect(sent[0]!.key).not.toBe(sent[1]!.key);
+    expect(sent[2]!.key).toBe(sent[1]!.key);
   });
 
   it("asks a legal representative's role, and sends it", async () => {

@@ -18,6 +18,7 @@ from tiimi_shared.vocabulary import (
     MemberKind,
     MemberStatus,
     Purpose,
+    RecipientKind,
     ReferralStatus,
     values,
 )
@@ -92,6 +93,29 @@ DENIAL_RECORDED = registry.register(
 DENIAL_LIFTED = registry.register(
     "consent", "denial_lifted",
     payload_schema(**_denial_common, lifted_by=fields.String(required=True, validate=IDENTIFIER)),
+)
+# Data was given out without consent, on a statutory basis (even against a denial): the key
+# worker is told at once. Codes only: the justification, which is words about the client,
+# stays in the consent service's disclosure log.
+STATUTORY_DISCLOSURE_RECORDED = registry.register(
+    "consent", "statutory_disclosure_recorded",
+    payload_schema(
+        client_id=fields.UUID(required=True),
+        recipient_organisation=_organisation(required=True),
+        recipient_kind=fields.String(required=True, validate=validate.OneOf(values(RecipientKind))),
+        categories=fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True,
+                               validate=validate.Length(min=1)),
+        legal_basis=fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$")),
+        statute=fields.String(required=True, validate=validate.Length(min=1, max=100)),
+        # The log entries, one a category; a denial the disclosure went against, if any.
+        entry_ids=fields.List(fields.UUID(), required=True, validate=validate.Length(min=1)),
+        against_denial=fields.Boolean(required=True),
+        organisation=_organisation(required=True),
+        recorded_by=fields.String(required=True, validate=IDENTIFIER),
+        # None when the caller knew of no team for the client.
+        key_worker_id=fields.String(required=True, allow_none=True, validate=IDENTIFIER),
+        disclosed_at=fields.AwareDateTime(required=True),
+    ),
 )
 
 # -- team -------------------------------------------------------------------

@@ -45,13 +45,16 @@ class DisclosureReason(StrEnum):
     PROFESSIONAL_NOT_NAMED = "professional_not_named"
     MALFORMED_REQUEST = "malformed_request"
     INTERNAL_ERROR = "internal_error"
+    # Not a consent decision: given out under a statute that allows it without consent,
+    # even against a denial; the entry names the legal basis and the justification.
+    STATUTORY_BASIS = "statutory_basis"
 
 
 class DisclosureKind(StrEnum):
     """What a disclosure log entry records."""
 
     DECISION = "decision"      # a check was answered
-    DISCLOSURE = "disclosure"  # data was given out under a consent
+    DISCLOSURE = "disclosure"  # data was given out (under a consent, or a legal basis it names)
     ACCESS = "access"          # data was read inside the organisation that holds it
 
 
@@ -247,6 +250,20 @@ class InboxMessage(StrEnum):
     REFERRAL_ESCALATED = "referral_escalated"
     REFERRAL_STOP = "referral_stop"
     CONSENT_LOST = "consent_lost"
+    STATUTORY_DISCLOSURE = "statutory_disclosure"
+
+
+class RecipientKind(StrEnum):
+    """What kind of organisation receives a disclosure on a statutory basis; each legal basis
+    names the kinds it allows (the legal-bases file)."""
+
+    POLICE = "police"
+    EMERGENCY_SERVICES = "emergency_services"
+    CHILD_WELFARE = "child_welfare"
+    SOCIAL_WELFARE = "social_welfare"
+    HEALTH_CARE = "health_care"
+    PROSECUTOR = "prosecutor"
+    COURT = "court"
 
 
 class ReferralPriority(StrEnum):

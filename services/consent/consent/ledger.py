@@ -26,7 +26,11 @@ GENESIS = "0" * 64
 HASHED_FIELDS = (
     "seq", "entry_id", "kind", "at", "client_id", "organisation", "professional",
     "category", "purpose", "outcome", "reason", "consent_id", "denial_id", "correlation_id",
+    "legal_basis", "recipient_kind", "justification",
 )
+# Fields the hash covers only when they are set: a disclosure on a statutory basis sets them, and
+# every entry written before they existed hashes as it did, so the chain still verifies.
+WHEN_SET = frozenset({"legal_basis", "recipient_kind", "justification"})
 
 
 def _canonical(value: Any) -> Any:
@@ -36,7 +40,8 @@ def _canonical(value: Any) -> Any:
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    body = json.dumps({name: _canonical(entry[name]) for name in HASHED_FIELDS},
+    body = json.dumps({name: _canonical(entry[name]) for name in HASHED_FIELDS
+                       if name not in WHEN_SET or entry.get(name) is not None},
                       sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
@@ -59,6 +64,10 @@ class Entry:
     consent_id: str | None
     denial_id: str | None
     correlation_id: str | None
+    # A disclosure on a statutory basis: the basis, the kind of recipient, and why, in words.
+    legal_basis: str | None = None
+    recipient_kind: str | None = None
+    justification: str | None = None
     seq: int | None = None
     prev_hash: str | None = None
     hash: str | None = None

@@ -136,6 +136,10 @@ class DisclosureEntry(Base):
     consent_id: Mapped[str | None] = mapped_column(sa.String(36))
     denial_id: Mapped[str | None] = mapped_column(sa.String(36))
     correlation_id: Mapped[str | None] = mapped_column(sa.String(64))
+    # Set only for a disclosure on a statutory basis (reason statutory_basis).
+    legal_basis: Mapped[str | None] = mapped_column(sa.String(64))
+    recipient_kind: Mapped[str | None] = mapped_column(sa.String(40))
+    justification: Mapped[str | None] = mapped_column(sa.String(2000))
     prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
     hash: Mapped[str | None] = mapped_column(sa.String(64))
 

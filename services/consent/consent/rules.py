@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from consent.legal_bases import LegalBasis
 from tiimi_shared import vocabulary
 from tiimi_shared.errors import Conflict, NotFound, ValidationError
 from tiimi_shared.vocabulary import GivenBy, Outcome
@@ -43,6 +44,7 @@ REASONS: dict[Reason, str] = {
     Reason.INTERNAL_ERROR: "the consent service could not decide",
     Reason.OWN_ORGANISATION: ("read within the organisation that holds the data, "
                               "by a member of the client's team"),
+    Reason.STATUTORY_BASIS: "given out without consent under the legal basis named, with a justification",
 }
 
 
@@ -204,6 +206,44 @@ def permit_disclosure(consent: ConsentTerms, *, consent_client_id: str, client_i
         raise Conflict(f"disclosure is not permitted: {decision.reason}",
                        current_state=str(decision.reason))
     return decision
+
+
+# -- disclosures on a statutory basis ---------------------------------------------------------
+
+
+def statutory_disclosure(basis: LegalBasis | None, *, basis_id: str, categories: Iterable[str],
+                         recipient_organisation: str, recipient_kind: str, justification: str,
+                         denials: Iterable[DenialTerms], now: datetime) -> list[Decision]:
+    """The permit each category is given out under, on the legal basis named; a ValidationError
+    naming each field the basis does not allow (and nothing else decided) when there is none.
+
+    A statute stands above the client's denial: a denial in force is not a refusal, but each
+    permit names the denial it overrides, so the report shows that the disclosure went against it.
+    It decides only this disclosure: an ordinary check never reads it.
+    """
+    categories = list(categories)
+    problems: dict[str, list[str]] = {}
+    if basis is None:
+        problems["legal_basis"] = [f"no legal basis {basis_id!r} is on the list"]
+    else:
+        uncovered = [category for category in categories if category not in basis.categories]
+        if uncovered:
+            problems["categories"] = [f"{basis.id} ({basis.statute}) does not cover {', '.join(uncovered)}"]
+        if recipient_kind not in basis.recipient_kinds:
+            problems["recipient_kind"] = [f"{basis.id} ({basis.statute}) does not allow disclosure to "
+                                          f"{recipient_kind}"]
+    if not justification.strip():
+        problems["justification"] = ["say in words why the disclosure is needed"]
+    if problems:
+        raise ValidationError(problems)
+    denials = list(denials)
+    decisions = []
+    for category in categories:
+        request = AccessRequest(organisation=recipient_organisation, category=category, purpose="")
+        overridden = next((d for d in denials if d.covers(request, now)), None)
+        decisions.append(Decision(True, Reason.STATUTORY_BASIS,
+                                  denial_id=overridden.id if overridden is not None else None))
+    return decisions
 
 
 # -- recording and ending consents -----------------------------------------------------------

@@ -109,6 +109,30 @@ class RecordAccesses(CheckMany):
     """Reads of several categories at once inside the organisation that holds the data."""
 
 
+class RecordStatutoryDisclosure(Strict):
+    """Data given out without consent, on a legal basis from the list; checked against the basis."""
+
+    client_id = fields.UUID(required=True)
+    recipient_organisation = identifier(required=True)
+    recipient_kind = fields.String(required=True, validate=validate.OneOf(values(vocabulary.RecipientKind)))
+    categories = _unique_choices(CATEGORIES, required=True)
+    legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    # Checked for blankness by the rule, so that a blank one is named like any other refusal.
+    justification = fields.String(required=True, validate=validate.Length(max=2000))
+    professional = identifier(required=True)
+    organisation = identifier(required=True)
+    # The client's key worker, who is told; None when the caller knows of no team.
+    key_worker_id = identifier(load_default=None, allow_none=True)
+
+
+class LegalBasisOut(Schema):
+    id = fields.String()
+    statute = fields.String()
+    description = fields.Dict(keys=fields.String(), values=fields.String())
+    categories = fields.List(fields.String())
+    recipient_kinds = fields.List(fields.String())
+
+
 class ClientQuery(Strict):
     client_id = fields.UUID(required=True)
 
@@ -200,6 +224,21 @@ class DisclosureOut(Schema):
     reason = fields.String()
     consent_id = fields.String()
     denial_id = fields.String()
+    legal_basis = fields.String()
+    recipient_kind = fields.String()
+    justification = fields.String()
+
+
+class StatutoryDisclosureOut(Schema):
+    """A disclosure on a statutory basis as recorded: its basis, and one log entry a category."""
+
+    client_id = fields.String()
+    legal_basis = fields.String()
+    statute = fields.String()
+    recipient_organisation = fields.String()
+    recipient_kind = fields.String()
+    justification = fields.String()
+    entries = fields.List(fields.Nested(DisclosureOut))
 
 
 # The fields of a malformed check that may be logged: only those that are well

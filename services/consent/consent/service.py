@@ -9,9 +9,11 @@ from __future__ import annotations
 from typing import Any, cast
 
 from marshmallow import ValidationError as MarshmallowError
+from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
-from consent import schemas, use_cases
+from consent import legal_bases, schemas, use_cases
+from consent.legal_bases import LegalBasis
 from consent.repository import ConsentUnitOfWork
 from consent.rules import REASONS, malformed_request
 from tiimi_shared import contracts
@@ -34,11 +36,25 @@ _DECISION = schemas.DecisionOut()
 _ENTRIES = schemas.DisclosureOut(many=True)
 
 
+class LegalBases(DependencyProvider):
+    """The legal bases from their file (consent.legal_bases), read and checked as the service starts:
+    a malformed file stops the start, with a message naming the problem."""
+
+    bases: dict[str, LegalBasis]
+
+    def setup(self) -> None:
+        self.bases = legal_bases.load(legal_bases.path_of(self.container.config))
+
+    def get_dependency(self, worker_ctx: object) -> dict[str, LegalBasis]:
+        return self.bases
+
+
 class ConsentService:
     name = "consent"
 
     operations = Operations()
     db = Database(ConsentUnitOfWork)
+    legal_bases = LegalBases()
     clock = Clock()
     correlation_id = Correlation()
 
@@ -138,6 +154,18 @@ class ConsentService:
         command = load(schemas.RecordAccesses, reads)
         entries = use_cases.record_accesses(self.db, command, now=self.clock())
         return {"entries": _ENTRIES.dump(entries)}
+
+    @command(expected_exceptions=EXPECTED)
+    def record_statutory_disclosure(self, **disclosure: Any) -> Reply:
+        """Log data given out without consent on a legal basis from the list; the key worker is told."""
+        command = load(schemas.RecordStatutoryDisclosure, disclosure)
+        recorded = use_cases.record_statutory_disclosure(self.db, command, self.legal_bases, now=self.clock())
+        return dump(schemas.StatutoryDisclosureOut, recorded)
+
+    @rpc
+    def list_legal_bases(self) -> list[Reply]:
+        """The legal bases a disclosure without consent may rest on, as the county keeps them."""
+        return [basis.as_dict() for basis in self.legal_bases.values()]
 
     @rpc(expected_exceptions=EXPECTED)
     def ending_soon(self, **query: Any) -> list[Reply]:

@@ -17,6 +17,7 @@ from uuid import UUID
 from consent import ledger, rules
 from consent.ledger import Entry as LogEntry
 from consent.ledger import Problem
+from consent.legal_bases import LegalBasis
 from consent.models import Consent, Denial
 from consent.rules import ClientTerms, ConsentAction, Decision, EntryKind
 from tiimi_shared import contracts
@@ -90,6 +91,18 @@ class CheckMany(TypedDict):
 
 class RecordDisclosure(CheckAccess):
     consent_id: UUID
+
+
+class RecordStatutoryDisclosure(TypedDict):
+    client_id: UUID
+    recipient_organisation: str
+    recipient_kind: str
+    categories: list[str]
+    legal_basis: str
+    justification: str
+    professional: str
+    organisation: str
+    key_worker_id: str | None
 
 
 class ClientQuery(TypedDict):
@@ -426,6 +439,69 @@ def record_disclosure(uow: UnitOfWorkFactory, command: RecordDisclosure, *, now:
         work.disclosure_log.append([entry])
         work.commit()
         return entry
+
+
+@dataclass(frozen=True)
+class StatutoryDisclosure:
+    """A disclosure on a statutory basis as recorded: the basis it rests on and its log entries."""
+
+    client_id: str
+    basis: LegalBasis
+    recipient_organisation: str
+    recipient_kind: str
+    justification: str
+    entries: list[LogEntry]
+
+    @property
+    def legal_basis(self) -> str:
+        return self.basis.id
+
+    @property
+    def statute(self) -> str:
+        return self.basis.statute
+
+
+def record_statutory_disclosure(uow: UnitOfWorkFactory, command: RecordStatutoryDisclosure,
+                                bases: Mapping[str, LegalBasis], *, now: datetime) -> StatutoryDisclosure:
+    """Log data given out without consent, on a legal basis from the list, and tell the key worker.
+
+    Checked against the basis first (``rules.statutory_disclosure``): a refusal writes nothing. A
+    denial in force does not stop it, but each entry names the denial it went against. One entry a
+    category, written with the event in one transaction; ordinary checks never read them.
+    """
+    client_id = str(command["client_id"])
+    with uow() as work:
+        decisions = rules.statutory_disclosure(
+            bases.get(command["legal_basis"]), basis_id=command["legal_basis"],
+            categories=command["categories"],
+            recipient_organisation=command["recipient_organisation"],
+            recipient_kind=command["recipient_kind"], justification=command["justification"],
+            denials=[d.terms() for d in work.denials.of_client(client_id)], now=now)
+        basis = bases[command["legal_basis"]]  # known: the rule refuses an unknown basis
+        justification = command["justification"].strip()
+        entries = []
+        for category, decision in zip(command["categories"], decisions, strict=True):
+            entry = _entry(EntryKind.DISCLOSURE, now, decision,
+                           {"organisation": command["recipient_organisation"],
+                            "professional": command["professional"], "category": category},
+                           client_id=client_id, correlation_id=work.correlation_id)
+            entry.legal_basis, entry.recipient_kind = basis.id, command["recipient_kind"]
+            entry.justification = justification
+            entries.append(entry)
+        work.disclosure_log.append(entries)
+        work.outbox.add(contracts.STATUTORY_DISCLOSURE_RECORDED, {
+            "client_id": client_id, "recipient_organisation": command["recipient_organisation"],
+            "recipient_kind": command["recipient_kind"], "categories": list(command["categories"]),
+            "legal_basis": basis.id, "statute": basis.statute,
+            "entry_ids": [entry.entry_id for entry in entries],
+            "against_denial": any(decision.denial_id is not None for decision in decisions),
+            "organisation": command["organisation"], "recorded_by": command["professional"],
+            "key_worker_id": command["key_worker_id"], "disclosed_at": now,
+        })
+        work.commit()
+    log.info("statutory disclosure recorded", legal_basis=basis.id, entries=len(entries))
+    return StatutoryDisclosure(client_id, basis, command["recipient_organisation"], command["recipient_kind"],
+                               justification, entries)
 
 
 def record_referral_disclosure(uow: UnitOfWorkFactory, event: ReceivedEvent) -> list[LogEntry] | None:

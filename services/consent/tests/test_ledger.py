@@ -29,6 +29,10 @@ def fields(seq: int) -> dict:
         "consent_id": f"consent-{seq}",
         "denial_id": None,
         "correlation_id": f"corr-{seq}",
+        # Set on every fourth entry: a disclosure on a statutory basis.
+        "legal_basis": "threat_to_life_or_health" if seq % 4 == 0 else None,
+        "recipient_kind": "police" if seq % 4 == 0 else None,
+        "justification": f"reason {seq}" if seq % 4 == 0 else None,
     }
 
 
@@ -121,6 +125,31 @@ def test_a_chain_read_back_in_another_time_zone_still_verifies():
     read_back = [entry | {"at": entry["at"].astimezone(HELSINKI)} for entry in entries]
 
     assert ledger.verify(read_back, *head(entries)) == []
+
+
+def test_an_entry_without_a_legal_basis_hashes_as_entries_did_before_the_field_existed():
+    import hashlib
+    import json
+
+    before = ("seq", "entry_id", "kind", "at", "client_id", "organisation", "professional", "category",
+              "purpose", "outcome", "reason", "consent_id", "denial_id", "correlation_id")
+    entry = fields(1)
+    body = json.dumps({name: entry[name].isoformat() if name == "at" else entry[name] for name in before},
+                      sort_keys=True, separators=(",", ":"))
+
+    assert ledger.entry_hash(GENESIS, entry) == hashlib.sha256((GENESIS + body).encode()).hexdigest()
+    assert ledger.entry_hash(GENESIS, {name: entry[name] for name in before}) == ledger.entry_hash(GENESIS, entry)
+
+
+@pytest.mark.parametrize("name", sorted(ledger.WHEN_SET))
+def test_a_statutory_field_set_or_changed_changes_the_hash(name):
+    statutory = fields(4)
+    cleared = statutory | {name: None}
+    changed = statutory | {name: "forged"}
+
+    hashes = {ledger.entry_hash(GENESIS, entry) for entry in (statutory, cleared, changed)}
+
+    assert len(hashes) == 3
 
 
 def test_a_hash_missing_a_field_cannot_be_computed():

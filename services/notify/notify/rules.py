@@ -180,6 +180,19 @@ def _referral_stop_requested(data: dict[str, Any]) -> list[Notice]:
     return notices
 
 
+def _statutory_disclosure(data: dict[str, Any]) -> list[Notice]:
+    """The key worker is told at once of data given out without consent: to whom, what, under which
+    statute, and whether against the client's denial; the justification stays in the log."""
+    if data["key_worker_id"] is None:
+        return []
+    return [Notice(data["key_worker_id"], RecipientKind.PROFESSIONAL, Message.STATUTORY_DISCLOSURE,
+                   data["client_id"], home=True, organisation=None, purpose=Purpose.TEAM_COORDINATION,
+                   context={"legal_basis": data["legal_basis"], "statute": data["statute"],
+                            "recipient_organisation": data["recipient_organisation"],
+                            "recipient_kind": data["recipient_kind"], "categories": list(data["categories"]),
+                            "against_denial": data["against_denial"]})]
+
+
 _NOTICES_BY_EVENT_TYPE: dict[str, Callable[[dict[str, Any]], list[Notice]]] = {
     contracts.MEMBER_ADDED.name: _member_added,
     contracts.MEMBER_SUSPENDED.name: _member_suspended,
@@ -187,6 +200,7 @@ _NOTICES_BY_EVENT_TYPE: dict[str, Callable[[dict[str, Any]], list[Notice]]] = {
     contracts.REFERRAL_OVERDUE.name: _referral_overdue,
     contracts.REFERRAL_ESCALATED.name: _referral_escalated,
     contracts.REFERRAL_STOP_REQUESTED.name: _referral_stop_requested,
+    contracts.STATUTORY_DISCLOSURE_RECORDED.name: _statutory_disclosure,
 }
 # The event types that can cause a notice (the service subscribes to each).
 NOTIFIED_EVENT_TYPES = tuple(_NOTICES_BY_EVENT_TYPE)

@@ -85,6 +85,41 @@ def test_links_go_to_the_gateways_origin_which_serves_the_app(config, url):
     assert render.public_url_of(config) == url
 
 
+STATUTORY = {"client_id": CLIENT, "recipient_organisation": "police-1", "recipient_kind": "police",
+             "categories": ["basic", "assessment"], "legal_basis": "threat_to_life_or_health",
+             "statute": "812/2000 18 §", "entry_ids": ["e-1", "e-2"], "against_denial": True,
+             "organisation": COUNTY, "recorded_by": "sw-3003", "key_worker_id": "sw-1001",
+             "disclosed_at": "2024-06-01T12:00:00+00:00"}
+
+
+def test_a_statutory_disclosure_tells_the_key_worker_at_home_with_codes_only():
+    (notice,) = rules.notices_for("statutory_disclosure_recorded", STATUTORY)
+
+    assert (notice.recipient_id, notice.recipient_kind, notice.message, notice.home) == (
+        "sw-1001", rules.RecipientKind.PROFESSIONAL, "statutory_disclosure", True)
+    assert notice.context == {"legal_basis": "threat_to_life_or_health", "statute": "812/2000 18 §",
+                              "recipient_organisation": "police-1", "recipient_kind": "police",
+                              "categories": ["basic", "assessment"], "against_denial": True}
+    assert rules.consent_request(notice) is None  # at home: nothing to ask
+
+
+def test_a_statutory_disclosure_with_no_known_key_worker_tells_nobody():
+    assert rules.notices_for("statutory_disclosure_recorded", STATUTORY | {"key_worker_id": None}) == []
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("fi", ["812/2000 18 §", "poliisi", "luovutuskiellosta huolimatta", "perustiedot"]),
+    ("sv", ["812/2000 18 §", "polisen", "trots klientens förbud", "grunduppgifter"]),
+    ("en", ["812/2000 18 §", "the police", "against the client's denial", "basic details"])])
+def test_the_statutory_disclosure_message_names_statute_recipient_and_denial(language, words):
+    (notice,) = rules.notices_for("statutory_disclosure_recorded", STATUTORY)
+
+    rendered = render.render(notice, language, "https://tiimi.example/c", {"name": "Maija"})
+
+    assert all(word in rendered.subject + rendered.body for word in words), rendered.body
+    assert "Maija" in rendered.body
+
+
 def test_a_draft_marked_in_error_tells_nobody_since_nobody_saw_it():
     assert rules.notices_for("referral_status_changed", status_changed("draft", "entered_in_error")) == []
 
@@ -222,7 +257,9 @@ TEMPLATES = Path(notify.__file__).parent / "templates"
 MESSAGES = sorted(p.stem for p in (TEMPLATES / "en").glob("*.txt") if not p.stem.startswith("_"))
 CONTEXT = {"team_id": "t-1", "referral_id": "r-1", "service": "housing_guidance", "status": "accepted",
            "requesting_organisation": COUNTY, "target_organisation": NGO, "member_organisation": NGO,
-           "because": "consent_withdrawn", "categories": ["basic"], "pending": False}
+           "because": "consent_withdrawn", "categories": ["basic"], "pending": False,
+           "legal_basis": "threat_to_life_or_health", "statute": "812/2000 18 §",
+           "recipient_organisation": "police-1", "recipient_kind": "police", "against_denial": True}
 
 
 @pytest.mark.parametrize("language", rules.LANGUAGES)
@@ -263,5 +300,6 @@ def _messages_of(kind):
         "referral_escalated": [REFERRAL | {"escalate_by": "x", "key_worker_id": "sw-1"}],
         "referral_stop_requested": [REFERRAL | {"categories": ["basic"], "because": "consent_expired",
                                                 "key_worker_id": "sw-1"}],
+        "statutory_disclosure_recorded": [STATUTORY],
     }
     return {n.message for data in samples[kind] for n in rules.notices_for(kind, data)}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from tiimi_shared.sealed import (
     rotate,
     rotate_until_done,
 )
+from tiimi_shared.tables import COMMAND_KEYS, command_keys_table
 
 OLD, NEW = sealed.new_key(), sealed.new_key()
 LEGACY = Fernet.generate_key().decode()
@@ -246,3 +248,35 @@ def test_a_check_finds_a_value_under_the_newest_key_that_does_not_open(engine):
                            {"forged": ring(("new", OLD)).seal("Matti")})
     report = rotate(engine, metadata, keys, write=False)
     assert report.unreadable == ["people.name 2"] and report.outside_newest == 0
+
+
+def test_rotation_walks_a_table_keyed_by_several_columns_such_as_the_command_keys(tmp_path):
+    keyed = sa.MetaData()
+    answers = command_keys_table(keyed, sealed=True)
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'keys.db'}")
+    keyed.create_all(engine)
+    rows = [{"operation": operation, "key": key, "fingerprint": "f", "answer": {"name": f"{operation} {key}"},
+             "recorded_at": datetime(2026, 11, 1, tzinfo=UTC)}
+            for operation in ("team.add_member", "team.register_client") for key in ("k-1", "k-2", "k-3")]
+    with sealed.using(ring(("old", OLD))), engine.begin() as connection:
+        connection.execute(answers.insert(), rows[:5])
+    with engine.begin() as connection:  # one from before the answers were sealed: plain JSON text
+        connection.execute(COMMAND_KEYS.insert(), rows[5])
+    keys = ring(("new", NEW), ("old", OLD))
+    batches: list[int] = []
+    report = rotate(engine, keyed, keys, batch_size=4, progress=lambda table, rows: batches.append(rows))
+    assert batches == [4, 2]  # every row once, across the change of operation
+    assert report.resealed == 6 and report.column("command_keys.answer").unsealed == 1
+    with engine.connect() as connection:
+        stored = [row[0] for row in connection.exec_driver_sql("SELECT answer FROM command_keys")]
+    assert {key_of(value) for value in stored} == {"new"}
+    with sealed.using(ring(("new", NEW))), engine.connect() as connection:
+        read_back = connection.execute(sa.select(answers.c.operation, answers.c.key, answers.c.answer)
+                                       .order_by(answers.c.operation, answers.c.key)).all()
+    assert [row.answer for row in read_back] == [row["answer"] for row in rows]
+    with engine.begin() as connection:  # a damaged value is named by its whole key
+        forged = ring(("new", OLD)).seal("{}")
+        connection.execute(sa.text("UPDATE command_keys SET answer = :forged WHERE key = 'k-2' AND "
+                                   "operation = 'team.add_member'"), {"forged": forged})
+    assert rotate(engine, keyed, keys, write=False).unreadable == ["command_keys.answer team.add_member/k-2"]
+    engine.dispose()

@@ -17,6 +17,7 @@ localhost and one SQLite file per service under ``var/``.
 | TIIMI_LOOKUP_KEY               | none: keys the hash that finds them       |
 | TIIMI_DATA_KEYS                | none: `<id>:<Fernet key>,...`, newest first (sealed.py) |
 | TIIMI_DEADLINE_INTERVAL        | 10 (seconds between referral deadline sweeps) |
+| TIIMI_COMMAND_KEY_DAYS         | 7 (days a command's key and answer are kept) |
 | TIIMI_CLOCK_OFFSET_FILE        | none; `make run` sets var/clock-offset (local only) |
 
 Service-specific settings pass through as ``TIIMI_<KEY>`` -> ``<KEY>`` for
@@ -30,6 +31,7 @@ them for local use under ``var/`` the first time.
 """
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,8 +47,17 @@ PASS_THROUGH = (
     "DELIVERY_INTERVAL", "DELIVERY_MAX_ATTEMPTS", "DELIVERY_BACKOFF_BASE", "DELIVERY_BACKOFF_CAP",
     "JWT_SECRET", "JWT_PUBLIC_KEY", "JWT_JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "MAX_BODY_BYTES",
     "RPC_TIMEOUT", "OPS_ADDRESS", "QUEUE_TYPE", "DEADLINE_INTERVAL", "CLOCK_OFFSET_FILE", "CHAIN_INTERVAL",
-    "OIDC_ISSUER", "OIDC_CLIENT", "WEB_DIST",
+    "OIDC_ISSUER", "OIDC_CLIENT", "WEB_DIST", "COMMAND_KEY_DAYS", "COMMAND_KEY_SWEEP_INTERVAL",
 )
+
+# How long a command's key and answer are kept (tiimi_shared.idempotency): well past any
+# caller's retry (the gateway's clients retry within minutes or hours; Stripe keeps its
+# keys 24 hours) and past the broker's redelivery, which comes when the service next
+# starts, however long it was down: a request waits in its queue with no expiry, so the
+# window must outlast a long weekend's outage. A repeat after the window is run as new.
+DEFAULT_COMMAND_KEY_DAYS = 7.0
+# Seconds between sweeps of the keys past the window (the first comes a minute after start).
+DEFAULT_COMMAND_KEY_SWEEP_INTERVAL = 3600.0
 
 
 def _postgres_driver(url: str) -> str:
@@ -120,6 +131,19 @@ def data_keys(env: Mapping[str, str] | None = None) -> str | None:
     """``TIIMI_DATA_KEYS``: the keys that seal personal data at rest (see tiimi_shared.sealed)."""
     env = os.environ if env is None else env
     return env.get("TIIMI_DATA_KEYS")
+
+
+def command_key_days(config: Mapping[str, Any]) -> float:
+    """Days a command's key is kept (``COMMAND_KEY_DAYS`` of a nameko config), refusing nonsense."""
+    raw = config.get("COMMAND_KEY_DAYS") or DEFAULT_COMMAND_KEY_DAYS
+    try:
+        days = float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"TIIMI_COMMAND_KEY_DAYS must be a number of days, not {raw!r}") from None
+    if not 0 < days < math.inf:
+        raise ValueError("TIIMI_COMMAND_KEY_DAYS must be more than 0: a key must outlive the retries of its "
+                         "request")
+    return days
 
 
 def database_url(url: str) -> str:

@@ -8,12 +8,17 @@ non-blocking and every wait for the server yields to the eventlet hub, so a
 slow query in one worker does not stop the others. SQLite's driver is C and its
 busy-wait would block the hub, so on SQLite units of work take turns behind a
 green lock.
+
+It also keeps the kernel's ``command_keys`` table from growing without limit: a
+managed thread deletes the keys older than ``TIIMI_COMMAND_KEY_DAYS`` (see
+``sweep_command_keys``).
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Self
 
 import eventlet.semaphore
@@ -25,8 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tiimi_shared import contracts, correlation
 from tiimi_shared.clock import configured_source, wall_clock
-from tiimi_shared.config import database_url
+from tiimi_shared.config import DEFAULT_COMMAND_KEY_SWEEP_INTERVAL, command_key_days, database_url
 from tiimi_shared.events import EventRegistry
+from tiimi_shared.logging import get_logger
 from tiimi_shared.outbox import ExtraOutbox, Outbox, OutboxRelay
 from tiimi_shared.tables import (
     COMMAND_KEYS,
@@ -35,11 +41,19 @@ from tiimi_shared.tables import (
     UTCDateTime,
     kernel_tables,
     outbox_table,
+    service_tables,
 )
 
 # Re-exported: services' models and migrations take their column type and kernel tables from here.
 __all__ = ["COMMAND_KEYS", "OUTBOX", "PROCESSED_EVENTS", "Database", "ExtraOutbox", "Held", "UTCDateTime",
-           "UnitOfWork", "kernel_tables", "make_engine", "outbox_table"]
+           "UnitOfWork", "kernel_tables", "make_engine", "outbox_table", "sweep_command_keys"]
+
+log = get_logger(__name__)
+
+# Command keys deleted per transaction by the sweep: short enough that no writer waits long.
+KEY_SWEEP_BATCH = 500
+# Seconds from start to the first sweep: a service restarted more often than the interval still sweeps.
+FIRST_KEY_SWEEP = 60.0
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -235,12 +249,21 @@ class Database(DependencyProvider):
 
     def __init__(self, unit_of_work: type[UnitOfWork] = UnitOfWork,
                  registry: EventRegistry = contracts.registry, relay: bool = True,
-                 extra_outboxes: tuple[ExtraOutbox, ...] = ()):
+                 extra_outboxes: tuple[ExtraOutbox, ...] = (), command_keys: sa.Table | None = None):
+        """``command_keys``: the table commands keep their answers in; by default the one the
+        service's models register (``kernel_tables(..., sealed_answers=True)`` where the service
+        seals personal data, so that rotate-keys, which reads the same models, covers it too), else
+        the kernel's own."""
         self.unit_of_work_class = unit_of_work
         self.registry = registry
         self.run_relay = relay
         self.extra_outboxes = extra_outboxes
         self.relays: list[OutboxRelay] = []
+        self.command_keys = command_keys if command_keys is not None else COMMAND_KEYS
+        self._named_command_keys = command_keys is not None
+        self._sweep_stopping = threading.Event()
+        self._sweep_stopped = threading.Event()
+        self._sweep_stopped.set()  # until the sweep starts there is no loop to wait for
 
     def setup(self) -> None:
         config = self.container.config
@@ -248,6 +271,13 @@ class Database(DependencyProvider):
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.lock = eventlet.semaphore.Semaphore(1) if self.engine.dialect.name == "sqlite" else None
         self.now = configured_source(config).now
+        if not self._named_command_keys:
+            metadata = service_tables(self.container.service_cls)
+            if metadata is not None and "command_keys" in metadata.tables:
+                self.command_keys = metadata.tables["command_keys"]
+        self.key_window = timedelta(days=command_key_days(config))
+        self.key_sweep_interval = float(config.get("COMMAND_KEY_SWEEP_INTERVAL")
+                                        or DEFAULT_COMMAND_KEY_SWEEP_INTERVAL)
         if self.run_relay:
             interval = float(config.get("OUTBOX_INTERVAL", 0.5))
             self.relays = [OutboxRelay(self.new_unit_of_work, amqp_uri=config["AMQP_URI"], config=config,
@@ -259,17 +289,48 @@ class Database(DependencyProvider):
     def start(self) -> None:
         for relay in self.relays:
             self.container.spawn_managed_thread(relay.run, identifier=f"relay:{relay.table.name}")
+        self._sweep_stopping.clear()
+        self._sweep_stopped.clear()
+        self.container.spawn_managed_thread(self._sweep_keys, identifier="sweep:command_keys")
 
     def stop(self) -> None:
         # Entrypoints have stopped and workers have finished: publish what they wrote.
+        self._stop_sweep()
         for relay in self.relays:
             relay.stop()
         self.engine.dispose()
 
     def kill(self) -> None:
+        self._stop_sweep(wait=0)
         for relay in self.relays:
             relay.stop(flush=False)
         self.engine.dispose()
+
+    def sweep_command_keys(self, now: datetime, batch_size: int = KEY_SWEEP_BATCH) -> int:
+        """Delete the command keys recorded before ``now`` less the window; how many went."""
+        return sweep_command_keys(self.new_unit_of_work, self.command_keys, now - self.key_window,
+                                  batch_size=batch_size)
+
+    def _sweep_keys(self) -> None:
+        delay = min(self.key_sweep_interval, FIRST_KEY_SWEEP)
+        try:
+            while not self._sweep_stopping.wait(delay):
+                delay = self.key_sweep_interval
+                try:
+                    deleted = self.sweep_command_keys(wall_clock())
+                except Exception as error:  # the database is away: the next sweep catches up
+                    log.warning("command key sweep failed; will retry", error=type(error).__name__,
+                                retry_in_seconds=delay)
+                    continue
+                if deleted:
+                    log.info("command keys past their window deleted", deleted=deleted,
+                             days=self.key_window / timedelta(days=1))
+        finally:
+            self._sweep_stopped.set()
+
+    def _stop_sweep(self, wait: float = 10) -> None:
+        self._sweep_stopping.set()
+        self._sweep_stopped.wait(wait)
 
     def _wake_relays(self) -> None:
         for relay in self.relays:
@@ -293,6 +354,31 @@ class Database(DependencyProvider):
                 sa.select(sa.func.count()).select_from(table).where(table.c.published_at.is_(None))
             ).scalar_one() for table in tables)
         return {"database": "ok", "outbox_backlog": backlog}
+
+
+def sweep_command_keys(units: Callable[[], UnitOfWork], table: sa.Table, cutoff: datetime, *,
+                       batch_size: int = KEY_SWEEP_BATCH) -> int:
+    """Delete the rows of ``table`` (command keys) recorded before ``cutoff``; how many went.
+
+    Oldest first, ``batch_size`` rows per short transaction, read through the index on
+    ``recorded_at``. Replicas sweeping at once share the work: on PostgreSQL each skips
+    the rows another has locked (SQLite takes one writer at a time anyway). A request
+    repeated after its key went is no longer known, and is carried out as new.
+    """
+    pair = sa.tuple_(table.c.operation, table.c.key)
+    deleted = 0
+    while True:
+        with units() as uow:
+            batch = [tuple(row) for row in uow.session.execute(
+                sa.select(table.c.operation, table.c.key).where(table.c.recorded_at < cutoff)
+                .order_by(table.c.recorded_at).limit(batch_size).with_for_update(skip_locked=True))]
+            if batch:
+                uow.session.execute(table.delete().where(pair.in_(batch)))
+            uow.commit()
+        deleted += len(batch)
+        if len(batch) < batch_size:
+            return deleted
+        eventlet.sleep(0)  # workers go first between batches
 
 
 class WorkerDatabase:
@@ -324,12 +410,18 @@ class WorkerDatabase:
             self._held = None
             held.abandon()
 
+    @property
+    def command_keys(self) -> sa.Table:
+        """The table this service keeps its commands' keys and answers in (sealed or not)."""
+        return self._database.command_keys
+
     def recorded(self, operation: str, key: str) -> sa.Row[Any] | None:
         """The committed row of command ``operation`` with ``key``, if there is one."""
+        table = self.command_keys
         with self._database.new_unit_of_work(correlation.ensure(self._worker_ctx)) as uow:
             return uow.session.execute(
-                sa.select(COMMAND_KEYS.c.fingerprint, COMMAND_KEYS.c.answer).where(
-                    COMMAND_KEYS.c.operation == operation, COMMAND_KEYS.c.key == key)
+                sa.select(table.c.fingerprint, table.c.answer).where(
+                    table.c.operation == operation, table.c.key == key)
             ).first()
 
     def health(self) -> dict[str, Any]:

@@ -19,6 +19,12 @@ method that raises leaves nothing. Two deliveries of one request running at
 once collide on the table's primary key: the second rolls back and answers as
 the first did.
 
+Where the service seals personal data at rest (team, referral, notify), the
+stored answer is sealed too (``kernel_tables(..., sealed_answers=True)`` in its
+models; ``rotate-keys`` re-seals it). Keys are kept ``TIIMI_COMMAND_KEY_DAYS``
+(7 by default), then the ``Database`` dependency's sweep deletes them: a request
+repeated after that is no longer known and is carried out as a new one.
+
 The names callers need (``IDEMPOTENCY_KEY``, ``COMMANDS``) come without the
 database: the gateway imports them and never loads SQLAlchemy.
 """
@@ -194,8 +200,6 @@ def _run_held(db: WorkerDatabase, service: Any, method: Callable[..., Any], argu
               first_answer: Callable[[Any], Any]) -> Any:
     from sqlalchemy.exc import IntegrityError
 
-    from tiimi_shared.database import COMMAND_KEYS
-
     with db.command() as held:
         try:
             answer = method(service, **arguments)
@@ -211,7 +215,7 @@ def _run_held(db: WorkerDatabase, service: Any, method: Callable[..., Any], argu
             return answer  # nothing was written: a repeat may simply decide again
         _fault(operation, "before_commit")
         try:
-            held.finish(COMMAND_KEYS.insert().values(
+            held.finish(db.command_keys.insert().values(
                 operation=operation, key=key, fingerprint=asked, answer=_storable(kept(answer)),
                 recorded_at=wall_clock()))
         except IntegrityError:

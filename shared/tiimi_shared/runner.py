@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import signal
 import sys
 from pathlib import Path
@@ -112,14 +111,9 @@ def main(service_cls: type[Any], migrations_dir: Path | None, argv: list[str] | 
 
 
 def _tables_of(service_cls: type[Any]) -> sa.MetaData | None:
-    package = service_cls.__module__.partition(".")[0]
-    try:
-        models = importlib.import_module(f"{package}.models")
-    except ModuleNotFoundError:
-        return None
-    base = getattr(models, "Base", None)
-    metadata: sa.MetaData | None = getattr(base, "metadata", None)
-    return metadata
+    from tiimi_shared.tables import service_tables
+
+    return service_tables(service_cls)
 
 
 def _rotate_keys(settings: tiimi_config.Settings, metadata: sa.MetaData | None, args: argparse.Namespace,

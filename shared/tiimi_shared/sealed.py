@@ -303,15 +303,37 @@ class Report:
                             for name, count in self.columns.items()}}
 
 
-def _raw_table(table: sa.Table) -> tuple[sa.Table, sa.Column[Any], list[tuple[str, str]]]:
+@dataclass(frozen=True)
+class _PrimaryKey:
+    """A raw table's primary key, of one column or several (the command keys' operation and key)."""
+
+    columns: tuple[sa.Column[Any], ...]
+
+    def after(self, last: tuple[Any, ...]) -> sa.ColumnElement[bool]:
+        if len(self.columns) == 1:
+            return self.columns[0] > sa.literal(last[0], self.columns[0].type)
+        return sa.tuple_(*self.columns) > sa.tuple_(*last)
+
+    def of(self, row: sa.RowMapping) -> tuple[Any, ...]:
+        return tuple(row[column.name] for column in self.columns)
+
+    def matches(self, row: sa.RowMapping) -> sa.ColumnElement[bool]:
+        return sa.and_(*(column == row[column.name] for column in self.columns))
+
+    def named(self, row: sa.RowMapping) -> str:
+        return "/".join(str(part) for part in self.of(row))
+
+
+def _raw_table(table: sa.Table) -> tuple[sa.Table, _PrimaryKey, list[tuple[str, str]]]:
     """A view of ``table`` with its primary key and its sealed columns as the text they store."""
     keys = list(table.primary_key.columns)
-    if len(keys) != 1:
-        raise ValueError(f"{table.name}: rotation walks tables with a one-column primary key")
+    if not keys:
+        raise ValueError(f"{table.name}: rotation walks tables by their primary key, and it has none")
     sealed = [(column.name, legacy) for column, legacy in sealed_columns(table)]
-    raw = sa.Table(table.name, sa.MetaData(), sa.Column(keys[0].name, keys[0].type, primary_key=True),
+    raw = sa.Table(table.name, sa.MetaData(),
+                   *(sa.Column(key.name, key.type, primary_key=True) for key in keys),
                    *(sa.Column(name, sa.Text) for name, _ in sealed))
-    return raw, raw.c[keys[0].name], sealed
+    return raw, _PrimaryKey(tuple(raw.c[key.name] for key in keys)), sealed
 
 
 def _open_unsealed(value: str, legacy: str, legacy_keys: Sequence[str]) -> str:
@@ -346,9 +368,9 @@ def rotate(engine: sa.Engine, metadata: sa.MetaData, ring: Keyring, *, batch_siz
         last: Any = None
         while True:
             with engine.begin() as connection:
-                query = sa.select(raw).order_by(key).limit(batch_size)
+                query = sa.select(raw).order_by(*key.columns).limit(batch_size)
                 if last is not None:
-                    query = query.where(key > last)
+                    query = query.where(key.after(last))
                 rows = connection.execute(query).mappings().all()
                 for row in rows:
                     for name, legacy in columns:
@@ -356,7 +378,7 @@ def rotate(engine: sa.Engine, metadata: sa.MetaData, ring: Keyring, *, batch_siz
                                    report)
             if not rows:
                 break
-            last = rows[-1][key.name]
+            last = key.of(rows[-1])
             if progress is not None:
                 progress(table.name, len(rows))
             if pause:
@@ -364,7 +386,7 @@ def rotate(engine: sa.Engine, metadata: sa.MetaData, ring: Keyring, *, batch_siz
     return report
 
 
-def _one_value(connection: sa.Connection, raw: sa.Table, key: sa.Column[Any], row: sa.RowMapping,
+def _one_value(connection: sa.Connection, raw: sa.Table, key: _PrimaryKey, row: sa.RowMapping,
                name: str, legacy: str, ring: Keyring, legacy_keys: Sequence[str], write: bool,
                report: Report) -> None:
     value = row[name]
@@ -381,16 +403,16 @@ def _one_value(connection: sa.Connection, raw: sa.Table, key: sa.Column[Any], ro
             try:
                 ring.open(value)
             except SealedValueUnreadable:
-                report.unreadable.append(f"{raw.name}.{name} {row[key.name]}")
+                report.unreadable.append(f"{raw.name}.{name} {key.named(row)}")
         return
     try:
         plaintext = ring.open(value) if key_id is not None else _open_unsealed(value, legacy, legacy_keys)
     except SealedValueUnreadable:
-        report.unreadable.append(f"{raw.name}.{name} {row[key.name]}")
+        report.unreadable.append(f"{raw.name}.{name} {key.named(row)}")
         return
     if not write:
         return
-    done = connection.execute(raw.update().where(key == row[key.name], raw.c[name] == value)
+    done = connection.execute(raw.update().where(key.matches(row), raw.c[name] == value)
                               .values({name: ring.seal(plaintext)}))
     if done.rowcount == 1:
         count.resealed += 1

@@ -5,6 +5,7 @@ importing each other.
 """
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -82,29 +83,42 @@ def outbox_table(metadata: sa.MetaData, name: str = "outbox", *, sealed: bool = 
     return table
 
 
-def command_keys_table(metadata: sa.MetaData) -> sa.Table:
+COMMAND_KEYS_AGE_INDEX = "ix_command_keys_recorded_at"
+
+
+def command_keys_table(metadata: sa.MetaData, *, sealed: bool = False) -> sa.Table:
     """The answers of commands already carried out, by operation and idempotency key.
 
     A command's row commits in the same transaction as its effect, with its answer,
     so a repeat of the request (the caller's retry, or the broker's redelivery
     after the service died) finds it and is given the first answer, changing
     nothing. ``fingerprint`` is a hash of the request's arguments: the same key with
-    other arguments is refused.
+    other arguments is refused. Rows older than the retention window are deleted by
+    the ``Database`` dependency's sweep, which reads them through the index on
+    ``recorded_at``. ``sealed``: the answers may hold personal data (names, what a
+    referral says), so they are sealed at rest (tiimi_shared.sealed).
     """
-    return sa.Table(
+    table = sa.Table(
         "command_keys", metadata,
         sa.Column("operation", sa.String(100), primary_key=True),
         sa.Column("key", sa.String(200), primary_key=True),
         sa.Column("fingerprint", sa.String(64), nullable=False),
-        sa.Column("answer", sa.JSON, nullable=True),
+        sa.Column("answer", SealedJSON() if sealed else sa.JSON, nullable=True),
         sa.Column("recorded_at", UTCDateTime(), nullable=False),
         extend_existing=True,
     )
+    if not any(index.name == COMMAND_KEYS_AGE_INDEX for index in table.indexes):
+        sa.Index(COMMAND_KEYS_AGE_INDEX, table.c.recorded_at)
+    return table
 
 
-def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The outbox, processed-event and command-key tables, added to a service's metadata."""
-    command_keys_table(metadata)
+def kernel_tables(metadata: sa.MetaData, *, sealed_answers: bool = False) -> tuple[sa.Table, sa.Table]:
+    """The outbox, processed-event and command-key tables, added to a service's metadata.
+
+    ``sealed_answers``: the service seals personal data at rest, and its commands'
+    stored answers with it (``command_keys_table(sealed=True)``).
+    """
+    command_keys_table(metadata, sealed=sealed_answers)
     outbox = outbox_table(metadata)
     processed = sa.Table(
         "processed_events", metadata,
@@ -114,6 +128,22 @@ def kernel_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
         extend_existing=True,
     )
     return outbox, processed
+
+
+def service_tables(service_cls: type[Any]) -> sa.MetaData | None:
+    """A service's tables: ``<package>.models.Base.metadata``, as its migrations' ``env.py`` has them.
+
+    None for a service that keeps no models (the gateway, a test's own service class).
+    """
+    package = service_cls.__module__.partition(".")[0]
+    try:
+        models = importlib.import_module(f"{package}.models")
+    except ModuleNotFoundError as missing:
+        if missing.name not in (package, f"{package}.models"):
+            raise  # the models are there but import something that is not
+        return None
+    metadata: sa.MetaData | None = getattr(getattr(models, "Base", None), "metadata", None)
+    return metadata
 
 
 _KERNEL = sa.MetaData()

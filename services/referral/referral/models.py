@@ -16,7 +16,8 @@ class Base(DeclarativeBase):
     pass
 
 
-kernel_tables(Base.metadata)
+# The commands' stored answers hold what a referral says about the client: sealed too.
+kernel_tables(Base.metadata, sealed_answers=True)
 # Messages for partner organisations, relayed to the partner exchange. They carry the
 # content shared with the partner, so they are sealed at rest like the referral's own.
 PARTNER_OUTBOX = outbox_table(Base.metadata, "partner_outbox", sealed=True)

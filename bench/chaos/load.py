@@ -116,6 +116,7 @@ class Driver:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._tokens: dict[str, str] = {}
+        self.stopping = threading.Event()  # set: no more tries, no more stories
 
     # -- HTTP with retries ------------------------------------------------------------------
 
@@ -170,9 +171,8 @@ class Driver:
             except requests.RequestException as error:
                 request.status = None
                 request.errors.append(type(error).__name__)
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or self.stopping.wait(min(0.5 * request.tries, 3.0)):
                 break
-            time.sleep(min(0.5 * request.tries, 3.0))
         request.ended = time.time()
         return request
 
@@ -352,7 +352,7 @@ class Driver:
         began = time.monotonic()
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for number in range(stories):
-                if stop.is_set():
+                if stop.is_set() or self.stopping.is_set():
                     break
                 due = began + number / rate
                 pause = due - time.monotonic()

@@ -39,11 +39,10 @@ from kombu.connection import Connection  # noqa: E402
 from kombu.entity import Queue  # noqa: E402
 from kombu.messaging import Consumer  # noqa: E402
 from load import HOLDING_PARTNER, SERVING_PARTNER, Driver  # noqa: E402
-from system import SERVICES, System  # noqa: E402
+from system import SERVICES, System, snapshot  # noqa: E402
 from webhooks import WebhookReceiver  # noqa: E402
 
 from gateway.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, Kind, mint  # noqa: E402
-from tiimi_shared import devrun  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 TAPPED_EXCHANGES = ("consent.events", "team.events", "referral.events", "tiimi.partners", "nameko-rpc")
@@ -364,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     tap: Tap | None = None
     comebacks: list[threading.Timer] = []
     supervising = threading.Event()  # set: the supervisor stops starting exited services
+    drivers: list[Driver] = []
     try:
         say(f"profile {args.profile}: {profile.stories} stories at {profile.rate}/s; output in {run_dir}")
         rabbit.start()
@@ -374,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         secret = os.urandom(32).hex()
         http_port = infra.free_port()
         ops_first = infra.free_ports(len(SERVICES))
-        system = System(run_dir, rabbit.amqp_uri, rabbit.api, urls, http_port, ops_first, secret)
+        code = snapshot(run_dir / "code")
+        system = System(run_dir, rabbit.amqp_uri, rabbit.api, urls, http_port, ops_first, secret, code)
         check.use_data_keys(system.env["TIIMI_DATA_KEYS"])
         say(f"broker topology: {system.prepare()}; databases migrated")
         tap = Tap(rabbit.amqp_uri, run_dir / "tap.jsonl")
@@ -429,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"  +{fault.at:5.0f}  {fault.name}")
 
         driver = Driver(gateway, token, profile.expiry_seconds)
+        drivers.append(driver)
         stop = threading.Event()
         load = threading.Thread(
             target=driver.run, args=(profile.stories, profile.rate, profile.workers, stop), daemon=True
@@ -472,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # -- check ------------------------------------------------------------------------------------
         state = check.read_state(urls)
-        definitions = json.loads(devrun.DEFINITIONS.read_text())
+        definitions = json.loads(system.definitions.read_text())
         partner_records = [r for p in partners.values() for r in check.read_jsonl(p.record)]
         findings = check.check(state, driver, partner_records, receiver.received, definitions)
         verified = rpc(rabbit.amqp_uri, "consent", "verify_log")
@@ -619,6 +621,8 @@ def main(argv: list[str] | None = None) -> int:
         if receiver is not None:
             receiver.stop()
         supervising.set()
+        for driver in drivers:
+            driver.stopping.set()
         if system is not None:
             with system.lock:
                 system.stop_all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -21,6 +22,21 @@ from pathlib import Path
 from tiimi_shared import devrun
 
 SERVICES = ["consent", "team", "referral", "notify", "gateway"]
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def snapshot(into: Path) -> Path:
+    """A copy of the services' and the kernel's code as it is now, which the run's processes import.
+
+    A run takes a while, and a service it starts again must run the code it was started with
+    (the checkout may change meanwhile): PYTHONPATH puts this copy before the editable installs.
+    """
+    for package in ["shared/tiimi_shared", *(f"services/{service}/{service}" for service in SERVICES)]:
+        shutil.copytree(REPOSITORY / package, into / package,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # What the services read beside their code (the broker's definitions, the legal bases).
+    shutil.copytree(REPOSITORY / "deploy", into / "deploy", ignore=shutil.ignore_patterns("node_modules"))
+    return into
 
 
 class System:
@@ -33,6 +49,7 @@ class System:
         http_port: int,
         first_ops_port: int,
         jwt_secret: str,
+        code: Path,
     ):
         self.var = var
         self.log_dir = var / "log"
@@ -64,6 +81,9 @@ class System:
         }
         # Keys for personal data at rest, where this checkout's devrun does not make them yet.
         env.setdefault("TIIMI_DATA_KEYS", "chaos1:" + base64.urlsafe_b64encode(os.urandom(32)).decode())
+        env["PYTHONPATH"] = os.pathsep.join(
+            [str(code / "shared"), *(str(code / "services" / service) for service in SERVICES)])
+        self.definitions = code / "deploy" / "rabbitmq" / "definitions.json"
         for service, url in database_urls.items():
             env[f"TIIMI_{service.upper()}_DATABASE_URL"] = url
         self.env = env
@@ -71,7 +91,7 @@ class System:
     def prepare(self) -> str:
         """The broker's topology and policies, then every database migrated."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        definitions = json.loads(devrun.DEFINITIONS.read_text())
+        definitions = json.loads(self.definitions.read_text())
         declared = devrun.declare_topology(self.amqp_uri, definitions)
         problem = devrun.apply_policies(self.amqp_uri, self.env["TIIMI_RABBIT_API"], definitions)
         if problem:

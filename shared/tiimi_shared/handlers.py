@@ -16,7 +16,10 @@ if it fails again it is rejected, and RabbitMQ moves it through the
 dead-letter exchange ``tiimi.dead-letter`` to the durable queue
 ``<handler queue>.dead``, where operations can look at it and replay it. An
 envelope that does not match its declared schema is dead-lettered at once:
-trying again cannot help it.
+trying again cannot help it. So is a message that cannot even be decoded (not
+JSON, not UTF-8, a content type the services do not accept, pickle among them):
+kombu would raise it out of the consumer and leave it unacknowledged, holding a
+prefetch slot for good.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from kombu.connection import Connection
 from kombu.entity import Exchange, Queue
 from nameko.events import EventHandler
 from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import QueueConsumer
 
 from tiimi_shared.errors import ValidationError
 from tiimi_shared.events import EventType
@@ -69,8 +73,27 @@ class ReceivedEvent:
         return data
 
 
+class RefusingQueueConsumer(QueueConsumer):
+    """nameko's consumer of the event queues, except that an undecodable message is dead-lettered."""
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = partial(_refuse_undecodable, provider.queue.name)
+        return consumers
+
+
+def _refuse_undecodable(queue: str, message: Any, error: Exception) -> None:
+    # The body is not logged: whatever it is, it may hold personal data.
+    log.error("event cannot be decoded; dead-lettered", queue=queue, error=type(error).__name__,
+              content_type=message.content_type, message_id=message.properties.get("message_id"))
+    if message.channel.connection:
+        message.reject(requeue=False)
+
+
 class ReliableEventHandler(EventHandler):
     queue: Queue
+    queue_consumer = RefusingQueueConsumer()
 
     def __init__(self, event: EventType, **kwargs: Any):
         self.event = event

@@ -115,6 +115,19 @@ def require_key_worker_of_team(principal: Principal, team: Mapping[str, Any]) ->
         raise Forbidden(NOT_THE_TEAMS_KEY_WORKER)
 
 
+NOT_THE_HOLDER = ("a disclosure on a statutory basis is recorded by a professional of the organisation "
+                  "that holds the client's data")
+
+
+def require_holder_of_data(principal: Principal, team: Mapping[str, Any]) -> None:
+    """A disclosure without consent is the controller's: any professional of the organisation that holds
+    the client's data (the team's own) records it, on the team or not (a duty does not wait for the key
+    worker); a team member from another organisation discloses what their own organisation holds, not
+    this, and is refused."""
+    if principal.organisation != team["organisation"]:
+        raise Forbidden(NOT_THE_HOLDER)
+
+
 def require_registrar(principal: Principal, client: Mapping[str, Any]) -> None:
     """A team is made by the professional who registered the client."""
     if client["registered_by"] != principal.subject:

@@ -64,6 +64,18 @@ class Because(Strict):
     reason = reason(required=True)
 
 
+class StatutoryDisclosure(Strict):
+    """Data given out without consent on a legal basis from GET /legal-bases: to whom (and what kind of
+    organisation that is), which categories, and why, in words."""
+
+    recipient_organisation = identifier(required=True)
+    recipient_kind = fields.String(required=True, validate=validate.OneOf(values(vocabulary.RecipientKind)))
+    categories = fields.List(fields.String(validate=validate.OneOf(CATEGORIES)), required=True,
+                             validate=validate.Length(min=1))
+    legal_basis = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    justification = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class Deny(Strict):
     # null denies every organisation; the key is required so that "all" is said aloud, as consent wants.
     organisation = identifier(required=True, allow_none=True)
@@ -151,6 +163,7 @@ REFERRAL_OUTCOMES = values(vocabulary.ReferralOutcome)
 REFERRAL_SIDES = values(vocabulary.ReferralSide)
 REFERRAL_STEP_KINDS = values(vocabulary.ReferralStepKind)
 INBOX_MESSAGES = values(vocabulary.InboxMessage)
+RECIPIENT_KINDS = values(vocabulary.RecipientKind)
 
 
 def _text(**kw: Any) -> fields.String:
@@ -279,11 +292,43 @@ class DisclosureEntryOut(Schema):
     reason = _word(DISCLOSURE_REASONS)
     consent_id = _text(allow_none=True)
     denial_id = _text(allow_none=True)
+    # A disclosure on a statutory basis names its basis, the kind of recipient and why; else null.
+    legal_basis = _text(allow_none=True)
+    recipient_kind = _word(RECIPIENT_KINDS, allow_none=True)
+    justification = _text(allow_none=True)
 
 
 class DisclosureReportOut(Schema):
     client_id = _text()
     entries = fields.List(fields.Nested(DisclosureEntryOut), required=True)
+
+
+class StatutoryDisclosureOut(Schema):
+    """A disclosure on a statutory basis as recorded: one disclosure-log entry a category."""
+
+    client_id = _text()
+    legal_basis = _text()
+    statute = _text()
+    recipient_organisation = _text()
+    recipient_kind = _word(RECIPIENT_KINDS)
+    justification = _text()
+    entries = fields.List(fields.Nested(DisclosureEntryOut), required=True)
+
+
+class LegalBasisDescription(Schema):
+    fi = _text()
+    sv = _text()
+    en = _text()
+
+
+class LegalBasisOut(Schema):
+    """A legal basis a disclosure without consent may rest on, as the county's list has it."""
+
+    id = _text()
+    statute = _text()
+    description = fields.Nested(LegalBasisDescription, required=True)
+    categories = _words(CATEGORIES)
+    recipient_kinds = _words(RECIPIENT_KINDS)
 
 
 # -- teams

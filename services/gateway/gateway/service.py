@@ -293,6 +293,20 @@ class GatewayService(WebApp):
     def disclosure_report(self, principal: Principal, payload: None, client_id: str) -> Answer:
         return use_cases.disclosure_report(self.services, principal, client_id)
 
+    @route("POST", "/clients/<client_id>/statutory-disclosures", "Record data disclosed without consent on a "
+           "legal basis, even against a denial: checked against the basis, logged with the justification, "
+           "and the key worker is told (professionals of the organisation that holds the client's data)",
+           tag="consents", body=schemas.StatutoryDisclosure, status=201,
+           answer=schemas.StatutoryDisclosureOut)
+    def record_statutory_disclosure(self, principal: Principal, payload: dict[str, Any],
+                                    client_id: str) -> Answer:
+        return use_cases.record_statutory_disclosure(self.services, principal, client_id, payload)
+
+    @route("GET", "/legal-bases", "The legal bases a disclosure without consent may rest on (the county's "
+           "list)", tag="consents", answer=schemas.LegalBasisOut, many=True)
+    def legal_bases(self, principal: Principal, payload: None) -> Answer:
+        return use_cases.legal_bases(self.services)
+
     # -- teams ----------------------------------------------------------------------
 
     @route("POST", "/teams", "Make a team for a client you registered; you are its key worker", tag="teams",

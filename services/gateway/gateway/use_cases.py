@@ -174,6 +174,23 @@ def disclosure_report(services: Services, principal: Principal, client_id: str) 
     return services.consent.disclosure_report(client_id=client_id)
 
 
+# -- disclosure on a statutory basis: the organisation that holds the data ------------------
+
+
+def record_statutory_disclosure(services: Services, principal: Principal, client_id: str,
+                                disclosure: dict[str, Any]) -> Answer:
+    """Record data given out without consent; consent checks it against the basis and tells the key worker."""
+    team = services.team.get_team(client_id=client_id)
+    rules.require_holder_of_data(principal, team)
+    return services.consent.record_statutory_disclosure(
+        client_id=client_id, **disclosure, professional=principal.subject,
+        organisation=principal.organisation, key_worker_id=team["key_worker"]["professional_id"])
+
+
+def legal_bases(services: Services) -> Answer:
+    return services.consent.list_legal_bases()
+
+
 # -- teams: made by the client's registrar, changed by the key worker ---------------------
 
 

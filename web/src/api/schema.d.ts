@@ -171,6 +171,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/clients/{client_id}/statutory-disclosures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record data disclosed without consent on a legal basis, even against a denial: checked against the basis, logged with the justification, and the key worker is told (professionals of the organisation that holds the client's data) */
+        post: operations["post__clients_client_id_statutory_disclosures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/clients/{client_id}/team": {
         parameters: {
             query?: never;
@@ -267,6 +284,23 @@ export interface paths {
         put?: never;
         /** Mark a message read */
         post: operations["post__inbox_item_id_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/legal-bases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The legal bases a disclosure without consent may rest on (the county's list) */
+        get: operations["get__legal_bases"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -648,8 +682,10 @@ export interface components {
             consent_id: string | null;
             denial_id: string | null;
             entry_id: string;
+            justification: string | null;
             /** @enum {string} */
             kind: "decision" | "disclosure" | "access";
+            legal_basis: string | null;
             organisation: string | null;
             /** @enum {string} */
             outcome: "permit" | "deny";
@@ -657,7 +693,9 @@ export interface components {
             /** @enum {string|null} */
             purpose: "team_coordination" | "referral" | "service_need_assessment" | null;
             /** @enum {string} */
-            reason: "permitted" | "own_organisation" | "denied_by_client" | "unknown_client" | "no_consent" | "not_yet_valid" | "expired" | "withdrawn" | "professional_not_named" | "malformed_request" | "internal_error";
+            reason: "permitted" | "own_organisation" | "denied_by_client" | "unknown_client" | "no_consent" | "not_yet_valid" | "expired" | "withdrawn" | "professional_not_named" | "malformed_request" | "internal_error" | "statutory_basis";
+            /** @enum {string|null} */
+            recipient_kind: "police" | "emergency_services" | "child_welfare" | "social_welfare" | "health_care" | "prosecutor" | "court" | null;
             seq: number | null;
         };
         DisclosureReportOut: {
@@ -716,7 +754,7 @@ export interface components {
             id: string;
             link: string;
             /** @enum {string} */
-            message: "member_added" | "member_suspended" | "referral_received" | "referral_answered" | "referral_withdrawn" | "referral_overdue" | "referral_escalated" | "referral_stop" | "consent_lost";
+            message: "member_added" | "member_suspended" | "referral_received" | "referral_answered" | "referral_withdrawn" | "referral_overdue" | "referral_escalated" | "referral_stop" | "consent_lost" | "statutory_disclosure";
             /** Format: date-time */
             read_at: string | null;
             subject: string;
@@ -742,6 +780,18 @@ export interface components {
             professional_id: string;
             /** Format: date-time */
             started_at: string;
+        };
+        LegalBasisDescription: {
+            en: string;
+            fi: string;
+            sv: string;
+        };
+        LegalBasisOut: {
+            categories: ("basic" | "team" | "assessment" | "care_plan" | "health" | "employment" | "financial")[];
+            description: components["schemas"]["LegalBasisDescription"];
+            id: string;
+            recipient_kinds: ("police" | "emergency_services" | "child_welfare" | "social_welfare" | "health_care" | "prosecutor" | "court")[];
+            statute: string;
         };
         Live: {
             /** @enum {string} */
@@ -922,6 +972,24 @@ export interface components {
             team?: {
                 [key: string]: unknown;
             };
+        };
+        StatutoryDisclosure: {
+            categories: ("basic" | "team" | "assessment" | "care_plan" | "health" | "employment" | "financial")[];
+            justification: string;
+            legal_basis: string;
+            /** @enum {string} */
+            recipient_kind: "police" | "emergency_services" | "child_welfare" | "social_welfare" | "health_care" | "prosecutor" | "court";
+            recipient_organisation: string;
+        };
+        StatutoryDisclosureOut: {
+            client_id: string;
+            entries: components["schemas"]["DisclosureEntryOut"][];
+            justification: string;
+            legal_basis: string;
+            /** @enum {string} */
+            recipient_kind: "police" | "emergency_services" | "child_welfare" | "social_welfare" | "health_care" | "prosecutor" | "court";
+            recipient_organisation: string;
+            statute: string;
         };
         StepDetailOut: {
             /** @enum {string} */
@@ -1916,6 +1984,107 @@ export interface operations {
             };
         };
     };
+    post__clients_client_id_statutory_disclosures: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatutoryDisclosure"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatutoryDisclosureOut"];
+                };
+            };
+            /** @description Invalid request: the failing fields are named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours to see or change */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the current state: the allowed next states are named */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A part of tiimi did not answer; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__clients_client_id_team: {
         parameters: {
             query?: never;
@@ -2279,6 +2448,71 @@ export interface operations {
             };
             /** @description The Idempotency-Key was already used for a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A part of tiimi did not answer; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__legal_bases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalBasisOut"][];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours to see or change */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the current state: the allowed next states are named */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

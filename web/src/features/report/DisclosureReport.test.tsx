@@ -36,7 +36,8 @@ const CONSENT = {
 };
 const entry = (seq: number, at: string, kind: Entry["kind"], category: Entry["category"], rest: Partial<Entry> = {}): Entry => ({
   seq, entry_id: `e-${seq}`, at, kind, category, organisation: "0123456-7", professional: "ngo-77",
-  purpose: "team_coordination", outcome: "permit", reason: "permitted", consent_id: "k-1", denial_id: null, ...rest,
+  purpose: "team_coordination", outcome: "permit", reason: "permitted", consent_id: "k-1", denial_id: null,
+  legal_basis: null, recipient_kind: null, justification: null, ...rest,
 });
 const ENTRIES: Entry[] = [
   entry(1, "2026-11-03T08:00:00Z", "decision", "basic"),

@@ -1,7 +1,8 @@
 """Every sweep reads through its own index, so its cost stays flat as the tables grow.
 
-The four sweeps are the consent service's expiry sweep, the referral service's deadline
-sweep, the notify service's delivery sweep, and the outbox relay every service runs. Each
+The five sweeps are the consent service's expiry sweep, the referral service's deadline
+sweep, the notify service's delivery sweep, and the outbox relay and the command key
+sweep every service runs. Each
 test fills the sweep's table with 20,000 rows of which only a handful are due (as in a
 database that has been in use for a while: most consents ended or withdrawn, most
 referrals answered, most deliveries sent, most events published), lets the planner gather
@@ -16,6 +17,7 @@ with the same indexes.
 """
 from __future__ import annotations
 
+import importlib
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +30,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 import consent
 import notify
@@ -40,11 +42,12 @@ from notify.models import Delivery
 from notify.repository import Deliveries
 from referral.models import PARTNER_OUTBOX, Referral
 from referral.repository import Referrals
-from tiimi_shared import migrations
+from tiimi_shared import contracts, migrations
 from tiimi_shared.config import database_url as database_url_of
-from tiimi_shared.database import make_engine
+from tiimi_shared.database import UnitOfWork, make_engine, sweep_command_keys
 from tiimi_shared.outbox import OutboxRelay
-from tiimi_shared.tables import OUTBOX, outbox_table, pending_index_name
+from tiimi_shared.sealed import describe
+from tiimi_shared.tables import COMMAND_KEYS_AGE_INDEX, OUTBOX, outbox_table, pending_index_name
 
 pytestmark = pytest.mark.integration
 
@@ -343,3 +346,74 @@ def test_a_database_made_before_the_sweep_indexes_gets_them_and_can_go_back(data
         assert not wanted & found[table]
         if table in REPLACED:
             assert REPLACED[table] in found[table]
+
+
+# -- the command keys -----------------------------------------------------------------------
+
+# The revision before the command keys were indexed by age, and whether the service seals their answers.
+KEYS_BEFORE = {consent: ("0005", False), team: ("0006", True), referral: ("0006", True),
+               notify: ("0004", True)}
+
+
+def command_keys_of(package: ModuleType) -> sa.Table:
+    return importlib.import_module(f"{package.__name__}.models").Base.metadata.tables["command_keys"]  # type: ignore[no-any-return]
+
+
+def command_key_rows(count: int, old: int) -> list[dict[str, Any]]:
+    """Keys recorded over the last week, as a busy service keeps them, and ``old`` past the window."""
+    def key(i: int, operation: str, recorded_at: datetime) -> dict[str, Any]:
+        return {"operation": operation, "key": str(uuid.UUID(int=i)), "fingerprint": "0" * 64, "answer": None,
+                "recorded_at": recorded_at}
+
+    young = [key(i, "consent.record_accesses", NOW - timedelta(seconds=(i * 29) % (7 * 86_400 - 60)))
+             for i in range(count - old)]
+    return young + [key(count + i, "consent.disclose", NOW - 8 * DAY - i * DAY) for i in range(old)]
+
+
+@pytest.mark.parametrize("package", KEYS_BEFORE, ids=lambda p: p.__name__)
+def test_the_command_key_sweep_reads_only_keys_past_the_window(engine_for, package):
+    engine = engine_for(package)
+    table = command_keys_of(package)
+    fill(engine, table, command_key_rows(ROWS, old=5))
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with captured(engine) as sent:
+        deleted = sweep_command_keys(
+            lambda: UnitOfWork(sessions, source=package.__name__, registry=contracts.registry), table,
+            NOW - 7 * DAY)
+    assert deleted == 5
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == ROWS - 5
+    assert_reads_through(engine, reading(sent, "command_keys"), "command_keys", [COMMAND_KEYS_AGE_INDEX])
+
+
+def answer_type(url: str) -> str:
+    engine = sa.create_engine(database_url_of(url))
+    try:
+        [answer] = [column for column in sa.inspect(engine).get_columns("command_keys")
+                    if column["name"] == "answer"]
+        return str(answer["type"]).lower()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("package", KEYS_BEFORE, ids=lambda p: p.__name__)
+def test_the_command_keys_are_indexed_by_age_from_nothing_and_after_an_upgrade(database_url, package):
+    before, seals = KEYS_BEFORE[package]
+    # The models say whether the answers are sealed; rotate-keys walks what they say.
+    metadata = command_keys_of(package).metadata
+    assert ("command_keys.answer" in describe(metadata)) == seals
+    migrations.upgrade(migrations_of(package), database_url)
+    assert COMMAND_KEYS_AGE_INDEX in indexes(database_url)["command_keys"]
+    postgres = database_url.startswith("postgres")
+    if postgres:  # SQLite keeps any text in any column and is left as it was
+        assert answer_type(database_url) == ("text" if seals else "json")
+
+    config = migrations.alembic_config(migrations_of(package), database_url)
+    command.downgrade(config, before)
+    assert COMMAND_KEYS_AGE_INDEX not in indexes(database_url)["command_keys"]  # as the kernel made it before
+    if postgres:
+        assert answer_type(database_url) == "json"
+    migrations.upgrade(migrations_of(package), database_url)
+    assert COMMAND_KEYS_AGE_INDEX in indexes(database_url)["command_keys"]
+    if postgres:
+        assert answer_type(database_url) == ("text" if seals else "json")

@@ -1,0 +1,31 @@
+"""The command keys are indexed by age, so the kernel's sweep finds the old ones without a scan.
+
+Each service's ``Database`` dependency deletes the keys (and their stored answers)
+older than ``TIIMI_COMMAND_KEY_DAYS``, oldest first, in batches read through this
+index; without it every sweep would read the whole table, which grows by about a
+row per gateway read here (``disclose`` and ``record_accesses``). A database made
+from nothing already has the index (the first revision makes the kernel's tables as
+the kernel now defines them), so it is made only if missing.
+
+Consent's answers stay unsealed: they hold ids, categories, codes and reasons that
+consent's own tables keep in clear, and consent has no data keys.
+
+Revision ID: 0006
+Revises: 0005
+"""
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+INDEX = "ix_command_keys_recorded_at"  # tiimi_shared.tables.COMMAND_KEYS_AGE_INDEX
+
+
+def upgrade() -> None:
+    op.create_index(INDEX, "command_keys", ["recorded_at"], if_not_exists=True)
+
+
+def downgrade() -> None:
+    op.drop_index(INDEX, table_name="command_keys", if_exists=True)

@@ -2,20 +2,48 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as MarshmallowError
 
 from tiimi_shared.contracts import IDENTIFIER
 from tiimi_shared.errors import from_marshmallow
 
+# Every time is kept and computed with in UTC; these bound what a command may name.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
 
 class Strict(Schema):
-    """Refuses unknown fields, so a misspelt one is named instead of ignored."""
+    """Refuses unknown fields, so a misspelt one is named instead of ignored.
+
+    Refuses times far off too: one the calendar cannot hold in UTC (9999-12-31T23:59-12:00)
+    or that a deadline added to it would carry past the calendar's end would otherwise fail
+    deep inside a use case, as an internal error, instead of being named here.
+    """
 
     class Meta:
         unknown = RAISE
+
+    @validates_schema
+    def _times_within_reach(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        far = {field.data_key or name: [f"must be between {EARLIEST.year} and {LATEST.year - 1}"]
+               for name, field in self.load_fields.items()
+               if isinstance(field, fields.DateTime)
+               and isinstance(value := data.get(field.attribute or name), datetime)
+               and not _within_reach(value)}
+        if far:
+            raise MarshmallowError(far)
+
+
+def _within_reach(moment: datetime) -> bool:
+    try:
+        in_utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except OverflowError:
+        return False
+    return EARLIEST <= in_utc < LATEST
 
 
 def identifier(**kw: Any) -> fields.String:

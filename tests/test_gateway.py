@@ -1,5 +1,6 @@
 """The gateway over plain HTTP, with every service behind it on a real broker."""
 import json
+import os
 import re
 import subprocess
 import sys
@@ -319,19 +320,34 @@ def test_health_and_the_openapi_document(gateway):
     assert described == routed and len(routed) == len(ROUTES)
 
 
-def test_a_property_based_run_against_the_live_gateway_finds_no_server_error(story, tmp_path):
+# make test's share is small and seeded; make fuzz sets many more (and no seed).
+HTTP_EXAMPLES = os.environ.get("TIIMI_FUZZ_HTTP_EXAMPLES")
+
+
+def test_a_stateful_property_based_run_against_the_live_gateway_finds_no_server_error_or_wrong_answer(
+        story, tmp_path):
+    """schemathesis on every route, then along the document's links (register a client, make its team,
+    add a member, remove them...): no 5xx, and every answer is what the document says it is."""
     token = mint(SECRET, subject="sw-1001", organisation=COUNTY, kind="professional")
+    seeded = [] if HTTP_EXAMPLES else ["--seed", "1"]
     done = subprocess.run(
         [str(Path(sys.executable).parent / "schemathesis"), "run", story["base"] + "/openapi.json",
-         "--checks", "not_a_server_error", "--max-examples", "8", "--seed", "1",
+         "--checks", "not_a_server_error,response_schema_conformance",
+         "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", HTTP_EXAMPLES or "8", *seeded,
          "--header", f"Authorization: Bearer {token}", "--exclude-path-regex", "^/health/ready$",
          "--report-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its cache stays out of the repo
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+        capture_output=True, text=True, timeout=3000, cwd=tmp_path)  # its cache stays out of the repo
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
     selected, total = map(int, re.search(r"Selected: (\d+)/(\d+)", done.stdout).groups())
     tested = int(re.search(r"Tested: (\d+)", done.stdout).group(1))
     # Not a vacuous pass: (nearly) every route was exercised; /health/ready is left out on purpose.
     assert tested == selected >= len(ROUTES) - 2 and total >= len(ROUTES) - 1
+    # And the stateful phase followed the links between operations, not none of them.
+    stateful = re.search(r"Stateful.*?Scenarios:\s+(\d+).*?API Links:\s+(\d+) covered / (\d+) selected",
+                         done.stdout, re.S)
+    assert stateful, done.stdout[-3000:]
+    scenarios, covered, links = map(int, stateful.groups())
+    assert scenarios > 0 and links >= 20 and covered > 0, stateful.group(0)
 
 
 def test_every_route_answers_what_the_document_describes(story, eventually):

@@ -95,10 +95,50 @@ def _document(routes: tuple[Route, ...]) -> dict[str, Any]:
             operation["responses"]["503"] = {"description": "The broker does not answer", "content": {
                 "application/json": {"schema": _component(spec, schemas.Health)}}}
         paths.setdefault(_openapi_path(route.path), {})[route.method.lower()] = operation
+    _link(routes, paths)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     document: dict[str, Any] = spec.to_dict()
     return document
+
+
+# What a route that creates something makes, by the last word of its path: its answer's id is that.
+MADE = {"clients": "client_id", "teams": "team_id", "members": "member_id", "consents": "consent_id",
+        "denials": "denial_id", "referrals": "referral_id"}
+
+
+def _link(routes: tuple[Route, ...], paths: dict[str, dict[str, Any]]) -> None:
+    """OpenAPI links from each route that creates something to every route that takes what it made.
+
+    A made thing's id comes from the answer's ``id``; the target's other path parameters from the
+    creating request's own path, or else from a field of the answer of the same name (a new team's
+    ``client_id``). A client (schemathesis's stateful run among them) can so follow a story:
+    register a client, make its team, add a member, remove the member.
+    """
+    for source in routes:
+        made = MADE.get(source.path.rsplit("/", 1)[-1])
+        if source.status != 201 or made is None:
+            continue
+        answered = set(source.answer().fields)
+        links: dict[str, Any] = {}
+        for target in routes:
+            if made not in target.params or target is source:
+                continue
+            parameters = {}
+            for name in target.params:
+                if name == made:
+                    parameters[name] = "$response.body#/id"
+                elif name in source.params:
+                    parameters[name] = f"$request.path.{name}"
+                elif name in answered:
+                    parameters[name] = f"$response.body#/{name}"
+            if len(parameters) == len(target.params):
+                operation = paths[_openapi_path(target.path)][target.method.lower()]
+                links[operation["operationId"]] = {"operationId": operation["operationId"],
+                                                   "parameters": parameters}
+        if links:
+            paths[_openapi_path(source.path)][source.method.lower()]["responses"][str(source.status)][
+                "links"] = links
 
 
 def _answer(spec: APISpec, route: Route) -> dict[str, Any]:

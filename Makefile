@@ -122,3 +122,13 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var web/node_modules web/dist deploy/oidc/node_modules
+
+# Many more generated calls than make test's short, seeded share (tests/test_fuzz_*.py and the gateway's
+# stateful schemathesis run): every RPC on SQLite and PostgreSQL, every event queue. Unseeded: each run
+# tries new inputs. TIIMI_FUZZ_EXAMPLES (per RPC) and TIIMI_FUZZ_HTTP_EXAMPLES (per route) say how many.
+.PHONY: fuzz
+fuzz: $(STAMP)
+	TIIMI_FUZZ_EXAMPLES=$${TIIMI_FUZZ_EXAMPLES:-300} TIIMI_FUZZ_HTTP_EXAMPLES=$${TIIMI_FUZZ_HTTP_EXAMPLES:-100} \
+	TIIMI_FUZZ_DATABASES=sqlite,postgresql $(PY) -m pytest -o timeout=3600 \
+		tests/test_fuzz_rpc.py tests/test_fuzz_events.py tests/test_gateway.py::$(FUZZ_GATEWAY_TEST)
+FUZZ_GATEWAY_TEST := test_a_stateful_property_based_run_against_the_live_gateway_finds_no_server_error_or_wrong_answer

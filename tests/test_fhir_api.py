@@ -10,12 +10,18 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
 
+import consent
+import notify
+import referral
+import team
 from gateway.auth import mint
 from gateway.fhir import systems, validate
+from tiimi_shared.testing.fixtures import migrate
 from tiimi_shared.testing.servers import free_port
 
 pytestmark = pytest.mark.integration
@@ -88,12 +94,26 @@ def matched(bundle, resource_type):
     return found
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def databases(request):
+    """Each service's own database: SQLite files (the system's default), or a PostgreSQL database each."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    infrastructure = request.getfixturevalue("infrastructure")
+    made = {package: infrastructure.create_database() for package in (consent, team, referral, notify)}
+    yield {package.__name__: {"DATABASE_URL": migrate(Path(package.__file__).parent / "migrations", url)}
+           for package, url in made.items()}
+    for url in made.values():
+        infrastructure.drop_database(url)
+
+
 @pytest.fixture
-def story(system):
+def story(databases, system):
     """A key worker registers a client, makes the team, records consent for an NGO, adds its worker,
     and sends the NGO a referral."""
     port = free_port()
-    system(gateway={"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "JWT_SECRET": SECRET,
+    system(**databases, gateway={"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "JWT_SECRET": SECRET,
                     "MAX_BODY_BYTES": 8192, "RPC_TIMEOUT": 10})
     base = f"http://127.0.0.1:{port}"
     key_worker = professional(base, "sw-1001")

@@ -64,6 +64,16 @@ class Because(Strict):
     reason = reason(required=True)
 
 
+# The header in which a FHIR request gives its reason to be shown the personal identity code.
+IDENTITY_CODE_REASON = "Tiimi-Identity-Code-Reason"
+
+
+class IdentityCodeReason(Strict):
+    """Why a FHIR request asks to be shown the personal identity code: the reveal's reason, in a header."""
+
+    reason = reason(required=True, data_key=IDENTITY_CODE_REASON)
+
+
 class StatutoryDisclosure(Strict):
     """Data given out without consent on a legal basis from GET /legal-bases: to whom (and what kind of
     organisation that is), which categories, and why, in words."""

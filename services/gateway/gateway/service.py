@@ -13,7 +13,6 @@ import importlib.metadata
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote
 
 from marshmallow import Schema
 from nameko.extensions import DependencyProvider
@@ -32,7 +31,6 @@ from gateway.webapp import WebApp
 from tiimi_shared.broker import broker_problem
 from tiimi_shared.clock import wall_clock
 from tiimi_shared.correlation import Correlation
-from tiimi_shared.errors import ValidationError
 from tiimi_shared.operations import Operations
 from tiimi_shared.rpc import at_once, call
 from tiimi_shared.schemas import load
@@ -42,7 +40,7 @@ DEFAULT_MAX_BODY = 64 * 1024
 FHIR_JSON = "application/fhir+json"
 # A FHIR read carries the client's personal identity code only when this header gives the reason,
 # and the reveal's rule lets the caller have it; the reveal is then recorded as the reveal route's is.
-IDENTITY_CODE_REASON = "Tiimi-Identity-Code-Reason"
+IDENTITY_CODE_REASON = schemas.IDENTITY_CODE_REASON
 try:
     VERSION = importlib.metadata.version("tiimi-gateway")
 except importlib.metadata.PackageNotFoundError:  # run from the source tree without installing
@@ -126,27 +124,14 @@ def _fhir_base(request: Request) -> str:
     return request.url_root.rstrip("/") + "/fhir"
 
 
-def _searched_client(request: Request, names: tuple[str, ...]) -> str:
-    """The client a search is about, named by one of ``names`` (a client id or Patient/<client id>)."""
-    given = search.parameters(request.args.to_dict(flat=False), offered=names, required=())
-    if len(given) != 1:
-        raise ValidationError({names[0]: [f"name the client once, by {' or '.join(names)}"]})
-    [(name, value)] = given.items()
-    return search.reference_id(name, value, "Patient")
-
-
 def _code_reason(request: Request) -> dict[str, Any] | None:
-    """The reason given for showing the personal identity code (percent-encoded, as a header's text
-    must be ASCII), checked as the reveal's reason is; None when the request does not ask for it."""
+    """The reason the request gives for showing the personal identity code, checked as the reveal's
+    reason is; None when it does not ask for the code."""
     given = request.headers.get(IDENTITY_CODE_REASON)
     if given is None:
         return None
-    try:
-        because: dict[str, Any] = load(schemas.Because, {"reason": unquote(given, errors="strict")})
-    except ValidationError as error:
-        raise ValidationError({IDENTITY_CODE_REASON: error.errors.get("reason", ["is not valid"])}) from None
-    except UnicodeDecodeError:
-        raise ValidationError({IDENTITY_CODE_REASON: ["must be UTF-8, percent-encoded"]}) from None
+    because: dict[str, Any] = load(schemas.IdentityCodeReason, {
+        IDENTITY_CODE_REASON: search.header_text(IDENTITY_CODE_REASON, given)})
     return because
 
 
@@ -417,19 +402,19 @@ class GatewayService(WebApp):
 
     @fhir_route("GET", "/fhir/CareTeam", who=Kind.PROFESSIONAL)
     def fhir_care_teams(self, principal: Principal, request: Request) -> Resource:
-        client_id = _searched_client(request, ("subject", "patient"))
+        client_id = search.client(request.args.to_dict(flat=False), ("subject", "patient"))
         found = use_cases.fhir_care_team(self.services, principal, client_id, _code_reason(request))
         return bundles.searchset(found, base_url=_fhir_base(request))
 
     @fhir_route("GET", "/fhir/Consent", who=Kind.PROFESSIONAL)
     def fhir_consents(self, principal: Principal, request: Request) -> Resource:
-        client_id = _searched_client(request, ("patient",))
+        client_id = search.client(request.args.to_dict(flat=False), ("patient",))
         found = use_cases.fhir_consents(self.services, principal, client_id, _code_reason(request))
         return bundles.searchset(found, base_url=_fhir_base(request))
 
     @fhir_route("GET", "/fhir/AuditEvent", who=Kind.PROFESSIONAL)
     def fhir_audit_events(self, principal: Principal, request: Request) -> Resource:
-        client_id = _searched_client(request, ("patient",))
+        client_id = search.client(request.args.to_dict(flat=False), ("patient",))
         found = use_cases.fhir_audit_events(self.services, principal, client_id, _code_reason(request))
         return bundles.searchset(found, base_url=_fhir_base(request))
 

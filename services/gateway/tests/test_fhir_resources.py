@@ -150,7 +150,7 @@ def _entry(entry_id: str, kind: str, at: str, organisation: str | None, category
     return {"seq": None, "entry_id": entry_id, "kind": kind, "at": at, "organisation": organisation,
             "professional": None, "category": category, "purpose": "team_coordination", "outcome": outcome,
             "reason": reason, "consent_id": "consent-1" if outcome == "permit" else None,
-            "denial_id": None} | fields
+            "denial_id": None, "legal_basis": None, "recipient_kind": None, "justification": None} | fields
 
 
 REPORT: dict[str, Any] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from urllib.parse import unquote
 
 from tiimi_shared.errors import ValidationError
 
@@ -37,6 +38,24 @@ def parameters(query: Mapping[str, list[str]], offered: Collection[str], require
     if refused:
         raise ValidationError(refused)
     return given
+
+
+def client(query: Mapping[str, list[str]], names: Collection[str]) -> str:
+    """The client a search is about, named once by one of ``names`` (a client id or Patient/<client id>)."""
+    given = parameters(query, offered=names, required=())
+    if len(given) != 1:
+        first = next(iter(names))
+        raise ValidationError({first: [f"name the client once, by {' or '.join(names)}"]})
+    [(name, value)] = given.items()
+    return reference_id(name, value, "Patient")
+
+
+def header_text(name: str, value: str) -> str:
+    """A header's text, percent-decoded as UTF-8: a header carries ASCII, and a reason may be in Finnish."""
+    try:
+        return unquote(value, errors="strict")
+    except UnicodeDecodeError:
+        raise ValidationError({name: ["must be UTF-8, percent-encoded"]}) from None
 
 
 def reference_id(name: str, value: str, resource_type: str) -> str:

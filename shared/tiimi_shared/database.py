@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import eventlet.semaphore
 import sqlalchemy as sa
@@ -360,23 +360,25 @@ def sweep_command_keys(units: Callable[[], UnitOfWork], table: sa.Table, cutoff:
                        batch_size: int = KEY_SWEEP_BATCH) -> int:
     """Delete the rows of ``table`` (command keys) recorded before ``cutoff``; how many went.
 
-    Oldest first, ``batch_size`` rows per short transaction, read through the index on
-    ``recorded_at``. Replicas sweeping at once share the work: on PostgreSQL each skips
-    the rows another has locked (SQLite takes one writer at a time anyway). A request
-    repeated after its key went is no longer known, and is carried out as new.
+    Oldest first, about ``batch_size`` rows per short transaction: each batch finds the
+    time of its newest key and deletes the range up to it, both read through the index
+    on ``recorded_at`` (a range, not a list of keys, which PostgreSQL would plan as one
+    probe per key). Replicas sweeping at once are safe: one that finds its range already
+    deleted, or being deleted, by another deletes nothing more. A request repeated after
+    its key went is no longer known, and is carried out as new.
     """
-    pair = sa.tuple_(table.c.operation, table.c.key)
+    age = table.c.recorded_at
     deleted = 0
     while True:
         with units() as uow:
-            batch = [tuple(row) for row in uow.session.execute(
-                sa.select(table.c.operation, table.c.key).where(table.c.recorded_at < cutoff)
-                .order_by(table.c.recorded_at).limit(batch_size).with_for_update(skip_locked=True))]
-            if batch:
-                uow.session.execute(table.delete().where(pair.in_(batch)))
+            edge = uow.session.execute(
+                sa.select(age).where(age < cutoff).order_by(age).offset(batch_size - 1).limit(1)).scalar()
+            # Fewer than a batch left before the cutoff: they all go.
+            within = age <= edge if edge is not None else age < cutoff
+            gone = cast("sa.CursorResult[Any]", uow.session.execute(table.delete().where(within)))
             uow.commit()
-        deleted += len(batch)
-        if len(batch) < batch_size:
+        deleted += gone.rowcount
+        if edge is None:
             return deleted
         eventlet.sleep(0)  # workers go first between batches
 

@@ -173,8 +173,9 @@ def _carry_out(service: Any, method: Callable[..., Any], arguments: dict[str, An
     db = _worker_database(service)
     if key is None or db is None:
         return method(service, **arguments)
-    if not isinstance(key, str) or not 0 < len(key) <= MAX_KEY_LENGTH:
-        raise ValidationError({IDEMPOTENCY_KEY: [f"must be text of 1 to {MAX_KEY_LENGTH} characters"]})
+    if not isinstance(key, str) or not 0 < len(key) <= MAX_KEY_LENGTH or "\x00" in key:
+        raise ValidationError({IDEMPOTENCY_KEY: [
+            f"must be text of 1 to {MAX_KEY_LENGTH} characters, no NUL"]})
     operation = f"{service.name}.{method.__name__}"
     asked = fingerprint({name: value for name, value in arguments.items() if name not in keeping.hidden})
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, fields, pre_load, validate, validates_schema
 from marshmallow import ValidationError as MarshmallowError
 
 from tiimi_shared.contracts import IDENTIFIER
@@ -27,6 +27,15 @@ class Strict(Schema):
     class Meta:
         unknown = RAISE
 
+    @pre_load
+    def _no_nul_characters(self, data: Any, **_kwargs: Any) -> Any:
+        # No text column takes a NUL on PostgreSQL (an internal error there), and no one means one.
+        if isinstance(data, dict):
+            holding = sorted(str(key) for key, value in data.items() if _holds_nul(key) or _holds_nul(value))
+            if holding:
+                raise MarshmallowError({key: ["must not contain the NUL character"] for key in holding})
+        return data
+
     @validates_schema
     def _times_within_reach(self, data: dict[str, Any], **_kwargs: Any) -> None:
         far = {field.data_key or name: [f"must be between {EARLIEST.year} and {LATEST.year - 1}"]
@@ -36,6 +45,16 @@ class Strict(Schema):
                and not _within_reach(value)}
         if far:
             raise MarshmallowError(far)
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _within_reach(moment: datetime) -> bool:

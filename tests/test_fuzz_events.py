@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import json
 import pickle
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ from consent.service import ConsentService
 from notify.service import NotifyService
 from referral.service import ReferralService
 from team.service import TeamService
-from tiimi_shared import contracts
+from tiimi_shared import contracts, deadletters
 from tiimi_shared.handlers import DEAD_LETTER_EXCHANGE, ReliableEventHandler, dead_letter_queue_name
 
 pytestmark = pytest.mark.integration
@@ -108,6 +109,16 @@ def good_envelope(handler: ReliableEventHandler, known: dict[str, str] | None = 
             "data": data}
 
 
+TRAP = Path(tempfile.gettempdir()) / f"tiimi-unpickled-{uuid.uuid4().hex}"
+
+
+class Trap:
+    """A pickle that, if anything unpickles it, leaves a file behind."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (open, (str(TRAP), "w"))
+
+
 def bad_messages(handler: ReliableEventHandler) -> list[tuple[str, bytes, str | None]]:
     """(what is wrong, body, content type): each one a consumer must refuse."""
     good = good_envelope(handler)
@@ -127,7 +138,7 @@ def bad_messages(handler: ReliableEventHandler) -> list[tuple[str, bytes, str | 
         ("a payload of the wrong shape", json.dumps(wrong_payload).encode(), "application/json"),
         ("a 10 MB body", json.dumps(oversized).encode(), "application/json"),
         ("a content type not spoken", json.dumps(good | {"id": str(uuid.uuid4())}).encode(), "text/plain"),
-        ("pickle", pickle.dumps(good | {"id": str(uuid.uuid4())}), "application/x-python-serialize"),
+        ("pickle", pickle.dumps(Trap()), "application/x-python-serialize"),
         ("no content type", json.dumps(good | {"id": str(uuid.uuid4())}).encode(), None),
     ]
 
@@ -148,6 +159,12 @@ def publish(amqp_uri: str, queue: str, body: bytes, content_type: str | None) ->
         producer.publish(body, exchange="", routing_key=queue, content_type=content_type,
                          content_encoding="binary" if content_type != "application/json" else "utf-8",
                          delivery_mode=2, message_id=str(uuid.uuid4()))
+
+
+def dead_letter_count(amqp_uri: str, queue: str) -> int:
+    with Connection(amqp_uri) as connection:
+        declared = connection.default_channel.queue_declare(dead_letter_queue_name(queue), passive=True)
+        return int(declared.message_count)
 
 
 def take_dead_letters(amqp_uri: str, queue: str) -> list[Any]:
@@ -204,9 +221,13 @@ def test_bad_messages_on_every_event_queue_are_dead_lettered_with_no_effect_and_
         bad = bad_messages(handler)
         for _what, body, content_type in bad:
             publish(amqp_uri, queue, body, content_type)
-        dead: list[Any] = []
-        wait_for(lambda q=queue, got=dead, n=len(bad): got.extend(take_dead_letters(amqp_uri, q))
-                 or len(got) >= n)
+        wait_for(lambda q=queue, n=len(bad): dead_letter_count(amqp_uri, q) >= n)
+        # The operators' tool shows each one, whatever its body, and unpickles nothing.
+        shown = deadletters.browse(amqp_uri, dead_letter_queue_name(queue))
+        if len(shown) != len(bad) or TRAP.exists():
+            failures.append(f"{queue}: deadletters shows {len(shown)} of {len(bad)}; "
+                            f"unpickled: {TRAP.exists()}")
+        dead = take_dead_letters(amqp_uri, queue)
         if len(dead) != len(bad):
             failures.append(f"{queue}: {len(dead)} of {len(bad)} bad messages dead-lettered")
         for letter in dead:

@@ -65,11 +65,21 @@ def list_queues(amqp_uri: str, api: str) -> list[tuple[str, int]]:
 
 
 def _read(message: Message) -> DeadLetter:
-    body = message.payload if isinstance(message.payload, dict) else json.loads(message.body)
+    body = _envelope(message.body)
     deaths = (message.headers or {}).get("x-death") or [{}]
     return DeadLetter(id=str(body.get("id") or message.properties.get("message_id")), type=body.get("type"),
                       died_in=deaths[0].get("queue"), reason=deaths[0].get("reason"),
                       deaths=int(deaths[0].get("count", 1)), body=body)
+
+
+def _envelope(raw: bytes | str) -> dict[str, Any]:
+    """The dead letter's envelope, if its body is a JSON object; else nothing (a body that was never
+    decodable is why it died). Never kombu's ``payload``, which would unpickle a pickle."""
+    try:
+        body = json.loads(raw)
+    except ValueError:  # not JSON, not UTF-8
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def browse(amqp_uri: str, queue: str, limit: int = 1000) -> list[DeadLetter]:

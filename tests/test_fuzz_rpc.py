@@ -21,7 +21,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import re
 import time
 import uuid
 from collections import Counter
@@ -55,7 +54,7 @@ from team.identity import new_keys
 from team.service import TeamService
 from tiimi_shared import contracts
 from tiimi_shared.errors import Conflict, Forbidden, NotFound, Unavailable, ValidationError
-from tiimi_shared.schemas import load
+from tiimi_shared.schemas import Strict, load
 from tiimi_shared.testing.fixtures import migrate
 from tiimi_shared.testing.servers import free_port
 
@@ -96,19 +95,28 @@ class NoStrategy(LookupError):
 
 
 def schema_of(service_cls: type, method: Any) -> type[Schema] | None:
-    """The schema an RPC loads its keyword arguments with; None for an RPC that takes none."""
+    """The schema an RPC loads its keyword arguments with; None for an RPC that takes none.
+
+    Read from the names the method's code uses (``schemas.GrantConsent``, or a module's ``_CHECK``
+    made once), not from its source file, which may have changed since it was imported.
+    """
     if not any(p.kind is p.VAR_KEYWORD for p in inspect.signature(method).parameters.values()):
         return None
     module = inspect.getmodule(service_cls)
-    source = inspect.getsource(method)
-    named = re.search(r"load\(\s*schemas\.(\w+)", source)
-    if named:
-        found: type[Schema] = getattr(module.schemas, named.group(1))  # type: ignore[union-attr]
-        return found
-    made_once = re.search(r"\b(_[A-Z_]+)\.load\(", source)
-    if made_once:
-        return type(getattr(module, made_once.group(1)))
-    raise NoStrategy(f"{service_cls.name}.{method.__name__}: no schema found to derive its arguments from")  # type: ignore[attr-defined]
+    code = inspect.unwrap(method).__code__
+    found: set[type[Schema]] = set()
+    # A schema the module made once is the one (a use case's command type may share a schema's name);
+    # else a schema the method names in its service's schemas module.
+    for place in (vars(module), vars(module.schemas)):  # type: ignore[union-attr]
+        found = {type(value) if isinstance(value, Strict) else value
+                 for name in code.co_names if name in place for value in [place[name]]
+                 if isinstance(value, Strict) or (isinstance(value, type) and issubclass(value, Strict))}
+        if found:
+            break
+    if len(found) != 1:
+        raise NoStrategy(f"{service_cls.name}.{method.__name__}: "  # type: ignore[attr-defined]
+                         f"no one schema found to derive its arguments from: {sorted(map(str, found))}")
+    return found.pop()
 
 
 # -- strategies ---------------------------------------------------------------------------------------

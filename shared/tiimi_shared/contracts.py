@@ -14,6 +14,7 @@ from tiimi_shared.events import EventRegistry, payload_schema
 from tiimi_shared.vocabulary import (
     Category,
     ConsentLost,
+    EmergencyReason,
     GivenBy,
     MemberKind,
     MemberStatus,
@@ -115,6 +116,21 @@ STATUTORY_DISCLOSURE_RECORDED = registry.register(
         # None when the caller knew of no team for the client.
         key_worker_id=fields.String(required=True, allow_none=True, validate=IDENTIFIER),
         disclosed_at=fields.AwareDateTime(required=True),
+    ),
+)
+# A professional outside the client's team opened the client's data for a limited window, with a
+# reason (break the glass): the key worker is told at once. The explanation in words stays in consent.
+EMERGENCY_ACCESS_OPENED = registry.register(
+    "consent", "emergency_access_opened",
+    payload_schema(
+        access_id=fields.UUID(required=True),
+        client_id=fields.UUID(required=True),
+        professional=fields.String(required=True, validate=IDENTIFIER),
+        organisation=_organisation(required=True),
+        reason=fields.String(required=True, validate=validate.OneOf(values(EmergencyReason))),
+        opened_at=fields.AwareDateTime(required=True),
+        ends_at=fields.AwareDateTime(required=True),
+        key_worker_id=fields.String(required=True, allow_none=True, validate=IDENTIFIER),
     ),
 )
 

@@ -71,7 +71,8 @@ FAULT_POINT = "TIIMI_FAULT_POINT"
 # gateway) pass one only to these; a test checks the list against the services.
 COMMANDS: dict[str, frozenset[str]] = {
     "consent": frozenset({"grant", "withdraw", "deny", "lift_denial", "disclose", "record_disclosure",
-                          "record_access", "record_accesses"}),
+                          "record_access", "record_accesses", "record_statutory_disclosure",
+                          "open_emergency_access", "record_emergency_reads", "review_emergency_access"}),
     "team": frozenset({"register_client", "reveal_personal_identity_code", "create_team", "add_member",
                        "remove_member", "hand_over", "change_team_status"}),
     "referral": frozenset({"create_referral", "change_status"}),

@@ -48,6 +48,9 @@ class DisclosureReason(StrEnum):
     # Not a consent decision: given out under a statute that allows it without consent,
     # even against a denial; the entry names the legal basis and the justification.
     STATUTORY_BASIS = "statutory_basis"
+    # Not a consent decision: read by a professional outside the client's team, in an
+    # emergency access window they opened with a reason (break the glass).
+    EMERGENCY_ACCESS = "emergency_access"
 
 
 class DisclosureKind(StrEnum):
@@ -251,6 +254,16 @@ class InboxMessage(StrEnum):
     REFERRAL_STOP = "referral_stop"
     CONSENT_LOST = "consent_lost"
     STATUTORY_DISCLOSURE = "statutory_disclosure"
+    EMERGENCY_ACCESS = "emergency_access"
+
+
+class EmergencyReason(StrEnum):
+    """Why a professional outside the client's team opens the client's data at once (break the glass)."""
+
+    RISK_TO_LIFE = "risk_to_life"
+    RISK_TO_HEALTH = "risk_to_health"
+    ACUTE_CRISIS = "acute_crisis"
+    URGENT_CARE_CONTINUITY = "urgent_care_continuity"
 
 
 class RecipientKind(StrEnum):

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from consent.rules import ConsentStatus, ConsentTerms, DenialTerms
+from consent.rules import ConsentStatus, ConsentTerms, DenialTerms, EmergencyWindow
 from tiimi_shared.database import UTCDateTime, kernel_tables
 
 
@@ -101,6 +101,32 @@ class Denial(Base):
     def event_data(self) -> dict[str, Any]:
         return {"denial_id": self.id, "client_id": self.client_id,
                 "organisation": self.organisation, "categories": list(self.categories)}
+
+
+class EmergencyAccess(Base):
+    """A professional outside the client's team opened the client's data for a window (break the glass).
+
+    Reads within the window are logged in the disclosure log with reason emergency_access; the
+    window ends by itself at ``ends_at``. The data protection officer marks it reviewed.
+    """
+
+    __tablename__ = "emergency_accesses"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    professional: Mapped[str] = mapped_column(sa.String(64))
+    organisation: Mapped[str] = mapped_column(sa.String(64))
+    reason: Mapped[str] = mapped_column(sa.String(40))  # vocabulary.EmergencyReason
+    explanation: Mapped[str] = mapped_column(sa.String(2000))
+    key_worker_id: Mapped[str | None] = mapped_column(sa.String(64))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reviewed_by: Mapped[str | None] = mapped_column(sa.String(64))
+
+    def terms(self) -> EmergencyWindow:
+        return EmergencyWindow(id=self.id, client_id=self.client_id, professional=self.professional,
+                               opened_at=self.opened_at, ends_at=self.ends_at)
 
 
 # 64-bit on PostgreSQL; on SQLite an INTEGER primary key (64-bit there too) numbers rows itself.

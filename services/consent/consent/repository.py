@@ -9,7 +9,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from consent import ledger
-from consent.models import ACTIVE_WITH_END, DISCLOSURE_LOG, Consent, ConsentHistory, Denial, DisclosureHead
+from consent.models import (
+    ACTIVE_WITH_END,
+    DISCLOSURE_LOG,
+    Consent,
+    ConsentHistory,
+    Denial,
+    DisclosureHead,
+    EmergencyAccess,
+)
 from consent.rules import ClientTerms, ConsentAction, ConsentStatus, ConsentTerms, DenialTerms
 from tiimi_shared.database import UnitOfWork
 from tiimi_shared.errors import NotFound
@@ -84,6 +92,41 @@ class Denials:
         return list(self.session.scalars(
             sa.select(Denial).where(Denial.client_id == str(client_id))
             .order_by(Denial.recorded_at, Denial.id)))
+
+
+class EmergencyAccesses:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, access: EmergencyAccess) -> None:
+        self.session.add(access)
+
+    def get(self, access_id: str, *, for_update: bool = False) -> EmergencyAccess | None:
+        query = sa.select(EmergencyAccess).where(EmergencyAccess.id == str(access_id))
+        if for_update:
+            query = query.with_for_update()
+        return self.session.scalars(query).first()
+
+    def open_for(self, client_id: str, professional: str, now: datetime) -> EmergencyAccess | None:
+        """The newest window of this professional on this client that is open at ``now``."""
+        return self.session.scalars(
+            sa.select(EmergencyAccess).where(
+                EmergencyAccess.client_id == str(client_id), EmergencyAccess.professional == professional,
+                EmergencyAccess.opened_at <= now, EmergencyAccess.ends_at > now)
+            .order_by(EmergencyAccess.ends_at.desc()).limit(1)).first()
+
+    def of_client(self, client_id: str) -> list[EmergencyAccess]:
+        return list(self.session.scalars(
+            sa.select(EmergencyAccess).where(EmergencyAccess.client_id == str(client_id))
+            .order_by(EmergencyAccess.opened_at, EmergencyAccess.id)))
+
+    def for_review(self, reviewed: bool | None, limit: int) -> list[EmergencyAccess]:
+        query = sa.select(EmergencyAccess)
+        if reviewed is not None:
+            query = query.where(EmergencyAccess.reviewed_at.is_not(None) if reviewed
+                                else EmergencyAccess.reviewed_at.is_(None))
+        return list(self.session.scalars(
+            query.order_by(EmergencyAccess.opened_at.desc(), EmergencyAccess.id).limit(limit)))
 
 
 _CONSENTS: sa.Table = Consent.__table__  # type: ignore[assignment]
@@ -231,6 +274,7 @@ class ConsentUnitOfWork(UnitOfWork):
     denials: Denials
     terms: DecisionTerms
     disclosure_log: DisclosureLog
+    emergency_accesses: EmergencyAccesses
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -238,4 +282,5 @@ class ConsentUnitOfWork(UnitOfWork):
         self.denials = Denials(self.session)
         self.terms = DecisionTerms(self.session)
         self.disclosure_log = DisclosureLog(self.session)
+        self.emergency_accesses = EmergencyAccesses(self.session)
         return self

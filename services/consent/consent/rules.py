@@ -45,6 +45,8 @@ REASONS: dict[Reason, str] = {
     Reason.OWN_ORGANISATION: ("read within the organisation that holds the data, "
                               "by a member of the client's team"),
     Reason.STATUTORY_BASIS: "given out without consent under the legal basis named, with a justification",
+    Reason.EMERGENCY_ACCESS: ("read by a professional outside the client's team in an emergency access "
+                              "window opened with a reason"),
 }
 
 
@@ -244,6 +246,64 @@ def statutory_disclosure(basis: LegalBasis | None, *, basis_id: str, categories:
         decisions.append(Decision(True, Reason.STATUTORY_BASIS,
                                   denial_id=overridden.id if overridden is not None else None))
     return decisions
+
+
+# -- emergency access (break the glass) ------------------------------------------------------
+
+DEFAULT_EMERGENCY_HOURS = 4.0
+EMERGENCY_ENDED = "the emergency access has ended: open a new one, with its reason, to read on"
+NO_EMERGENCY_ACCESS = "no emergency access of yours is open for this client"
+
+
+@dataclass(frozen=True)
+class EmergencyWindow:
+    id: str
+    client_id: str
+    professional: str
+    opened_at: datetime
+    ends_at: datetime
+
+    def open_at(self, now: datetime) -> bool:
+        """In force from its opening (inclusive) until its end (exclusive): it ends by itself."""
+        return self.opened_at <= now < self.ends_at
+
+
+def emergency_hours(configured: object) -> float:
+    """The window's length from configuration: a positive number of hours, at most a day."""
+    if configured is None or configured == "":
+        return DEFAULT_EMERGENCY_HOURS
+    try:
+        hours = float(str(configured))
+    except ValueError:
+        raise ValueError(f"EMERGENCY_ACCESS_HOURS: {configured!r} is not a number of hours") from None
+    if not 0 < hours <= 24:
+        raise ValueError(f"EMERGENCY_ACCESS_HOURS: {hours} is not more than 0 and at most 24")
+    return hours
+
+
+def open_emergency_window(*, explanation: str, hours: float, now: datetime) -> tuple[datetime, datetime]:
+    """When an emergency access opens and ends; the reason's code is checked by its schema, and a
+    blank explanation is refused: a glass is never broken silently."""
+    if not explanation.strip():
+        raise ValidationError({"explanation": ["say in words why the client's data is needed now"]})
+    return now, now + timedelta(hours=hours)
+
+
+def emergency_read(window: EmergencyWindow | None, *, client_id: str, professional: str,
+                   now: datetime) -> EmergencyWindow:
+    """The window a read rests on: the caller's own, of this client, still open; else why not."""
+    if window is None or window.client_id != client_id or window.professional != professional:
+        raise NotFound("emergency access", window.id if window is not None else client_id)
+    if not window.open_at(now):
+        raise Conflict(EMERGENCY_ENDED, current_state="ended")
+    return window
+
+
+def review_emergency_access(reviewed_at: datetime | None, *, now: datetime) -> datetime:
+    """When the data protection officer reviewed it; once only."""
+    if reviewed_at is not None:
+        raise Conflict("this emergency access has been reviewed already", current_state="reviewed")
+    return now
 
 
 # -- recording and ending consents -----------------------------------------------------------

@@ -133,6 +133,59 @@ class LegalBasisOut(Schema):
     recipient_kinds = fields.List(fields.String())
 
 
+class OpenEmergencyAccess(Strict):
+    """A professional outside the client's team opens the client's data for a window, with a reason."""
+
+    client_id = fields.UUID(required=True)
+    professional = identifier(required=True)
+    organisation = identifier(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(values(vocabulary.EmergencyReason)))
+    # Checked for blankness by the rule, so that a blank one is named like a missing one.
+    explanation = fields.String(required=True, validate=validate.Length(max=2000))
+    key_worker_id = identifier(load_default=None, allow_none=True)
+
+
+class EmergencyAccessQuery(Strict):
+    """The caller's emergency access to one client that is open now, if any."""
+
+    client_id = fields.UUID(required=True)
+    professional = identifier(required=True)
+
+
+class RecordEmergencyReads(Strict):
+    """Reads in an emergency access window: logged as emergency access, refused once it has ended."""
+
+    access_id = fields.UUID(required=True)
+    client_id = fields.UUID(required=True)
+    # The organisation that holds the client's data: a read from another is a disclosure.
+    holder_organisation = identifier(required=True)
+    requests = fields.List(fields.Nested(Request), required=True, validate=validate.Length(min=1, max=200))
+
+
+class EmergencyReviewList(Strict):
+    reviewed = fields.Boolean(load_default=None, allow_none=True)  # None: all
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
+class ReviewEmergencyAccess(Strict):
+    access_id = fields.UUID(required=True)
+    reviewed_by = identifier(required=True)
+
+
+class EmergencyAccessOut(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    professional = fields.String()
+    organisation = fields.String()
+    reason = fields.String()
+    explanation = fields.String()
+    key_worker_id = fields.String(allow_none=True)
+    opened_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    reviewed_at = fields.AwareDateTime(allow_none=True)
+    reviewed_by = fields.String(allow_none=True)
+
+
 class ClientQuery(Strict):
     client_id = fields.UUID(required=True)
 

@@ -6,13 +6,14 @@ stories in ``use_cases``.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, cast
 
 from marshmallow import ValidationError as MarshmallowError
 from nameko.extensions import DependencyProvider
 from nameko.rpc import rpc
 
-from consent import legal_bases, schemas, use_cases
+from consent import legal_bases, rules, schemas, use_cases
 from consent.legal_bases import LegalBasis
 from consent.repository import ConsentUnitOfWork
 from consent.rules import REASONS, malformed_request
@@ -49,12 +50,28 @@ class LegalBases(DependencyProvider):
         return self.bases
 
 
+class EmergencyHours(DependencyProvider):
+    """How long an emergency access stays open: the service's EMERGENCY_ACCESS_HOURS, else
+    TIIMI_EMERGENCY_ACCESS_HOURS, else 4; a value that is not a sensible number of hours stops the start."""
+
+    hours: float
+
+    def setup(self) -> None:
+        configured = (self.container.config.get("EMERGENCY_ACCESS_HOURS")
+                      or os.environ.get("TIIMI_EMERGENCY_ACCESS_HOURS"))
+        self.hours = rules.emergency_hours(configured)
+
+    def get_dependency(self, worker_ctx: object) -> float:
+        return self.hours
+
+
 class ConsentService:
     name = "consent"
 
     operations = Operations()
     db = Database(ConsentUnitOfWork)
     legal_bases = LegalBases()
+    emergency_hours = EmergencyHours()
     clock = Clock()
     correlation_id = Correlation()
 
@@ -167,6 +184,41 @@ class ConsentService:
         """The legal bases a disclosure without consent may rest on, as the county keeps them."""
         return [basis.as_dict() for basis in self.legal_bases.values()]
 
+    @command(expected_exceptions=EXPECTED)
+    def open_emergency_access(self, **opening: Any) -> Reply:
+        """Open the client's data to a professional outside the team for a window; the key worker is told."""
+        command = load(schemas.OpenEmergencyAccess, opening)
+        hours = self.emergency_hours
+        access = use_cases.open_emergency_access(self.db, command, hours=hours, now=self.clock())
+        return dump(schemas.EmergencyAccessOut, access)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def emergency_access(self, **query: Any) -> Reply:
+        """The caller's emergency access to the client that is open now (``access``: null if none)."""
+        command = load(schemas.EmergencyAccessQuery, query)
+        access = use_cases.emergency_access_open(self.db, command, now=self.clock())
+        return {"access": None if access is None else dump(schemas.EmergencyAccessOut, access)}
+
+    @command(expected_exceptions=EXPECTED)
+    def record_emergency_reads(self, **reads: Any) -> Reply:
+        """Log reads in an open emergency access window; refused once it has ended."""
+        command = load(schemas.RecordEmergencyReads, reads)
+        entries = use_cases.record_emergency_reads(self.db, command, now=self.clock())
+        return {"entries": _ENTRIES.dump(entries)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def emergency_accesses(self, **query: Any) -> list[Reply]:
+        """The data protection officer's review list, newest first."""
+        command = load(schemas.EmergencyReviewList, query)
+        accesses = use_cases.emergency_accesses_for_review(self.db, command)
+        return list(schemas.EmergencyAccessOut(many=True).dump(accesses))
+
+    @command(expected_exceptions=EXPECTED)
+    def review_emergency_access(self, **review: Any) -> Reply:
+        command = load(schemas.ReviewEmergencyAccess, review)
+        return dump(schemas.EmergencyAccessOut, use_cases.review_emergency_access(self.db, command,
+                                                                                    now=self.clock()))
+
     @rpc(expected_exceptions=EXPECTED)
     def ending_soon(self, **query: Any) -> list[Reply]:
         """For each client, how many active consents end within the days asked, and the first end."""
@@ -189,8 +241,10 @@ class ConsentService:
         """Who was given what about one client, when, for which purpose, under which consent."""
         command = load(schemas.ReportQuery, query)
         entries = use_cases.disclosure_report(self.db, command)
+        accesses = use_cases.emergency_accesses_of_client(self.db, str(command["client_id"]))
         return {"client_id": str(command["client_id"]),
-                "entries": schemas.DisclosureOut(many=True).dump(entries)}
+                "entries": schemas.DisclosureOut(many=True).dump(entries),
+                "emergency_accesses": schemas.EmergencyAccessOut(many=True).dump(accesses)}
 
     @rpc
     def verify_log(self) -> Reply:

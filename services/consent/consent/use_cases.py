@@ -18,7 +18,7 @@ from consent import ledger, rules
 from consent.ledger import Entry as LogEntry
 from consent.ledger import Problem
 from consent.legal_bases import LegalBasis
-from consent.models import Consent, Denial
+from consent.models import Consent, Denial, EmergencyAccess
 from consent.rules import ClientTerms, ConsentAction, Decision, EntryKind
 from tiimi_shared import contracts
 from tiimi_shared.consuming import consume
@@ -105,6 +105,22 @@ class RecordStatutoryDisclosure(TypedDict):
     key_worker_id: str | None
 
 
+class OpenEmergencyAccess(TypedDict):
+    client_id: UUID
+    professional: str
+    organisation: str
+    reason: str
+    explanation: str
+    key_worker_id: str | None
+
+
+class RecordEmergencyReads(TypedDict):
+    access_id: UUID
+    client_id: UUID
+    holder_organisation: str
+    requests: list[Request]
+
+
 class ClientQuery(TypedDict):
     client_id: UUID
 
@@ -138,6 +154,14 @@ class DenialRepository(Protocol):
     def of_client(self, client_id: str) -> list[Denial]: ...
 
 
+class EmergencyAccessRepository(Protocol):
+    def add(self, access: EmergencyAccess) -> None: ...
+    def get(self, access_id: str, *, for_update: bool = False) -> EmergencyAccess | None: ...
+    def open_for(self, client_id: str, professional: str, now: datetime) -> EmergencyAccess | None: ...
+    def of_client(self, client_id: str) -> list[EmergencyAccess]: ...
+    def for_review(self, reviewed: bool | None, limit: int) -> list[EmergencyAccess]: ...
+
+
 class TermsRepository(Protocol):
     def of_client(self, client_id: str) -> ClientTerms: ...
 
@@ -166,6 +190,8 @@ class UnitOfWork(Protocol):
     def denials(self) -> DenialRepository: ...
     @property
     def terms(self) -> TermsRepository: ...
+    @property
+    def emergency_accesses(self) -> EmergencyAccessRepository: ...
     @property
     def disclosure_log(self) -> DisclosureLog: ...
     @property
@@ -502,6 +528,86 @@ def record_statutory_disclosure(uow: UnitOfWorkFactory, command: RecordStatutory
     log.info("statutory disclosure recorded", legal_basis=basis.id, entries=len(entries))
     return StatutoryDisclosure(client_id, basis, command["recipient_organisation"], command["recipient_kind"],
                                justification, entries)
+
+
+# -- emergency access (break the glass) ------------------------------------------------------
+
+
+def open_emergency_access(uow: UnitOfWorkFactory, command: OpenEmergencyAccess, *, hours: float,
+                          now: datetime) -> EmergencyAccess:
+    """Open the client's data to a professional outside the team for ``hours``, and tell the key worker.
+
+    The gateway decides who may (not a member of the team); here the reason and its words are
+    kept, and the window is set: it ends by itself, read against the clock, with no sweep.
+    """
+    opened_at, ends_at = rules.open_emergency_window(explanation=command["explanation"], hours=hours, now=now)
+    with uow() as work:
+        access = EmergencyAccess(
+            id=_new_id(), client_id=str(command["client_id"]), professional=command["professional"],
+            organisation=command["organisation"], reason=command["reason"],
+            explanation=command["explanation"].strip(), key_worker_id=command["key_worker_id"],
+            opened_at=opened_at, ends_at=ends_at)
+        work.emergency_accesses.add(access)
+        work.outbox.add(contracts.EMERGENCY_ACCESS_OPENED, {
+            "access_id": access.id, "client_id": access.client_id, "professional": access.professional,
+            "organisation": access.organisation, "reason": access.reason, "opened_at": opened_at,
+            "ends_at": ends_at, "key_worker_id": access.key_worker_id})
+        work.commit()
+    log.info("emergency access opened", access_id=access.id, reason=access.reason)
+    return access
+
+
+def emergency_access_open(uow: UnitOfWorkFactory, command: Mapping[str, Any], *,
+                          now: datetime) -> EmergencyAccess | None:
+    """The caller's emergency access to the client that is open now, if any."""
+    with uow() as work:
+        return work.emergency_accesses.open_for(str(command["client_id"]), command["professional"], now)
+
+
+def record_emergency_reads(uow: UnitOfWorkFactory, command: RecordEmergencyReads, *,
+                           now: datetime) -> list[LogEntry]:
+    """Log reads in an open emergency access window, one entry a request, with reason emergency_access;
+    NotFound for another's or another client's window, Conflict once it has ended (nothing is logged)."""
+    client_id = str(command["client_id"])
+    requests = [_request(r) for r in command["requests"]]
+    with uow() as work:
+        access = work.emergency_accesses.get(str(command["access_id"]))
+        window = access.terms() if access is not None else None
+        for request in requests:  # each read is the window's own professional's
+            rules.emergency_read(window, client_id=client_id, professional=request["professional"] or "",
+                                 now=now)
+        read = rules.Decision(True, rules.Reason.EMERGENCY_ACCESS)
+        entries = [_entry(EntryKind.ACCESS if request["organisation"] == command["holder_organisation"]
+                          else EntryKind.DISCLOSURE, now, read, request, client_id=client_id,
+                          correlation_id=work.correlation_id) for request in requests]
+        work.disclosure_log.append(entries)
+        work.commit()
+        return entries
+
+
+def emergency_accesses_for_review(uow: UnitOfWorkFactory,
+                                  command: Mapping[str, Any]) -> list[EmergencyAccess]:
+    """The data protection officer's list: who opened whose data, why, when; reviewed or not."""
+    with uow() as work:
+        return work.emergency_accesses.for_review(command["reviewed"], command["limit"])
+
+
+def review_emergency_access(uow: UnitOfWorkFactory, command: Mapping[str, Any], *,
+                            now: datetime) -> EmergencyAccess:
+    with uow() as work:
+        access = work.emergency_accesses.get(str(command["access_id"]), for_update=True)
+        if access is None:
+            raise NotFound("emergency access", str(command["access_id"]))
+        access.reviewed_at = rules.review_emergency_access(access.reviewed_at, now=now)
+        access.reviewed_by = command["reviewed_by"]
+        work.commit()
+    log.info("emergency access reviewed", access_id=access.id)
+    return access
+
+
+def emergency_accesses_of_client(uow: UnitOfWorkFactory, client_id: str) -> list[EmergencyAccess]:
+    with uow() as work:
+        return work.emergency_accesses.of_client(client_id)
 
 
 def record_referral_disclosure(uow: UnitOfWorkFactory, event: ReceivedEvent) -> list[LogEntry] | None:

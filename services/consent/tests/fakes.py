@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from consent import ledger
-from consent.models import Consent, ConsentHistory, Denial
+from consent.models import Consent, ConsentHistory, Denial, EmergencyAccess
 from consent.rules import ClientTerms, ConsentAction, ConsentStatus
 from tiimi_shared.errors import NotFound
 from tiimi_shared.testing.fakes import InMemoryUnitOfWork
@@ -67,6 +67,30 @@ class InMemoryDenials:
     def of_client(self, client_id: str) -> list[Denial]:
         return sorted((d for d in self.rows.values() if d.client_id == str(client_id)),
                       key=lambda d: (d.recorded_at, d.id))
+
+
+class InMemoryEmergencyAccesses:
+    def __init__(self) -> None:
+        self.rows: dict[str, EmergencyAccess] = {}
+
+    def add(self, access: EmergencyAccess) -> None:
+        self.rows[access.id] = access
+
+    def get(self, access_id: str, *, for_update: bool = False) -> EmergencyAccess | None:
+        return self.rows.get(str(access_id))
+
+    def open_for(self, client_id: str, professional: str, now: datetime) -> EmergencyAccess | None:
+        found = [a for a in self.rows.values() if a.client_id == str(client_id)
+                 and a.professional == professional and a.opened_at <= now < a.ends_at]
+        return max(found, key=lambda a: a.ends_at, default=None)
+
+    def of_client(self, client_id: str) -> list[EmergencyAccess]:
+        return sorted((a for a in self.rows.values() if a.client_id == str(client_id)),
+                      key=lambda a: (a.opened_at, a.id))
+
+    def for_review(self, reviewed: bool | None, limit: int) -> list[EmergencyAccess]:
+        found = [a for a in self.rows.values() if reviewed is None or (a.reviewed_at is not None) == reviewed]
+        return sorted(found, key=lambda a: a.opened_at, reverse=True)[:limit]
 
 
 class InMemoryTerms:
@@ -146,3 +170,4 @@ class FakeConsentUnitOfWork(InMemoryUnitOfWork):
         self.denials = InMemoryDenials()
         self.terms = InMemoryTerms(self.consents, self.denials)
         self.disclosure_log = InMemoryDisclosureLog()
+        self.emergency_accesses = InMemoryEmergencyAccesses()

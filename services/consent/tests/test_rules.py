@@ -94,7 +94,7 @@ def test_every_reason_code_has_words_for_the_report():
     codes = {Reason.PERMITTED, Reason.DENIED_BY_CLIENT, Reason.UNKNOWN_CLIENT, Reason.NO_CONSENT,
              Reason.NOT_YET_VALID, Reason.EXPIRED, Reason.WITHDRAWN, Reason.PROFESSIONAL_NOT_NAMED,
              Reason.MALFORMED_REQUEST, Reason.INTERNAL_ERROR, Reason.OWN_ORGANISATION,
-             Reason.STATUTORY_BASIS}
+             Reason.STATUTORY_BASIS, Reason.EMERGENCY_ACCESS}
 
     assert set(rules.REASONS) == codes
     assert all(rules.REASONS[code] for code in codes)

@@ -26,7 +26,8 @@ HEADER = "Idempotency-Key"
 # Commands that log a read and answer whether it may happen: never given the request's key, as a
 # repeat must be decided again (a consent withdrawn since is in force for the very next read).
 # Consent keys each by its own message, so only the broker's redelivery is answered from before.
-DECIDED_AFRESH = frozenset({"consent.disclose", "consent.record_access", "consent.record_accesses"})
+DECIDED_AFRESH = frozenset({"consent.disclose", "consent.record_access", "consent.record_accesses",
+                            "consent.record_emergency_reads"})
 MAX_LENGTH = 200
 # Printable ASCII without spaces: a UUID, a ULID or any token a client makes.
 _WELL_FORMED = re.compile(rf"[\x21-\x7e]{{1,{MAX_LENGTH}}}")

@@ -28,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from gateway.auth import Kind, Principal
-from tiimi_shared.errors import Forbidden, NotFound
+from tiimi_shared.errors import Conflict, Forbidden, NotFound
 from tiimi_shared.vocabulary import (
     Category,
     MemberKind,
@@ -126,6 +126,36 @@ def require_holder_of_data(principal: Principal, team: Mapping[str, Any]) -> Non
     this, and is refused."""
     if principal.organisation != team["organisation"]:
         raise Forbidden(NOT_THE_HOLDER)
+
+
+ON_THE_TEAM = ("you are on the client's team: read the client's data as a member, "
+               "no emergency access is needed")
+NOT_A_DATA_PROTECTION_OFFICER = "only the data protection officer reviews emergency accesses"
+
+
+def require_outside_team(principal: Principal, team: Mapping[str, Any]) -> None:
+    """Emergency access is for a professional who is not an active member of the client's open team."""
+    try:
+        standing(principal, team)
+    except Forbidden:
+        return
+    raise Conflict(ON_THE_TEAM, current_state="member")
+
+
+def emergency_read(principal: Principal, access: Mapping[str, Any] | None,
+                   categories: Collection[Category]) -> tuple[dict[str, str], ...]:
+    """A non-member's read rests on their own open emergency access, else it is refused as before."""
+    if access is None:
+        raise Forbidden(NOT_A_MEMBER)
+    return tuple({"organisation": principal.organisation, "professional": principal.subject,
+                  "category": str(category), "purpose": str(Purpose.TEAM_COORDINATION)}
+                 for category in categories)
+
+
+def require_data_protection_officer(principal: Principal, officers: Collection[str]) -> None:
+    """The review list is the county's data protection officer's (TIIMI_DATA_PROTECTION_OFFICERS)."""
+    if principal.subject not in officers:
+        raise Forbidden(NOT_A_DATA_PROTECTION_OFFICER)
 
 
 def require_registrar(principal: Principal, client: Mapping[str, Any]) -> None:

@@ -74,6 +74,13 @@ class IdentityCodeReason(Strict):
     reason = reason(required=True, data_key=IDENTITY_CODE_REASON)
 
 
+class EmergencyAccess(Strict):
+    """Break the glass: why the client's data is needed now, from the list, and in words."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(values(vocabulary.EmergencyReason)))
+    explanation = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class StatutoryDisclosure(Strict):
     """Data given out without consent on a legal basis from GET /legal-bases: to whom (and what kind of
     organisation that is), which categories, and why, in words."""
@@ -308,9 +315,27 @@ class DisclosureEntryOut(Schema):
     justification = _text(allow_none=True)
 
 
+class EmergencyAccessOut(Schema):
+    """An emergency access: who opened whose data, why, when it ends, and whether it was reviewed."""
+
+    id = _text()
+    client_id = _text()
+    professional = _text()
+    organisation = _text()
+    reason = _word(values(vocabulary.EmergencyReason))
+    explanation = _text()
+    key_worker_id = _text(allow_none=True)
+    opened_at = _moment()
+    ends_at = _moment()
+    reviewed_at = _moment(allow_none=True)
+    reviewed_by = _text(allow_none=True)
+
+
 class DisclosureReportOut(Schema):
     client_id = _text()
     entries = fields.List(fields.Nested(DisclosureEntryOut), required=True)
+    # Each emergency access to the client's data (its reads are among the entries).
+    emergency_accesses = fields.List(fields.Nested(EmergencyAccessOut), required=True)
 
 
 class StatutoryDisclosureOut(Schema):

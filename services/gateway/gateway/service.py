@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -149,6 +150,11 @@ class Settings(DependencyProvider):
         self.max_body = int(config.get("MAX_BODY_BYTES", DEFAULT_MAX_BODY))
         self.rpc_timeout = float(config.get("RPC_TIMEOUT", 10))
         self.amqp_uri: str = config["AMQP_URI"]
+        # Who reviews emergency accesses: professional ids, comma separated.
+        officers = (config.get("DATA_PROTECTION_OFFICERS")
+                    or os.environ.get("TIIMI_DATA_PROTECTION_OFFICERS", ""))
+        self.data_protection_officers = frozenset(
+            officer.strip() for officer in str(officers).split(",") if officer.strip())
         # When this gateway's FHIR CapabilityStatement was published: when it started.
         self.started_at = wall_clock().isoformat()
 
@@ -286,6 +292,26 @@ class GatewayService(WebApp):
     def record_statutory_disclosure(self, principal: Principal, payload: dict[str, Any],
                                     client_id: str) -> Answer:
         return use_cases.record_statutory_disclosure(self.services, principal, client_id, payload)
+
+    @route("POST", "/clients/<client_id>/emergency-access", "Emergency access (break the glass): open the "
+           "client's data for a limited time with a reason, if you are not on the client's team; each read "
+           "is logged and the key worker is told", tag="consents", body=schemas.EmergencyAccess, status=201,
+           answer=schemas.EmergencyAccessOut)
+    def open_emergency_access(self, principal: Principal, payload: dict[str, Any], client_id: str) -> Answer:
+        return use_cases.open_emergency_access(self.services, principal, client_id, payload)
+
+    @route("GET", "/emergency-accesses", "Every emergency access, newest first: who opened whose data, why, "
+           "when, reviewed or not (the data protection officer)", tag="consents",
+           answer=schemas.EmergencyAccessOut, many=True)
+    def emergency_accesses(self, principal: Principal, payload: None) -> Answer:
+        return use_cases.emergency_accesses(self.services, principal, self.settings.data_protection_officers)
+
+    @route("POST", "/emergency-accesses/<access_id>/review", "Mark an emergency access reviewed (the data "
+           "protection officer)", tag="consents", body=schemas.Empty, answer=schemas.EmergencyAccessOut)
+    def review_emergency_access(self, principal: Principal, payload: dict[str, Any],
+                                access_id: str) -> Answer:
+        officers = self.settings.data_protection_officers
+        return use_cases.review_emergency_access(self.services, principal, officers, access_id)
 
     @route("GET", "/legal-bases", "The legal bases a disclosure without consent may rest on (the county's "
            "list)", tag="consents", answer=schemas.LegalBasisOut, many=True)

@@ -19,6 +19,7 @@ from gateway.fhir.careteam import care_team
 from gateway.fhir.consent import consents as consent_resources
 from gateway.fhir.elements import Resource
 from gateway.fhir.referral import task
+from tiimi_shared.errors import Forbidden
 from tiimi_shared.vocabulary import Category, ReferralStatus
 
 # What a service answered, passed on as it came: JSON-like data the gateway does not reshape.
@@ -61,7 +62,10 @@ def read_client_data(services: Services, principal: Principal, client_id: str,
     read is allowed.
     """
     team = services.team.get_team(client_id=client_id)
-    read = rules.read(principal, team, categories)
+    try:
+        read = rules.read(principal, team, categories)
+    except Forbidden:
+        return _read_in_emergency(services, principal, client_id, team, categories, fetch)
     requests = list(read.requests)
 
     def log_the_read() -> None:
@@ -69,6 +73,24 @@ def read_client_data(services: Services, principal: Principal, client_id: str,
             services.consent.record_accesses(client_id=client_id, requests=requests)
         else:
             rules.require_disclosed(read, services.consent.disclose(client_id=client_id, requests=requests))
+
+    if fetch is None:
+        log_the_read()
+        return team
+    _, answer = services.together(log_the_read, fetch)
+    return answer
+
+
+def _read_in_emergency(services: Services, principal: Principal, client_id: str, team: Answer,
+                       categories: Collection[Category], fetch: Callable[[], Answer] | None) -> Answer:
+    """A read by someone outside the team: only within their own open emergency access, each read logged
+    as emergency access (refused, and nothing shown, once the window has ended)."""
+    access = services.consent.emergency_access(client_id=client_id, professional=principal.subject)["access"]
+    requests = list(rules.emergency_read(principal, access, categories))
+
+    def log_the_read() -> None:
+        services.consent.record_emergency_reads(access_id=access["id"], client_id=client_id,
+                                                holder_organisation=team["organisation"], requests=requests)
 
     if fetch is None:
         log_the_read()
@@ -189,6 +211,31 @@ def record_statutory_disclosure(services: Services, principal: Principal, client
 
 def legal_bases(services: Services) -> Answer:
     return services.consent.list_legal_bases()
+
+
+# -- emergency access (break the glass) ----------------------------------------------------
+
+
+def open_emergency_access(services: Services, principal: Principal, client_id: str,
+                          opening: dict[str, Any]) -> Answer:
+    """A professional outside the client's team opens the client's data for a while; the key worker is
+    told."""
+    team = services.team.get_team(client_id=client_id)
+    rules.require_outside_team(principal, team)
+    return services.consent.open_emergency_access(
+        client_id=client_id, **opening, professional=principal.subject, organisation=principal.organisation,
+        key_worker_id=team["key_worker"]["professional_id"])
+
+
+def emergency_accesses(services: Services, principal: Principal, officers: Collection[str]) -> Answer:
+    rules.require_data_protection_officer(principal, officers)
+    return services.consent.emergency_accesses()
+
+
+def review_emergency_access(services: Services, principal: Principal, officers: Collection[str],
+                            access_id: str) -> Answer:
+    rules.require_data_protection_officer(principal, officers)
+    return services.consent.review_emergency_access(access_id=access_id, reviewed_by=principal.subject)
 
 
 # -- teams: made by the client's registrar, changed by the key worker ---------------------

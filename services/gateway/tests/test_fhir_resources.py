@@ -167,6 +167,7 @@ REPORT: dict[str, Any] = {
         _entry("e-6", "decision", "2026-03-08T10:00:00+02:00", None, None, outcome="deny",
                reason="malformed_request", purpose=None),
     ],
+    "emergency_accesses": [],
 }
 
 ANSWERS = [(schemas.TeamOut, TEAM), (schemas.TeamOut, CLOSED_TEAM), (schemas.ConsentsOut, CONSENTS),

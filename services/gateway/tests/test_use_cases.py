@@ -4,7 +4,7 @@ import pytest
 from gateway import use_cases
 from gateway.auth import Principal
 from gateway.use_cases import Services
-from tiimi_shared.errors import Forbidden, NotFound
+from tiimi_shared.errors import Conflict, Forbidden, NotFound
 from tiimi_shared.testing.fakes import FakeService
 
 COUNTY, NGO = "1234567-8", "0123456-7"
@@ -39,6 +39,7 @@ def services(verdict="permit", consents=(), denials=(), together=use_cases.one_a
                          change_team_status=echo, reveal_personal_identity_code=echo,
                          identity_code_reveals=[]),
         consent=FakeService(record_access={}, record_accesses={}, disclose=disclose(verdict),
+                            emergency_access={"access": None},
                             list_consents={"consents": list(consents), "denials": list(denials)},
                             withdraw=echo, lift_denial=echo, grant=echo),
         referral=FakeService(create_referral=echo, change_status=echo, referrals_of_client=[]),
@@ -111,12 +112,13 @@ def test_a_member_from_another_organisation_without_consent_sees_nothing():
     assert "record_disclosure" not in methods(ports.consent)
 
 
-def test_an_outsider_is_refused_before_consent_is_asked_or_anything_logged():
+def test_an_outsider_is_refused_before_anything_is_logged_unless_they_opened_an_emergency_access():
     ports = services()
     for read in (use_cases.get_team, use_cases.get_client, use_cases.client_referrals):
         with pytest.raises(Forbidden):
             read(ports, OUTSIDER, "c-1")
-    assert ports.consent.calls == [] and ports.referral.calls == []
+    # Consent is asked only whether the outsider has an emergency access open; nothing is logged.
+    assert set(methods(ports.consent)) == {"emergency_access"} and ports.referral.calls == []
     assert set(methods(ports.team)) == {"get_team"}
 
 
@@ -124,7 +126,8 @@ def test_each_read_asks_the_team_and_consent_afresh_so_a_removal_or_withdrawal_h
     team = {**TEAM, "members": [dict(TEAM["members"][0])]}
     verdict = {"now": "permit"}
     ports = Services(team=FakeService(get_team=lambda client_id: team),
-                     consent=FakeService(disclose=lambda **kw: disclose(verdict["now"])(**kw)),
+                     consent=FakeService(disclose=lambda **kw: disclose(verdict["now"])(**kw),
+                                         emergency_access={"access": None}),
                      referral=FakeService(), notify=FakeService())
     assert use_cases.get_team(ports, NGO_WORKER, "c-1") == team
 
@@ -137,14 +140,15 @@ def test_each_read_asks_the_team_and_consent_afresh_so_a_removal_or_withdrawal_h
     with pytest.raises(Forbidden, match="only an active member"):
         use_cases.get_team(ports, NGO_WORKER, "c-1")
     assert methods(ports.team) == ["get_team"] * 3
-    assert methods(ports.consent) == ["disclose"] * 2
+    # The removed member is an outsider now: asked only whether they opened an emergency access.
+    assert methods(ports.consent) == ["disclose"] * 2 + ["emergency_access"]
 
 
 def test_an_outsider_searching_by_identity_code_is_told_there_is_no_such_client():
     ports = services()
     with pytest.raises(NotFound, match="client with that personal identity code not found"):
         use_cases.find_client(ports, OUTSIDER, {"personal_identity_code": "131052-308T"})
-    assert ports.consent.calls == []
+    assert set(methods(ports.consent)) == {"emergency_access"}  # asked, nothing logged
 
 
 def test_the_key_worker_finds_their_client_by_identity_code():
@@ -275,3 +279,37 @@ def test_a_professional_who_is_key_worker_of_no_one_asks_no_other_service():
                      notify=FakeService())
     assert use_cases.my_clients(ports, OUTSIDER) == []
     assert ports.referral.calls == [] and ports.consent.calls == []
+
+
+def test_an_outsider_with_an_open_emergency_access_reads_and_each_read_is_logged_as_such():
+    access = {"id": "a-1", "client_id": "c-1", "professional": "sw-9999"}
+    ports = Services(team=FakeService(get_team=TEAM, get_client=CLIENT),
+                     consent=FakeService(emergency_access={"access": access}, record_emergency_reads=echo),
+                     referral=FakeService(), notify=FakeService())
+
+    assert use_cases.get_client(ports, OUTSIDER, "c-1") == CLIENT
+
+    (logged,) = [kwargs for method, kwargs in ports.consent.calls if method == "record_emergency_reads"]
+    assert (logged["access_id"], logged["holder_organisation"]) == ("a-1", COUNTY)
+    assert [r["category"] for r in logged["requests"]] == ["basic"]
+    assert "disclose" not in methods(ports.consent) and "record_accesses" not in methods(ports.consent)
+
+
+def test_a_member_needs_no_emergency_access_and_is_told_so():
+    with pytest.raises(Conflict, match="you are on the client's team"):
+        use_cases.open_emergency_access(services(), NGO_WORKER, "c-1", {"reason": "risk_to_life",
+                                                                         "explanation": "x"})
+
+
+def test_only_a_data_protection_officer_reads_and_reviews_the_emergency_list():
+    ports = Services(team=FakeService(),
+                     consent=FakeService(emergency_accesses=[], review_emergency_access=echo),
+                     referral=FakeService(), notify=FakeService())
+    with pytest.raises(Forbidden):
+        use_cases.emergency_accesses(ports, KEY_WORKER, {"dpo-1"})
+    with pytest.raises(Forbidden):
+        use_cases.review_emergency_access(ports, KEY_WORKER, {"dpo-1"}, "a-1")
+    assert ports.consent.calls == []
+    dpo = Principal("dpo-1", COUNTY, "professional")
+    assert use_cases.review_emergency_access(ports, dpo, {"dpo-1"}, "a-1") == {"access_id": "a-1",
+                                                                                "reviewed_by": "dpo-1"}

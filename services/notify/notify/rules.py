@@ -193,6 +193,19 @@ def _statutory_disclosure(data: dict[str, Any]) -> list[Notice]:
                             "against_denial": data["against_denial"]})]
 
 
+def _emergency_access(data: dict[str, Any]) -> list[Notice]:
+    """The key worker is told at once that someone outside the team opened the client's data, why and
+    until when (the explanation in words stays in consent)."""
+    if data["key_worker_id"] is None:
+        return []
+    ends_at = str(data["ends_at"])[:16].replace("T", " ")  # to the minute, in UTC as sent
+    return [Notice(data["key_worker_id"], RecipientKind.PROFESSIONAL, Message.EMERGENCY_ACCESS,
+                   data["client_id"], home=True, organisation=None, purpose=Purpose.TEAM_COORDINATION,
+                   context={"access_id": data["access_id"], "professional": data["professional"],
+                            "organisation": data["organisation"], "reason": data["reason"],
+                            "ends_at": ends_at})]
+
+
 _NOTICES_BY_EVENT_TYPE: dict[str, Callable[[dict[str, Any]], list[Notice]]] = {
     contracts.MEMBER_ADDED.name: _member_added,
     contracts.MEMBER_SUSPENDED.name: _member_suspended,
@@ -201,6 +214,7 @@ _NOTICES_BY_EVENT_TYPE: dict[str, Callable[[dict[str, Any]], list[Notice]]] = {
     contracts.REFERRAL_ESCALATED.name: _referral_escalated,
     contracts.REFERRAL_STOP_REQUESTED.name: _referral_stop_requested,
     contracts.STATUTORY_DISCLOSURE_RECORDED.name: _statutory_disclosure,
+    contracts.EMERGENCY_ACCESS_OPENED.name: _emergency_access,
 }
 # The event types that can cause a notice (the service subscribes to each).
 NOTIFIED_EVENT_TYPES = tuple(_NOTICES_BY_EVENT_TYPE)

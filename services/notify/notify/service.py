@@ -132,6 +132,10 @@ class NotifyService:
     def on_statutory_disclosure_recorded(self, event: ReceivedEvent) -> None:
         self._notify_recipients(event)
 
+    @event_handler(contracts.EMERGENCY_ACCESS_OPENED)
+    def on_emergency_access_opened(self, event: ReceivedEvent) -> None:
+        self._notify_recipients(event)
+
     def _notify_recipients(self, event: ReceivedEvent) -> None:
         use_cases.notify_recipients(self.db, event, now=self.clock(), gate=self.consent,
                                     client_details=self.client_details, public_url=self.channels.public_url)

@@ -120,6 +120,23 @@ def test_the_statutory_disclosure_message_names_statute_recipient_and_denial(lan
     assert "Maija" in rendered.body
 
 
+EMERGENCY = {"access_id": "8f5d2b55-4a5f-4f41-8a43-0fbc3c8f8a10", "client_id": CLIENT,
+             "professional": "on-call-5", "organisation": COUNTY, "reason": "risk_to_life",
+             "opened_at": "2024-06-01T12:00:00+00:00", "ends_at": "2024-06-01T16:00:00+00:00",
+             "key_worker_id": "sw-1001"}
+
+
+def test_an_emergency_access_tells_the_key_worker_who_why_and_until_when():
+    (notice,) = rules.notices_for("emergency_access_opened", EMERGENCY)
+
+    assert (notice.recipient_id, notice.message, notice.home) == ("sw-1001", "emergency_access", True)
+    assert notice.context["ends_at"] == "2024-06-01 16:00" and notice.context["reason"] == "risk_to_life"
+    for language, words in (("fi", "hengenvaara"), ("sv", "livsfara"), ("en", "a risk to life")):
+        body = render.render(notice, language, "https://tiimi.example/c", {"name": "Maija"}).body
+        assert words in body and "on-call-5" in body and "2024-06-01 16:00" in body
+    assert rules.notices_for("emergency_access_opened", EMERGENCY | {"key_worker_id": None}) == []
+
+
 def test_a_draft_marked_in_error_tells_nobody_since_nobody_saw_it():
     assert rules.notices_for("referral_status_changed", status_changed("draft", "entered_in_error")) == []
 
@@ -259,7 +276,9 @@ CONTEXT = {"team_id": "t-1", "referral_id": "r-1", "service": "housing_guidance"
            "requesting_organisation": COUNTY, "target_organisation": NGO, "member_organisation": NGO,
            "because": "consent_withdrawn", "categories": ["basic"], "pending": False,
            "legal_basis": "threat_to_life_or_health", "statute": "812/2000 18 §",
-           "recipient_organisation": "police-1", "recipient_kind": "police", "against_denial": True}
+           "recipient_organisation": "police-1", "recipient_kind": "police", "against_denial": True,
+           "access_id": "a-1", "professional": "on-call-5", "organisation": COUNTY, "reason": "risk_to_life",
+           "ends_at": "2024-06-01 16:00"}
 
 
 @pytest.mark.parametrize("language", rules.LANGUAGES)
@@ -301,5 +320,6 @@ def _messages_of(kind):
         "referral_stop_requested": [REFERRAL | {"categories": ["basic"], "because": "consent_expired",
                                                 "key_worker_id": "sw-1"}],
         "statutory_disclosure_recorded": [STATUTORY],
+        "emergency_access_opened": [EMERGENCY],
     }
     return {n.message for data in samples[kind] for n in rules.notices_for(kind, data)}

@@ -120,6 +120,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/clients/{client_id}/emergency-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Emergency access (break the glass): open the client's data for a limited time with a reason, if you are not on the client's team; each read is logged and the key worker is told */
+        post: operations["post__clients_client_id_emergency_access"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/clients/{client_id}/identity-code": {
         parameters: {
             query?: never;
@@ -216,6 +233,40 @@ export interface paths {
         put?: never;
         /** Find a client of one of your teams by personal identity code */
         post: operations["post__clients_search"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/emergency-accesses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every emergency access, newest first: who opened whose data, why, when, reviewed or not (the data protection officer) */
+        get: operations["get__emergency_accesses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/emergency-accesses/{access_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an emergency access reviewed (the data protection officer) */
+        post: operations["post__emergency_accesses_access_id_review"];
         delete?: never;
         options?: never;
         head?: never;
@@ -693,14 +744,37 @@ export interface components {
             /** @enum {string|null} */
             purpose: "team_coordination" | "referral" | "service_need_assessment" | null;
             /** @enum {string} */
-            reason: "permitted" | "own_organisation" | "denied_by_client" | "unknown_client" | "no_consent" | "not_yet_valid" | "expired" | "withdrawn" | "professional_not_named" | "malformed_request" | "internal_error" | "statutory_basis";
+            reason: "permitted" | "own_organisation" | "denied_by_client" | "unknown_client" | "no_consent" | "not_yet_valid" | "expired" | "withdrawn" | "professional_not_named" | "malformed_request" | "internal_error" | "statutory_basis" | "emergency_access";
             /** @enum {string|null} */
             recipient_kind: "police" | "emergency_services" | "child_welfare" | "social_welfare" | "health_care" | "prosecutor" | "court" | null;
             seq: number | null;
         };
         DisclosureReportOut: {
             client_id: string;
+            emergency_accesses: components["schemas"]["EmergencyAccessOut"][];
             entries: components["schemas"]["DisclosureEntryOut"][];
+        };
+        EmergencyAccess: {
+            explanation: string;
+            /** @enum {string} */
+            reason: "risk_to_life" | "risk_to_health" | "acute_crisis" | "urgent_care_continuity";
+        };
+        EmergencyAccessOut: {
+            client_id: string;
+            /** Format: date-time */
+            ends_at: string;
+            explanation: string;
+            id: string;
+            key_worker_id: string | null;
+            /** Format: date-time */
+            opened_at: string;
+            organisation: string;
+            professional: string;
+            /** @enum {string} */
+            reason: "risk_to_life" | "risk_to_health" | "acute_crisis" | "urgent_care_continuity";
+            /** Format: date-time */
+            reviewed_at: string | null;
+            reviewed_by: string | null;
         };
         Empty: Record<string, never>;
         FindClient: {
@@ -754,7 +828,7 @@ export interface components {
             id: string;
             link: string;
             /** @enum {string} */
-            message: "member_added" | "member_suspended" | "referral_received" | "referral_answered" | "referral_withdrawn" | "referral_overdue" | "referral_escalated" | "referral_stop" | "consent_lost" | "statutory_disclosure";
+            message: "member_added" | "member_suspended" | "referral_received" | "referral_answered" | "referral_withdrawn" | "referral_overdue" | "referral_escalated" | "referral_stop" | "consent_lost" | "statutory_disclosure" | "emergency_access";
             /** Format: date-time */
             read_at: string | null;
             subject: string;
@@ -1749,6 +1823,107 @@ export interface operations {
             };
         };
     };
+    post__clients_client_id_emergency_access: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                client_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmergencyAccess"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyAccessOut"];
+                };
+            };
+            /** @description Invalid request: the failing fields are named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours to see or change */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the current state: the allowed next states are named */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A part of tiimi did not answer; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     post__clients_client_id_identity_code: {
         parameters: {
             query?: never;
@@ -2175,6 +2350,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientOut"];
+                };
+            };
+            /** @description Invalid request: the failing fields are named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours to see or change */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the current state: the allowed next states are named */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A part of tiimi did not answer; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__emergency_accesses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyAccessOut"][];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours to see or change */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the current state: the allowed next states are named */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A part of tiimi did not answer; nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__emergency_accesses_access_id_review: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique value the client makes for this request (a UUID, say). A request repeated with the same key (after a timeout, a lost connection) is answered as the first time and changes nothing more; the same key with another body is refused (422). Without one, the gateway makes one and the request is not safe to repeat. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                access_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Empty"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmergencyAccessOut"];
                 };
             };
             /** @description Invalid request: the failing fields are named */

@@ -147,8 +147,9 @@ class Caller:
         answer = requests.get(self.base + path, headers=self.headers, timeout=30)
         return described(self.base, "get", path, answer)
 
-    def post(self, path, body):
-        answer = requests.post(self.base + path, json=body, headers=self.headers, timeout=30)
+    def post(self, path, body, headers=None):
+        sent = self.headers | (headers or {})
+        answer = requests.post(self.base + path, json=body, headers=sent, timeout=30)
         return described(self.base, "post", path, answer)
 
 
@@ -241,3 +242,18 @@ def test_a_statutory_disclosure_against_a_denial_reaches_the_log_the_report_and_
     assert "812/2000 18 §" in told[0]["body"] and "luovutuskiellosta huolimatta" in told[0]["body"]
     assert "Maija" in told[0]["body"]  # at home: the key worker is shown the client's name
     assert BODY["justification"] not in json.dumps(told)
+
+
+@pytest.mark.integration
+def test_a_statutory_disclosure_repeated_with_its_idempotency_key_is_recorded_once(story):
+    key_worker, client = story["key_worker"], story["client"]
+    path = f"/clients/{client['id']}/statutory-disclosures"
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+
+    first = ok(key_worker.post(path, BODY, key), 201)
+    again = ok(key_worker.post(path, BODY, key), 201)
+
+    assert again == first
+    report = ok(key_worker.get(f"/clients/{client['id']}/disclosures"))["entries"]
+    assert len([e for e in report if e["reason"] == "statutory_basis"]) == 2  # one a category, once
+    problem(key_worker.post(path, BODY | {"justification": "another request"}, key), 422)

@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from tiimi_shared import contracts, correlation
@@ -235,13 +237,24 @@ class UnitOfWork:
 
         The record commits with the handler's effect, so a redelivered event
         finds it and has no second effect. Two deliveries racing each other
-        collide on the primary key and one of them rolls back.
+        (a copy redelivered after a lost connection while the first still
+        runs) meet on the primary key: the second waits for the first's
+        transaction and, once that commits, inserts nothing and is told False,
+        as for any event already handled, instead of failing on the key.
         """
         if self.processed(consumer, event_id):
             return False
-        self.session.execute(PROCESSED_EVENTS.insert().values(
-            consumer=consumer, event_id=str(event_id), processed_at=wall_clock()))
-        return True
+        row = {"consumer": consumer, "event_id": str(event_id), "processed_at": wall_clock()}
+        dialect = self.session.get_bind().dialect.name
+        insert: Any
+        if dialect == "postgresql":
+            insert = postgresql_insert(PROCESSED_EVENTS).values(row).on_conflict_do_nothing()
+        elif dialect == "sqlite":
+            insert = sqlite_insert(PROCESSED_EVENTS).values(row).on_conflict_do_nothing()
+        else:
+            insert = PROCESSED_EVENTS.insert().values(row)
+        inserted = cast("sa.CursorResult[Any]", self.session.execute(insert))
+        return inserted.rowcount == 1
 
 
 class Database(DependencyProvider):

@@ -346,6 +346,7 @@ def test_a_stateful_property_based_run_against_the_live_gateway_finds_no_server_
     stateful = re.search(r"Stateful.*?Scenarios:\s+(\d+).*?API Links:\s+(\d+) covered / (\d+) selected",
                          done.stdout, re.S)
     assert stateful, done.stdout[-3000:]
+    print(stateful.group(0)[-800:])
     scenarios, covered, links = map(int, stateful.groups())
     assert scenarios > 0 and links >= 20 and covered > 0, stateful.group(0)
 

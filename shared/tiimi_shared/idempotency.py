@@ -41,9 +41,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kombu.utils import json as kombu_json
 from nameko.containers import WorkerContext
-from nameko.rpc import Rpc
 
 from tiimi_shared.clock import wall_clock
+from tiimi_shared.entrypoints import Rpc
 from tiimi_shared.errors import ValidationError
 from tiimi_shared.logging import get_logger
 
@@ -105,7 +105,8 @@ _running: dict[WorkerContext, tuple[str, str]] = {}
 
 
 class Command(Rpc):
-    """nameko's RPC entrypoint, handing the request's correlation id to the command's wrapper."""
+    """The kernel's RPC entrypoint (``tiimi_shared.entrypoints``: a reply the broker is gone for leaves
+    the request to be delivered again), handing the request's correlation id to the command's wrapper."""
 
     def handle_message(self, body: Any, message: Any) -> None:
         arguments = body.get("kwargs") if isinstance(body, dict) else None

@@ -11,7 +11,6 @@ from typing import Any, cast
 
 from marshmallow import ValidationError as MarshmallowError
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
 
 from consent import legal_bases, rules, schemas, use_cases
 from consent.legal_bases import LegalBasis
@@ -21,6 +20,7 @@ from tiimi_shared import contracts
 from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
+from tiimi_shared.entrypoints import rpc
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.idempotency import command

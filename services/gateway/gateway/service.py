@@ -17,7 +17,7 @@ from typing import Any
 
 from marshmallow import Schema
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Request, Response
 
@@ -32,6 +32,7 @@ from gateway.webapp import WebApp
 from tiimi_shared.broker import broker_problem
 from tiimi_shared.clock import wall_clock
 from tiimi_shared.correlation import Correlation
+from tiimi_shared.entrypoints import rpc
 from tiimi_shared.operations import Operations
 from tiimi_shared.rpc import at_once, call
 from tiimi_shared.schemas import load

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.rpc import rpc
-
 from team import schemas, use_cases
 from team.dependencies import IdentityCodes
 from team.repository import TeamUnitOfWork
@@ -17,6 +15,7 @@ from tiimi_shared.clock import Clock, configured_timer
 from tiimi_shared.consent_gate import ConsentGate
 from tiimi_shared.correlation import Correlation
 from tiimi_shared.database import Database
+from tiimi_shared.entrypoints import rpc
 from tiimi_shared.errors import EXPECTED
 from tiimi_shared.handlers import ReceivedEvent, event_handler
 from tiimi_shared.idempotency import command

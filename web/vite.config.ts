@@ -7,7 +7,7 @@ import { defineConfig } from "vite";
 // (services/gateway/gateway/webapp.py), which styled-components then puts on its <style>.
 const NONCE_PLACEHOLDER = "__TIIMI_CSP_NONCE__";
 const GATEWAY = process.env.TIIMI_GATEWAY ?? "http://127.0.0.1:8000";
-const API = ["/clients", "/teams", "/me", "/referrals", "/inbox", "/partner", "/openapi.json", "/health", "/app/config.json"];
+const API = ["/clients", "/teams", "/me", "/referrals", "/inbox", "/partner", "/legal-bases", "/emergency-accesses", "/openapi.json", "/health", "/app/config.json"];
 
 export default defineConfig({
   base: "/app/",

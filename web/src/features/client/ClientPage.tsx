@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink, useParams } from "react-router-dom";
 import {
@@ -13,6 +13,8 @@ import {
 import { ApiError } from "../../lib/api";
 import { HOME, useSession } from "../../lib/session";
 import { Consents } from "./Consents";
+import { EmergencyAccessAction, EmergencyBanner, timeOfDay } from "./EmergencyAccess";
+import { isOpen, rememberEmergencyAccess, useEmergencyAccess } from "./emergencyApi";
 import { Referrals } from "./Referrals";
 import { RevealCode } from "./RevealCode";
 import { useClientPage, type Client } from "./api";
@@ -20,12 +22,22 @@ import { Team } from "./Team";
 
 /** The client's page, /app/clients/:clientId: who the client is and their team. */
 export function ClientPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { clientId = "" } = useParams();
   const [loaded, reload] = useClientPage(clientId);
   const session = useSession();
   // Who is key worker after a handover made on this page, so the key worker's parts follow the role.
   const [handedTo, setHandedTo] = useState<{ clientId: string; subject: string }>();
+  const subject = session.identity?.subject;
+  const emergency = useEmergencyAccess(subject, clientId);
+  const emergencyOpen = isOpen(emergency);
+  // When the window ends the page asks again, and the gateway refuses: nothing stays on the screen past it.
+  const endsAt = emergency && emergencyOpen ? Date.parse(emergency.ends_at) : undefined;
+  useEffect(() => {
+    if (endsAt === undefined) return;
+    const timer = setTimeout(reload, Math.max(0, endsAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [endsAt, reload]);
 
   if (loaded.status === "loading") {
     return (
@@ -47,7 +59,24 @@ export function ClientPage() {
           {refused ? t("client.refused.title") : t("client.title")}
         </Heading>
         {refused ? (
-          <Paragraph mb="m">{t("client.refused.body")}</Paragraph>
+          <>
+            <Paragraph mb="m">{t("client.refused.body")}</Paragraph>
+            {emergency && !emergencyOpen && (
+              <InlineAlert status="neutral" mb="m">
+                {t("emergency.ended", { time: timeOfDay(emergency.ends_at, i18n.language) })}
+              </InlineAlert>
+            )}
+            {/* Only a refusal (403) may be passed with a reason: an unknown client (404) has nothing to open. */}
+            {status === 403 && subject && (
+              <EmergencyAccessAction
+                clientId={clientId}
+                onOpened={(access) => {
+                  rememberEmergencyAccess(subject, access);
+                  reload();
+                }}
+              />
+            )}
+          </>
         ) : (
           <InlineAlert status="error" role="alert">
             <Paragraph mb="s">{t("client.error")}</Paragraph>
@@ -70,6 +99,7 @@ export function ClientPage() {
       <Heading variant="h1" mb="s">
         {client.name}
       </Heading>
+      {emergency && emergencyOpen && <EmergencyBanner access={emergency} />}
       {isKeyWorker && (
         <Paragraph mb="s">
           <RouterLink asComponent={RouterDomLink} to={`/app/clients/${client.id}/disclosures`}>

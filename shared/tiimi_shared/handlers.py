@@ -10,9 +10,14 @@ transaction as the effect, so a redelivered event has no second effect and
 asks no other service again.
 
 nameko's own ``event_handler`` acks a message even when the handler raises,
-so a failure would drop the event. Here a failed event is requeued once (a
-passing fault, such as a lost database connection, gets a second chance);
-if it fails again it is rejected, and RabbitMQ moves it through the
+so a failure would drop the event. Here a handler that fails because the
+database or the broker is away (a dead pooled connection, PostgreSQL
+restarting: see ``is_transient``) is run again after a growing wait,
+``TRANSIENT_BACKOFF``, about a minute in all, while the message stays
+unacknowledged; if the fault has not passed by then the message goes back to
+its queue and starts over. Such an event is never dead-lettered: nothing is
+wrong with it. Any other failure is requeued once; if it fails again it is
+rejected, and RabbitMQ moves it through the
 dead-letter exchange ``tiimi.dead-letter`` to the durable queue
 ``<handler queue>.dead``, where operations can look at it and replay it. An
 envelope that does not match its declared schema is dead-lettered at once:
@@ -28,6 +33,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import amqp.exceptions
+import eventlet
+import kombu.exceptions
+import sqlalchemy.exc
 from kombu.connection import Connection
 from kombu.entity import Exchange, Queue
 from nameko.events import EventHandler
@@ -41,6 +50,34 @@ from tiimi_shared.logging import get_logger
 DEAD_LETTER_EXCHANGE = "tiimi.dead-letter"
 
 log = get_logger(__name__)
+
+# Seconds to wait before each new run of a handler that failed on a passing fault (about a
+# minute in all); after the last the message goes back to its queue and starts over.
+TRANSIENT_BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+
+# The database or the broker away: the event is not at fault, and a later run can succeed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    sqlalchemy.exc.OperationalError,  # connection lost or refused, server restarting, SQLite busy
+    sqlalchemy.exc.InterfaceError,  # a connection already closed
+    sqlalchemy.exc.DisconnectionError,
+    sqlalchemy.exc.TimeoutError,  # no pooled connection came free in time
+    kombu.exceptions.OperationalError,
+    amqp.exceptions.ConnectionError,
+    ConnectionError,  # the socket's own: refused, reset, broken pipe
+)
+
+
+def is_transient(error: BaseException | None) -> bool:
+    """Whether ``error``, or an error it was explicitly raised from, is the database or broker away."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, TRANSIENT_ERRORS):
+            return True
+        if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
+            return True
+        error = error.__cause__
+    return False
 
 
 def dead_letter_queue_name(queue_name: str) -> str:
@@ -101,6 +138,7 @@ class ReliableEventHandler(EventHandler):
 
     def setup(self) -> None:
         super().setup()
+        self._stopping = False
         name = self.queue.name
         arguments = {"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE, "x-dead-letter-routing-key": name}
         # On a clustered broker (QUEUE_TYPE=quorum) the queues are replicated Raft queues.
@@ -133,14 +171,59 @@ class ReliableEventHandler(EventHandler):
             if message.channel.connection:
                 message.reject(requeue=False)
             return
-        received = ReceivedEvent(envelope, self.consumer)
-        handle_result = partial(self.handle_result, message)
+        self._run(ReceivedEvent(envelope, self.consumer), message, attempt=0)
+
+    def stop(self) -> None:
+        self._stopping = True  # a run waiting out a fault is not started again
+        super().stop()
+
+    def _run(self, received: ReceivedEvent, message: Any, attempt: int) -> None:
+        handle_result = partial(self.handle_result, message, received=received, attempt=attempt)
         try:
             self.container.spawn_worker(self, (received,), {},
                                         context_data=self.unpack_message_headers(message),
                                         handle_result=handle_result)
         except ContainerBeingKilled:
             self.queue_consumer.requeue_message(message)
+
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any = None, exc_info: Any = None, *,
+                      received: ReceivedEvent | None = None, attempt: int = 0) -> tuple[Any, Any]:
+        if exc_info is not None and received is not None and is_transient(exc_info[1]):
+            self._run_again_later(received, message, attempt, exc_info[0].__name__)
+        else:
+            self.handle_message_processed(message, result, exc_info)
+        return result, exc_info
+
+    def _run_again_later(self, received: ReceivedEvent, message: Any, attempt: int, error: str) -> None:
+        """A passing fault: run the handler again after the next wait, or put the event back."""
+        if attempt >= len(TRANSIENT_BACKOFF) or self._stopping:
+            log.warning("event handler still failing on a passing fault; event back to its queue",
+                        queue=self.queue.name, error=error, attempts=attempt + 1)
+            self.queue_consumer.requeue_message(message)
+            return
+        delay = TRANSIENT_BACKOFF[attempt]
+        log.warning("event handler failed on a passing fault; will run it again", queue=self.queue.name,
+                    error=error, attempt=attempt + 1, retry_in_seconds=delay)
+        again = partial(self._wait_and_run, received, message, attempt + 1, delay)
+        self.container.spawn_managed_thread(again, identifier=f"retry:{self.queue.name}")
+
+    def _wait_and_run(self, received: ReceivedEvent, message: Any, attempt: int, delay: float) -> None:
+        # A managed thread that raised would kill the container: nothing may escape here.
+        try:
+            eventlet.sleep(delay)
+            if not message.channel.connection:
+                return  # the connection went meanwhile: the broker has put the event back itself
+            if self._stopping:
+                self.queue_consumer.requeue_message(message)
+                return
+            self._run(received, message, attempt)
+        except Exception as failure:
+            log.error("event could not be run again; back to its queue", queue=self.queue.name,
+                      error=type(failure).__name__)
+            try:
+                self.queue_consumer.requeue_message(message)
+            except Exception:
+                pass  # the connection is going: the broker puts the event back itself
 
     def handle_message_processed(self, message: Any, result: Any = None, exc_info: Any = None) -> None:
         if exc_info is None:

@@ -121,19 +121,33 @@ class Members:
             query = query.where(Member.status.in_(OPEN_MEMBER_STATUSES))
         return list(self.session.scalars(query.order_by(Member.starts_on, Member.id)))
 
-    def awaiting_consent(self, *, client_id: str | None = None, organisation: str | None = None
+    def awaiting_consent(self, *, client_id: str | None = None, organisation: str | None = None,
+                         member_ids: Iterable[str] | None = None, for_update: bool = False
                          ) -> list[tuple[Team, Member]]:
-        """Members of other organisations pending or suspended for consent, on open teams."""
+        """Members of other organisations pending or suspended for consent, on open teams.
+
+        ``member_ids``: of these only. ``for_update``: their rows locked until the transaction
+        ends, and read afresh once the lock is had (see ``_by_consent``).
+        """
         return self._by_consent((MemberStatus.PENDING_CONSENT, MemberStatus.SUSPENDED), client_id,
-                                organisation)
+                                organisation, member_ids, for_update)
 
-    def active_by_consent(self, client_id: str, organisation: str | None) -> list[tuple[Team, Member]]:
+    def active_by_consent(self, client_id: str, organisation: str | None, *, for_update: bool = False
+                          ) -> list[tuple[Team, Member]]:
         """Members of other organisations active on open teams, by consent; None: of any organisation."""
-        return self._by_consent((MemberStatus.ACTIVE,), client_id, organisation)
+        return self._by_consent((MemberStatus.ACTIVE,), client_id, organisation, None, for_update)
 
-    def _by_consent(self, statuses: Iterable[str], client_id: str | None, organisation: str | None
-                    ) -> list[tuple[Team, Member]]:
-        """Professional members whose membership rests on consent: of another organisation."""
+    def _by_consent(self, statuses: Iterable[str], client_id: str | None, organisation: str | None,
+                    member_ids: Iterable[str] | None, for_update: bool) -> list[tuple[Team, Member]]:
+        """Professional members whose membership rests on consent: of another organisation.
+
+        With ``for_update`` the members' rows (not their teams') are locked, in the order of
+        their ids, so two writers lock in the same order. A writer that waited for the lock
+        gets the rows as the other left them: PostgreSQL checks the statuses again on the
+        newest version, and the session's copies are overwritten. So a member another
+        transaction has just activated is not found as pending. SQLite has no row locks
+        (its units of work take turns) and the clause is left out.
+        """
         query = (sa.select(Team, Member).join(Member, Member.team_id == Team.id)
                  .where(Member.status.in_(statuses), Member.kind == MemberKind.PROFESSIONAL,
                         Member.organisation != Team.organisation, Team.status != TeamStatus.CLOSED))
@@ -141,7 +155,12 @@ class Members:
             query = query.where(Team.client_id == str(client_id))
         if organisation is not None:
             query = query.where(Member.organisation == organisation)
-        return [(team, member) for team, member in self.session.execute(query.order_by(Member.id))]
+        if member_ids is not None:
+            query = query.where(Member.id.in_([str(i) for i in member_ids]))
+        query = query.order_by(Member.id)
+        if for_update:
+            query = query.with_for_update(of=Member).execution_options(populate_existing=True)
+        return [(team, member) for team, member in self.session.execute(query)]
 
 
 class TeamUnitOfWork(UnitOfWork):

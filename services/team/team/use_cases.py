@@ -302,8 +302,9 @@ def recheck_pending(unit_of_work: UnitOfWorkFactory, *, gate: ConsentPort) -> in
         return 0
     activated = 0
     with unit_of_work() as uow:
-        for team, member in uow.members.awaiting_consent():
-            if member.id in permitted and rules.asked_again_by_recheck(member.status):
+        # Decided again on the locked rows: a consent event may have activated them meanwhile.
+        for team, member in uow.members.awaiting_consent(member_ids=permitted, for_update=True):
+            if rules.asked_again_by_recheck(member.status):
                 _change_member(uow, team, member,
                                rules.MemberChange(MemberStatus.ACTIVE, contracts.MEMBER_ACTIVATED))
                 activated += 1
@@ -331,7 +332,8 @@ def _reconsider(unit_of_work: UnitOfWorkFactory, event: ReceivedEvent, change: r
 
     def apply(uow: TeamUnitOfWork, answers: Answers | None) -> None:
         answers = answers or {}
-        for team, member in _members_affected_by(uow, change):
+        # Found again on the locked rows: the timer or another event may have changed them meanwhile.
+        for team, member in _members_affected_by(uow, change, for_update=True):
             if member.id not in answers:  # joined while consent was asked: not asked about
                 continue
             decided = rules.after_consent_change(change, answers[member.id])
@@ -341,10 +343,12 @@ def _reconsider(unit_of_work: UnitOfWorkFactory, event: ReceivedEvent, change: r
     consume(unit_of_work, event, read=affected, ask=ask, apply=apply)
 
 
-def _members_affected_by(uow: TeamUnitOfWork, change: rules.ConsentChange) -> list[tuple[Team, Member]]:
+def _members_affected_by(uow: TeamUnitOfWork, change: rules.ConsentChange, *, for_update: bool = False
+                         ) -> list[tuple[Team, Member]]:
     if change.may_activate:
-        return uow.members.awaiting_consent(client_id=change.client_id, organisation=change.organisation)
-    return uow.members.active_by_consent(change.client_id, change.organisation)
+        return uow.members.awaiting_consent(client_id=change.client_id, organisation=change.organisation,
+                                            for_update=for_update)
+    return uow.members.active_by_consent(change.client_id, change.organisation, for_update=for_update)
 
 
 def _change_member(uow: TeamUnitOfWork, team: Team, member: Member, change: rules.MemberChange) -> None:

@@ -121,12 +121,18 @@ class Members:
                  and (not open_only or m.status in OPEN_MEMBER_STATUSES)]
         return sorted(found, key=lambda m: (m.starts_on, m.id))
 
-    def awaiting_consent(self, *, client_id: str | None = None, organisation: str | None = None
+    def awaiting_consent(self, *, client_id: str | None = None, organisation: str | None = None,
+                         member_ids: Iterable[str] | None = None, for_update: bool = False
                          ) -> list[tuple[Team, Member]]:
-        return self._by_consent((MemberStatus.PENDING_CONSENT, MemberStatus.SUSPENDED), client_id,
-                                organisation)
+        found = self._by_consent((MemberStatus.PENDING_CONSENT, MemberStatus.SUSPENDED), client_id,
+                                 organisation)
+        if member_ids is None:
+            return found
+        wanted = {str(i) for i in member_ids}
+        return [(team, member) for team, member in found if member.id in wanted]
 
-    def active_by_consent(self, client_id: str, organisation: str | None) -> list[tuple[Team, Member]]:
+    def active_by_consent(self, client_id: str, organisation: str | None, *, for_update: bool = False
+                          ) -> list[tuple[Team, Member]]:
         return self._by_consent((MemberStatus.ACTIVE,), client_id, organisation)
 
     def _by_consent(self, statuses: Iterable[str], client_id: str | None, organisation: str | None

@@ -42,7 +42,31 @@ const ENTRIES = [
     organisation: "1234567-8", professional: "sw-1001", purpose: null, reason: "own_organisation", consent_id: null,
   }),
   entry(4, "2026-11-06T12:00:00Z", "disclosure", "basic", { purpose: "referral" }),
+  // Given to the police against the client's denial, on a statutory basis, in two categories.
+  ...(["basic", "health"] as const).map((category, index) =>
+    entry(5 + index, "2026-11-20T12:00:00Z", "disclosure", category, {
+      organisation: "Poliisi-Pirkanmaa", professional: "sw-1001", purpose: null, reason: "statutory_basis", consent_id: null,
+      legal_basis: "sha-18-threat", recipient_kind: "police", justification: "Uhkaus toimistolla",
+    }),
+  ),
+  // A read in an emergency window.
+  entry(7, "2026-11-21T08:10:00Z", "access", "basic", {
+    organisation: "1234567-8", professional: "sc-2002", reason: "emergency_access", consent_id: null,
+  }),
 ];
+const EMERGENCY = [{
+  id: "ea-1", client_id: CLIENT_ID, professional: "sc-2002", organisation: "1234567-8", reason: "risk_to_life",
+  explanation: "Löydetty tajuttomana", opened_at: "2026-11-21T08:00:00Z", ends_at: "2026-11-21T12:00:00Z",
+  key_worker_id: "sw-1001", reviewed_at: null, reviewed_by: null,
+}];
+const LEGAL_BASES = [{
+  id: "sha-18-threat", statute: "Sosiaalihuoltolaki 812/2000 18 §", categories: ["basic", "health"], recipient_kinds: ["police"],
+  description: {
+    fi: "Poliisille henkeen tai terveyteen kohdistuvan uhan arvioimiseksi",
+    sv: "Till polisen för att bedöma ett hot mot liv eller hälsa",
+    en: "To the police, to assess a threat to life or health",
+  },
+}];
 const REVEALS = [{ at: "2026-11-04T09:30:00Z", reason: "Etuushakemus", requested_by: "sw-1001" }];
 const FORBIDDEN = { status: 403, contentType: "application/problem+json", body: JSON.stringify({ title: "Forbidden", status: 403 }) };
 
@@ -59,8 +83,9 @@ test.beforeEach(async ({ page }) => {
 test("the key worker opens the disclosure report from the client's page by keyboard, in the client's language, and prints it", async ({ page, baseURL }) => {
   test.slow(); // a login, two screens, three axe runs and a PDF
   await answerApi(page, "GET", `/clients/${CLIENT_ID}/disclosures`, (route) =>
-    route.fulfill({ json: { client_id: CLIENT_ID, entries: ENTRIES } }),
+    route.fulfill({ json: { client_id: CLIENT_ID, entries: ENTRIES, emergency_accesses: EMERGENCY } }),
   );
+  await answerApi(page, "GET", "/legal-bases", (route) => route.fulfill({ json: LEGAL_BASES }));
   await answerApi(page, "GET", `/clients/${CLIENT_ID}/identity-code/reveals`, (route) => route.fulfill({ json: REVEALS }));
   await logInAs(page, baseURL!, `/app/clients/${CLIENT_ID}`, "sw-1001", "keyworker");
   const link = page.getByRole("link", { name: "Selvitys tietojen luovutuksista" });
@@ -76,11 +101,20 @@ test("the key worker opens the disclosure report from the client's page by keybo
   await expect(report).toHaveAttribute("lang", "sv");
   await expect(report.getByText("Redogörelse för utlämnande av dina uppgifter")).toBeVisible();
   const rows = report.getByRole("table").first().getByRole("row");
-  await expect(rows).toHaveCount(4);
-  await expect(rows.nth(1)).toContainText("Utlämnad");
-  await expect(rows.nth(3)).toContainText("Noora Neuvoja, 0123456-7");
-  await expect(rows.nth(3)).toContainText("Ditt samtycke");
-  await expect(report.getByRole("table").nth(1)).toContainText("Etuushakemus");
+  await expect(rows).toHaveCount(6);
+  await expect(rows.nth(1)).toContainText("Nödåtkomst: utan samtycke");
+  // The statutory disclosure: to whom, the statute, what it allows in the report's language, why, by whom.
+  await expect(rows.nth(2)).toContainText("Polisen, Poliisi-Pirkanmaa");
+  await expect(rows.nth(2)).toContainText("Utan samtycke, med stöd av lag: Sosiaalihuoltolaki 812/2000 18 §");
+  await expect(rows.nth(2)).toContainText("Till polisen för att bedöma ett hot mot liv eller hälsa");
+  await expect(rows.nth(2)).toContainText("Motivering: Uhkaus toimistolla");
+  await expect(rows.nth(3)).toContainText("Utlämnad");
+  await expect(rows.nth(5)).toContainText("Noora Neuvoja, 0123456-7");
+  await expect(rows.nth(5)).toContainText("Ditt samtycke");
+  const emergency = report.getByRole("region", { name: "Nödåtkomst till dina uppgifter" });
+  await expect(emergency.getByRole("row").nth(1)).toContainText("Fara för klientens liv");
+  await expect(emergency.getByRole("row").nth(1)).toContainText("Löydetty tajuttomana");
+  await expect(report.getByRole("table").nth(2)).toContainText("Etuushakemus");
   await expect(page.getByRole("radio", { name: "ruotsi" })).toBeChecked();
   await expectAccessible(page);
 
@@ -106,6 +140,8 @@ test("the key worker opens the disclosure report from the client's page by keybo
   await expect(page.getByRole("button")).toHaveCount(0);
   await expect(report.getByRole("heading", { level: 1, name: "Aino Aalto" })).toBeVisible();
   await expect(report).toContainText("1234567-8");
+  await expect(report.getByText("Utan samtycke, med stöd av lag: Sosiaalihuoltolaki 812/2000 18 §")).toBeVisible();
+  await expect(report.getByRole("region", { name: "Nödåtkomst till dina uppgifter" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("report-print.png"), fullPage: true });
   await page.pdf({ path: test.info().outputPath("report.pdf"), format: "A4", printBackground: true });
 });

@@ -73,9 +73,19 @@ function session(subject: string): Session {
 const ANSWERS: Record<string, unknown> = {
   [`/clients/${CLIENT_ID}`]: CLIENT,
   [`/clients/${CLIENT_ID}/team`]: TEAM,
-  [`/clients/${CLIENT_ID}/disclosures`]: { client_id: CLIENT_ID, entries: ENTRIES },
+  [`/clients/${CLIENT_ID}/disclosures`]: { client_id: CLIENT_ID, entries: ENTRIES, emergency_accesses: [] },
   [`/clients/${CLIENT_ID}/identity-code/reveals`]: REVEALS,
   [`/clients/${CLIENT_ID}/consents`]: { client_id: CLIENT_ID, consents: [CONSENT], denials: [] },
+  "/legal-bases": [
+    {
+      id: "sha-18-threat", statute: "Act 812/2000 §18", categories: ["basic", "health"], recipient_kinds: ["police"],
+      description: {
+        fi: "Poliisille henkeen tai terveyteen kohdistuvan uhan arvioimiseksi",
+        sv: "Till polisen för att bedöma ett hot mot liv eller hälsa",
+        en: "To the police, to assess a threat to life or health",
+      },
+    },
+  ],
 };
 
 const theKeyWorkers = async (request: Request) => {
@@ -154,6 +164,75 @@ describe("the disclosure report", { timeout: 20_000 }, () => {
     expect(screen.getByText("Bara klientens ansvariga arbetstagare kan se och skriva ut redogörelsen för utlämnade uppgifter.")).toBeTruthy();
     expect(screen.queryByText("Aino Aalto")).toBeNull();
     expect(screen.queryByRole("button", { name: "Skriv ut" })).toBeNull();
+  });
+});
+
+describe("the report's disclosures without consent", { timeout: 20_000 }, () => {
+  const STATUTORY = [
+    entry(30, "2026-11-20T12:00:00Z", "disclosure", "basic", {
+      organisation: "Police-Pirkanmaa", professional: "sw-1001", purpose: null, reason: "statutory_basis", consent_id: null,
+      denial_id: "d-9", legal_basis: "sha-18-threat", recipient_kind: "police", justification: "Threat made at the office",
+    }),
+    entry(31, "2026-11-20T12:00:00Z", "disclosure", "health", {
+      organisation: "Police-Pirkanmaa", professional: "sw-1001", purpose: null, reason: "statutory_basis", consent_id: null,
+      denial_id: null, legal_basis: "sha-18-threat", recipient_kind: "police", justification: "Threat made at the office",
+    }),
+    entry(32, "2026-11-21T08:10:00Z", "access", "basic", {
+      organisation: "1234567-8", professional: "er-5", purpose: "team_coordination", reason: "emergency_access", consent_id: null,
+    }),
+  ];
+  const WINDOW = {
+    id: "ea-1", client_id: CLIENT_ID, professional: "er-5", organisation: "1234567-8", reason: "risk_to_life",
+    explanation: "Found unconscious", opened_at: "2026-11-21T08:00:00Z", ends_at: "2026-11-21T12:00:00Z",
+    key_worker_id: "sw-1001", reviewed_at: null, reviewed_by: null,
+  };
+  const withThem = async (request: Request) => {
+    const path = new URL(request.url).pathname;
+    if (path === `/clients/${CLIENT_ID}/disclosures`) {
+      return json(200, { client_id: CLIENT_ID, entries: [...ENTRIES, ...STATUTORY], emergency_accesses: [WINDOW] });
+    }
+    return theKeyWorkers(request);
+  };
+
+  it("names the statute, describes it in the report's language, and gives the justification and who gave the data out", async () => {
+    shown(withThem, "en");
+    await screen.findByRole("heading", { level: 1, name: "Aino Aalto" });
+    fireEvent.click(screen.getByRole("radio", { name: "English" }));
+    const report = screen.getByRole("heading", { level: 1, name: "Aino Aalto" }).closest("article")!;
+    const table = within(report).getAllByRole("table")[0]!;
+    const rows = within(table).getAllByRole("row").slice(1).map((row) => within(row).getAllByRole("cell"));
+    const statutory = rows.find((cells) => cells[1]!.textContent === "Given out")!;
+    expect(statutory[2]!.textContent).toBe("Police, Police-Pirkanmaa");
+    expect(statutory[3]!.textContent).toBe("Basic details, Health");
+    const parts = [...statutory[5]!.querySelectorAll("span")].map((span) => span.textContent);
+    expect(parts).toEqual([
+      "Without consent, by law: Act 812/2000 §18",
+      "To the police, to assess a threat to life or health",
+      "Justification: Threat made at the office",
+      "Given out by Sanna Sosiaali",
+    ]);
+    const emergencyRead = rows.find((cells) => cells[2]!.textContent === "er-5, 1234567-8")!;
+    expect(emergencyRead[5]!.textContent).toBe("Emergency access: without consent, for a risk to your life or health");
+    // The client's own language, Swedish, describes the statute in Swedish.
+    fireEvent.click(screen.getByRole("radio", { name: "Swedish" }));
+    expect(screen.getByText("Till polisen för att bedöma ett hot mot liv eller hälsa")).toBeTruthy();
+    expect(screen.getByText("Motivering: Threat made at the office")).toBeTruthy();
+  });
+
+  it("lists each emergency window: who, why, when and until when", async () => {
+    shown(withThem, "en");
+    await screen.findByRole("heading", { level: 1, name: "Aino Aalto" });
+    fireEvent.click(screen.getByRole("radio", { name: "English" }));
+    const section = screen.getByRole("region", { name: "Emergency access to your information" });
+    const cells = within(section).getAllByRole("cell").map((cell) => cell.textContent);
+    expect(cells).toEqual(["Nov 21, 2026, 10:00 AM", "Nov 21, 2026, 2:00 PM", "er-5, 1234567-8", "Risk to the client's lifeFound unconscious"]);
+  });
+
+  it("says so when nobody used emergency access", async () => {
+    shown(theKeyWorkers, "en");
+    await screen.findByRole("heading", { level: 1, name: "Aino Aalto" });
+    fireEvent.click(screen.getByRole("radio", { name: "English" }));
+    expect(screen.getByText("Nobody has opened your information with emergency access.")).toBeTruthy();
   });
 });
 

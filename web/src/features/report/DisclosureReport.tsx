@@ -1,5 +1,5 @@
 import type { TFunction } from "i18next";
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link as RouterDomLink, useParams } from "react-router-dom";
 import { Block, Button, Heading, Paragraph, RadioButton, RadioButtonGroup, RouterLink } from "suomifi-ui-components";
@@ -7,7 +7,19 @@ import { LoadState } from "../../components/LoadState";
 import { ApiError } from "../../lib/api";
 import { LANGUAGES, languageOf, type Language } from "../../lib/i18n";
 import { useSession } from "../../lib/session";
-import { revealsNewestFirst, rowsOf, useDisclosureReport, type Client, type Consent, type Entry, type Reveal, type Row, type Team } from "./api";
+import {
+  revealsNewestFirst,
+  rowsOf,
+  useDisclosureReport,
+  type Client,
+  type Consent,
+  type EmergencyAccess,
+  type Entry,
+  type LegalBasis,
+  type Reveal,
+  type Row,
+  type Team,
+} from "./api";
 import "./DisclosureReport.css";
 
 /**
@@ -92,10 +104,12 @@ interface ReportProps {
   entries: Entry[];
   reveals: Reveal[];
   consents: Consent[];
+  legalBases: LegalBasis[];
+  emergencyAccesses: EmergencyAccess[];
 }
 
 /** The printed document: every word of it in `language`, marked so for screen readers too. */
-function Report({ language, client, team, entries, reveals, consents }: ReportProps) {
+function Report({ language, client, team, entries, reveals, consents, legalBases, emergencyAccesses }: ReportProps) {
   const { i18n } = useTranslation();
   const session = useSession();
   // The report's own translator: fixed to the report's language, whatever the user reads the app in.
@@ -125,7 +139,15 @@ function Report({ language, client, team, entries, reveals, consents }: ReportPr
         {made}
       </Paragraph>
       <Paragraph mb="m">{t("report.doc.intro")}</Paragraph>
-      <Disclosures t={t} language={language} rows={rowsOf(entries)} names={names} consents={consents} />
+      <Disclosures
+        t={t}
+        language={language}
+        rows={rowsOf(entries)}
+        names={names}
+        consents={consents}
+        legalBases={legalBases}
+      />
+      <EmergencyAccesses t={t} language={language} accesses={emergencyAccesses} names={names} />
       <Reveals t={t} language={language} reveals={revealsNewestFirst(reveals)} names={names} />
     </article>
   );
@@ -137,7 +159,13 @@ interface SectionProps {
   names: Map<string, string>;
 }
 
-function Disclosures({ t, language, rows, names, consents }: SectionProps & { rows: Row[]; consents: Consent[] }) {
+interface DisclosuresProps extends SectionProps {
+  rows: Row[];
+  consents: Consent[];
+  legalBases: LegalBasis[];
+}
+
+function Disclosures({ t, language, rows, names, consents, legalBases }: DisclosuresProps) {
   return (
     <section aria-labelledby="report-disclosures">
       <Heading variant="h2" id="report-disclosures" mb="s">
@@ -162,10 +190,52 @@ function Disclosures({ t, language, rows, names, consents }: SectionProps & { ro
               <tr key={row.key}>
                 <td>{when(row.at, language)}</td>
                 <td>{t(`report.kind.${row.kind}`)}</td>
-                <td>{recipient(row.professional, row.organisation, names)}</td>
+                <td>
+                  {row.reason === "statutory_basis"
+                    ? [row.recipientKind ? t(`statutory.kinds.${row.recipientKind}`) : null, row.organisation].filter(Boolean).join(", ")
+                    : recipient(row.professional, row.organisation, names)}
+                </td>
                 <td>{row.categories.map((category) => t(`client.category.${category}`)).join(", ") || "—"}</td>
                 <td>{row.purpose ? t(`client.purpose.${row.purpose}`) : "—"}</td>
-                <td>{basis(row, consents, language, t)}</td>
+                <td>{basis(row, consents, legalBases, names, language, t)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function EmergencyAccesses({ t, language, accesses, names }: SectionProps & { accesses: EmergencyAccess[] }) {
+  return (
+    <section aria-labelledby="report-emergency">
+      <Heading variant="h2" id="report-emergency" mb="s">
+        {t("report.doc.emergency")}
+      </Heading>
+      <Paragraph mb="s">{t("report.doc.emergencyIntro")}</Paragraph>
+      {accesses.length === 0 ? (
+        <Paragraph mb="m">{t("report.doc.noEmergency")}</Paragraph>
+      ) : (
+        <table className="report-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("report.doc.opened")}</th>
+              <th scope="col">{t("report.doc.until")}</th>
+              <th scope="col">{t("report.doc.openedBy")}</th>
+              <th scope="col">{t("report.doc.why")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {accesses.map((access) => (
+              <tr key={access.id}>
+                <td>{when(access.opened_at, language)}</td>
+                <td>{when(access.ends_at, language)}</td>
+                <td>{recipient(access.professional, access.organisation, names)}</td>
+                <td>
+                  <span className="report-basis-statute">{t(`emergency.reasons.${access.reason}`)}</span>
+                  <span className="report-basis-line">{access.explanation}</span>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -222,8 +292,37 @@ function recipient(professional: string | null, organisation: string | null, nam
   return [person, organisation].filter(Boolean).join(", ") || "—";
 }
 
-/** On what the entry rests: the consent it was made under, or the organisation's own work with the client. */
-function basis(row: Row, consents: Consent[], language: Language, t: TFunction): string {
+/**
+ * On what the entry rests: a statute (named, described in the report's language, with the justification
+ * given and who gave the data out), an emergency access, the consent it was made under, or the
+ * organisation's own work with the client.
+ */
+function basis(
+  row: Row,
+  consents: Consent[],
+  legalBases: LegalBasis[],
+  names: Map<string, string>,
+  language: Language,
+  t: TFunction,
+): ReactNode {
+  if (row.reason === "statutory_basis") {
+    const known = legalBases.find((candidate) => candidate.id === row.legalBasis);
+    return (
+      <>
+        <span className="report-basis-statute">
+          {known ? t("report.basis.statute", { statute: known.statute }) : t("report.basis.statuteUnknown", { id: row.legalBasis ?? "—" })}
+        </span>
+        {known && <span className="report-basis-line">{known.description[language]}</span>}
+        <span className="report-basis-line">{t("report.basis.justification", { justification: row.justification ?? "—" })}</span>
+        {row.professional && (
+          <span className="report-basis-line">
+            {t("report.basis.givenBy", { name: names.get(row.professional) ?? row.professional })}
+          </span>
+        )}
+      </>
+    );
+  }
+  if (row.reason === "emergency_access") return t("report.basis.emergency");
   if (row.consentId === null) return t("report.basis.ownOrganisation");
   const consent = consents.find((candidate) => candidate.id === row.consentId);
   if (!consent) return t("report.basis.consentUnknown");

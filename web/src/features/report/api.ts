@@ -8,24 +8,36 @@ export type Consent = components["schemas"]["ConsentOut"];
 export type Entry = components["schemas"]["DisclosureEntryOut"];
 export type Reveal = components["schemas"]["IdentityCodeRevealOut"];
 export type Category = NonNullable<Entry["category"]>;
+export type LegalBasis = components["schemas"]["LegalBasisOut"];
+export type EmergencyAccess = components["schemas"]["EmergencyAccessOut"];
 
 /**
  * Everything the report is made of, asked for together: the client, the team (to name the
  * professionals), the disclosure log, the identity code's reveals and the consents (to say which
- * consent an entry was made under). All are the key worker's: anyone else gets 403.
+ * consent an entry was made under), and the county's legal bases (to name the statute and say what it
+ * allows, in the report's language). All but the bases are the key worker's: anyone else gets 403.
  */
 export function useDisclosureReport(clientId: string) {
   const api = useApi();
   return useLoad(async (signal) => {
     const path = { params: { path: { client_id: clientId } }, signal };
-    const [client, team, report, reveals, consents] = await Promise.all([
+    const [client, team, report, reveals, consents, legalBases] = await Promise.all([
       api.GET("/clients/{client_id}", path).then(answer),
       api.GET("/clients/{client_id}/team", path).then(answer),
       api.GET("/clients/{client_id}/disclosures", path).then(answer),
       api.GET("/clients/{client_id}/identity-code/reveals", path).then(answer),
       api.GET("/clients/{client_id}/consents", path).then(answer),
+      api.GET("/legal-bases", { signal }).then(answer),
     ]);
-    return { client, team, entries: report.entries, reveals, consents: consents.consents };
+    return {
+      client,
+      team,
+      entries: report.entries,
+      emergencyAccesses: emergencyNewestFirst(report.emergency_accesses),
+      reveals,
+      consents: consents.consents,
+      legalBases,
+    };
   }, [api, clientId]);
 }
 
@@ -38,6 +50,11 @@ export interface Row {
   professional: string | null;
   purpose: Entry["purpose"];
   consentId: string | null;
+  /** Why the entry was allowed: by consent or own work (permitted, own_organisation), a statute, an emergency. */
+  reason: Entry["reason"];
+  legalBasis: string | null;
+  recipientKind: Entry["recipient_kind"];
+  justification: string | null;
   categories: Category[];
 }
 
@@ -75,7 +92,10 @@ export function rowsOf(entries: readonly Entry[]): Row[] {
   for (const entry of entries) {
     if (entry.outcome !== "permit" || followedByItsDisclosure(entry, entries)) continue;
     const second = entry.at.slice(0, 19);
-    const key = [second, entry.kind, entry.organisation, entry.professional, entry.purpose, entry.consent_id].join("|");
+    const key = [
+      second, entry.kind, entry.organisation, entry.professional, entry.purpose, entry.consent_id, entry.reason,
+      entry.legal_basis, entry.recipient_kind, entry.justification,
+    ].join("|");
     const found = rows.get(key);
     if (found) {
       if (entry.category && !found.row.categories.includes(entry.category)) found.row.categories.push(entry.category);
@@ -90,6 +110,10 @@ export function rowsOf(entries: readonly Entry[]): Row[] {
       professional: entry.professional,
       purpose: entry.purpose,
       consentId: entry.consent_id,
+      reason: entry.reason,
+      legalBasis: entry.legal_basis,
+      recipientKind: entry.recipient_kind,
+      justification: entry.justification,
       categories: entry.category ? [entry.category] : [],
     };
     rows.set(key, { row, seq: placeOf(entry) });
@@ -102,4 +126,9 @@ export function rowsOf(entries: readonly Entry[]): Row[] {
 /** The identity code's reveals, newest first. */
 export function revealsNewestFirst(reveals: readonly Reveal[]): Reveal[] {
   return [...reveals].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+}
+
+/** The emergency accesses to the client's data, the newest opened first. */
+export function emergencyNewestFirst(accesses: readonly EmergencyAccess[]): EmergencyAccess[] {
+  return [...accesses].sort((a, b) => Date.parse(b.opened_at) - Date.parse(a.opened_at));
 }

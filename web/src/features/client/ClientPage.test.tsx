@@ -127,14 +127,16 @@ const answering = (client: Response | (() => Response), team: () => Response, mo
   });
 
 describe("The client's page", () => {
-  it("offers to reveal the identity code only inside the organisation that holds it", async () => {
+  it("offers to reveal the identity code and to record a disclosure without consent only inside the organisation that holds the data", async () => {
     shown(answering(() => json(200, CLIENT), () => json(200, TEAM)));
     expect(await screen.findByRole("button", { name: "Reveal the personal identity code" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Record a disclosure without consent" })).toBeTruthy();
     cleanup();
     document.getElementById("root")?.remove();
     shown(answering(() => json(200, CLIENT), () => json(200, TEAM)), "en", "ngo-77", "0123456-7");
     expect(await screen.findByRole("heading", { level: 1, name: "Aino Aalto" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Reveal the personal identity code" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Record a disclosure without consent" })).toBeNull();
   });
 
   it("shows the client asked for by the id in the address, and the team's members grouped by status", async () => {

@@ -17,6 +17,7 @@ import { EmergencyAccessAction, EmergencyBanner, timeOfDay } from "./EmergencyAc
 import { isOpen, rememberEmergencyAccess, useEmergencyAccess } from "./emergencyApi";
 import { Referrals } from "./Referrals";
 import { RevealCode } from "./RevealCode";
+import { StatutoryDisclosures } from "./StatutoryDisclosure";
 import { useClientPage, type Client } from "./api";
 import { Team } from "./Team";
 
@@ -113,6 +114,8 @@ export function ClientPage() {
       <Team clientId={client.id} team={team} onChanged={(now) => setHandedTo({ clientId: client.id, subject: now.key_worker.professional_id })} />
       <Consents clientId={client.id} isKeyWorker={isKeyWorker} />
       <Referrals clientId={client.id} />
+      {/* A disclosure without consent is the holding organisation's to record; the gateway decides the rest. */}
+      {session.identity?.organisation === team.organisation && <StatutoryDisclosures clientId={client.id} />}
     </Block>
   );
 }

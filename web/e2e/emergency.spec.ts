@@ -85,3 +85,48 @@ test("a professional outside the team opens emergency access by keyboard, reads 
   await expect(page.getByText(`Hätäpääsysi päättyi klo ${finnishTime(String(access.ends_at))}.`)).toBeVisible();
   await expectAccessible(page);
 });
+
+test("the data protection officer reaches the review list from the menu and marks an access reviewed by keyboard", async ({ page, baseURL }) => {
+  const ACCESS = {
+    id: "ea-1", client_id: CLIENT_ID, professional: "sc-2002", organisation: "1234567-8", reason: "acute_crisis",
+    explanation: "Kriisipuhelu yöllä", opened_at: "2026-11-21T08:00:00Z", ends_at: "2026-11-21T12:00:00Z",
+    key_worker_id: "sw-1001", reviewed_at: null as string | null, reviewed_by: null as string | null,
+  };
+  const reviews: unknown[] = [];
+  await answerApi(page, "GET", "/inbox", (route) => route.fulfill({ json: [] }));
+  await answerApi(page, "GET", "/me/clients", (route) => route.fulfill({ json: [] }));
+  await answerApi(page, "GET", "/emergency-accesses", (route) => route.fulfill({ json: [ACCESS] }));
+  await answerApi(page, "POST", "/emergency-accesses/ea-1/review", (route) => {
+    reviews.push(route.request().postDataJSON());
+    return route.fulfill({ json: { ...ACCESS, reviewed_at: "2026-11-22T10:00:00Z", reviewed_by: "sw-1001" } });
+  });
+  await logInAs(page, baseURL!, "/app/clients", "sw-1001", "keyworker");
+  const link = page.getByRole("navigation").getByRole("link", { name: "Hätäpääsyt" });
+  await link.focus();
+  await link.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "Tarkastettavat hätäpääsyt" })).toBeVisible();
+  const item = page.getByRole("listitem").filter({ hasText: "sc-2002, 1234567-8" });
+  await expect(item).toContainText("Akuutti kriisi — Kriisipuhelu yöllä");
+  await expect(item).toContainText("Ei vielä tarkastettu.");
+  await expectAccessible(page);
+  const mark = item.getByRole("button", { name: /^Merkitse tarkastetuksi/ });
+  await mark.focus();
+  await mark.press("Enter");
+  await expect(item).toContainText("Tarkastanut sw-1001");
+  expect(reviews).toEqual([{}]);
+  await expectAccessible(page);
+});
+
+test("the menu has no review list for whom the gateway refuses it", async ({ page, baseURL }) => {
+  let asked = 0;
+  await answerApi(page, "GET", "/inbox", (route) => route.fulfill({ json: [] }));
+  await answerApi(page, "GET", "/me/clients", (route) => route.fulfill({ json: [] }));
+  await answerApi(page, "GET", "/emergency-accesses", (route) => {
+    asked += 1;
+    return route.fulfill({ status: 403, contentType: "application/problem+json", body: JSON.stringify({ title: "Forbidden", status: 403 }) });
+  });
+  await logInAs(page, baseURL!, "/app/clients", "sc-2002", "counsellor");
+  await expect(page.getByRole("navigation").getByRole("link", { name: "Omat asiakkaat" })).toBeVisible();
+  await expect.poll(() => asked).toBeGreaterThan(0);
+  await expect(page.getByRole("navigation").getByRole("link", { name: "Hätäpääsyt" })).toHaveCount(0);
+});

@@ -10,6 +10,7 @@ import { PartnerReferral } from "../features/partner/PartnerReferral";
 import { PartnerReferrals } from "../features/partner/PartnerReferrals";
 import { DisclosureReport } from "../features/report/DisclosureReport";
 import { Register } from "../features/register/Register";
+import { EmergencyReview } from "../features/review/EmergencyReview";
 import { HOME, useSession } from "../lib/session";
 import { Shell } from "./Shell";
 
@@ -27,6 +28,7 @@ export function AppRoutes() {
         <Route path="clients/new" element={<ForProfessionals screen={<Register />} />} />
         <Route path="clients/:clientId" element={<ForProfessionals screen={<ClientPage />} />} />
         <Route path="clients/:clientId/disclosures" element={<ForProfessionals screen={<DisclosureReport />} />} />
+        <Route path="emergency-accesses" element={<ForProfessionals screen={<EmergencyReview />} />} />
         <Route path="inbox" element={<Inbox />} />
         <Route path="partner" element={<PartnerReferrals />} />
         <Route path="partner/referrals/:referralId" element={<PartnerReferral />} />

@@ -3,6 +3,7 @@ import { Link as RouterDomLink, Outlet, useLocation } from "react-router-dom";
 import { RouterLink, SkipLink } from "suomifi-ui-components";
 import { LoginPage } from "../features/auth/LoginPage";
 import { RegisteredNotice } from "../features/register/Register";
+import { ReviewNavLink } from "../features/review/EmergencyReview";
 import { useSession } from "../lib/session";
 import { Header } from "./Header";
 
@@ -42,6 +43,7 @@ export function Shell({ needsSession = true }: { needsSession?: boolean }) {
           <RouterLink asComponent={RouterDomLink} to="/app/inbox">
             {t("nav.inbox")}
           </RouterLink>
+          <ReviewNavLink />
         </nav>
       )}
       <main id="main" className="main" tabIndex={-1}>

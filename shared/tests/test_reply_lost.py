@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher
+from nameko.exceptions import MethodNotFound
 from nameko.rpc import Responder
 from nameko.standalone.rpc import ServiceRpcProxy
 
@@ -98,3 +99,16 @@ def test_a_command_whose_reply_fails_answers_its_redelivery_from_its_key(answeri
     with engine.connect() as connection:
         kept = connection.execute(sa.select(COMMAND_KEYS.c.answer)).scalar_one()
     assert kept["answer_id"] == answer["answer_id"]
+
+
+@pytest.mark.integration
+def test_an_unknown_method_whose_error_reply_fails_does_not_kill_the_service(answering, monkeypatch):
+    # Answered by the queue's consumer itself, before any entrypoint or worker: guarded there too.
+    proxy, container, _ = answering
+    monkeypatch.setattr(Unreachable, "failures", 1)
+    with pytest.raises(MethodNotFound):
+        proxy.no_such_method()
+    assert Unreachable.failed == 1
+    eventlet.sleep(0.2)
+    _still_running(container)
+    assert proxy.ping(word="still")["word"] == "still"

@@ -119,6 +119,17 @@ class RefusingQueueConsumer(QueueConsumer):
             consumer.on_decode_error = partial(_refuse_undecodable, provider.queue.name)
         return consumers
 
+    def unregister_provider(self, provider: Any) -> None:
+        # Stopped before its consumers are ready (a stop soon after start: the RPC consumer,
+        # a separate one, may already answer), nameko's consumer marks "last provider gone"
+        # at every handler's unregistering, and the second mark raises, so the service
+        # never stops. Marked once, the stop goes on as nameko meant it to.
+        if not self._consumers_ready.ready():
+            if not self._last_provider_unregistered.ready():
+                self._last_provider_unregistered.send()
+            return
+        super().unregister_provider(provider)
+
 
 def _refuse_undecodable(queue: str, message: Any, error: Exception) -> None:
     # The body is not logged: whatever it is, it may hold personal data.

@@ -13,11 +13,9 @@ event, the answer the first run kept. The caller's own connection goes straight 
 broker and is never touched.
 """
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from cryptography.fernet import Fernet
+from eventlet import patcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import referral
@@ -37,6 +36,13 @@ NGO = "1.2.246.10.1"
 WORKER = "sw-1001"
 NOT_SENT = "RPC reply not sent"
 KILLED = "thread exited with error"  # what nameko logs as it kills the container
+
+# The relay runs on the operating system's own threads and sockets, apart from the test
+# process's eventlet hub: its green sockets, closed by one green thread while another read
+# them, could leave a reader registered on a file number a later test's connection reuses
+# ("second simultaneous read").
+socket = patcher.original("socket")
+threading = patcher.original("threading")
 
 
 class Relay:

@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command, context
+from alembic import command, context, op
 from alembic.config import Config
 
 from tiimi_shared.config import database_url
-from tiimi_shared.tables import command_keys_table, kernel_tables
+from tiimi_shared.tables import COMMAND_KEYS_AGE_INDEX, command_keys_table, kernel_tables
 
 
 def alembic_config(script_location: str | Path, url: str) -> Config:
@@ -58,6 +58,29 @@ def create_command_keys(bind: sa.engine.Connection) -> None:
 def drop_command_keys(bind: sa.engine.Connection) -> None:
     metadata = sa.MetaData()
     command_keys_table(metadata).drop(bind, checkfirst=True)
+
+
+def index_command_keys_by_age() -> None:
+    """For a database made before the kernel swept command keys: their index by age, once."""
+    op.create_index(COMMAND_KEYS_AGE_INDEX, "command_keys", ["recorded_at"], if_not_exists=True)
+
+
+def unindex_command_keys_by_age() -> None:
+    op.drop_index(COMMAND_KEYS_AGE_INDEX, table_name="command_keys", if_exists=True)
+
+
+def seal_command_key_answers() -> None:
+    """A sealed answer is text: on PostgreSQL the column becomes ``text`` (SQLite takes any text)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column("command_keys", "answer", type_=sa.Text(), existing_type=sa.JSON(),
+                        postgresql_using="answer::text")
+
+
+def unseal_command_key_answers() -> None:
+    """Back to JSON: holds only while no answer is sealed."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.alter_column("command_keys", "answer", type_=sa.JSON(), existing_type=sa.Text(),
+                        postgresql_using="answer::json")
 
 
 def drop_kernel_tables(bind: sa.engine.Connection) -> None:

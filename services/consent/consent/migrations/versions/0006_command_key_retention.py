@@ -13,19 +13,17 @@ consent's own tables keep in clear, and consent has no data keys.
 Revision ID: 0006
 Revises: 0005
 """
-from alembic import op
+from tiimi_shared.migrations import index_command_keys_by_age, unindex_command_keys_by_age
 
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-INDEX = "ix_command_keys_recorded_at"  # tiimi_shared.tables.COMMAND_KEYS_AGE_INDEX
-
 
 def upgrade() -> None:
-    op.create_index(INDEX, "command_keys", ["recorded_at"], if_not_exists=True)
+    index_command_keys_by_age()
 
 
 def downgrade() -> None:
-    op.drop_index(INDEX, table_name="command_keys", if_exists=True)
+    unindex_command_keys_by_age()

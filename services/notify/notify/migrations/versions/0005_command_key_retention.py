@@ -16,26 +16,24 @@ sealed.
 Revision ID: 0005
 Revises: 0004
 """
-import sqlalchemy as sa
-from alembic import op
+from tiimi_shared.migrations import (
+    index_command_keys_by_age,
+    seal_command_key_answers,
+    unindex_command_keys_by_age,
+    unseal_command_key_answers,
+)
 
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-INDEX = "ix_command_keys_recorded_at"  # tiimi_shared.tables.COMMAND_KEYS_AGE_INDEX
-
 
 def upgrade() -> None:
-    op.create_index(INDEX, "command_keys", ["recorded_at"], if_not_exists=True)
-    if op.get_bind().dialect.name == "postgresql":
-        op.alter_column("command_keys", "answer", type_=sa.Text(), existing_type=sa.JSON(),
-                        postgresql_using="answer::text")
+    index_command_keys_by_age()
+    seal_command_key_answers()
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.alter_column("command_keys", "answer", type_=sa.JSON(), existing_type=sa.Text(),
-                        postgresql_using="answer::json")
-    op.drop_index(INDEX, table_name="command_keys", if_exists=True)
+    unseal_command_key_answers()
+    unindex_command_keys_by_age()

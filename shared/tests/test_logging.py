@@ -160,3 +160,22 @@ def test_correlation_id_follows_an_event_from_the_outbox_to_its_handler(
     (heard,) = [line for line in log_lines() if line["event"] == "listener heard"]
     assert heard["event_id"] == envelope["id"]
     assert heard["correlation_id"] == "req-outbox-1"
+
+
+def test_a_database_error_carries_no_statement_parameters(tmp_path):
+    # nameko logs a failed worker's exception whole; SQLAlchemy's error text would name the row's
+    # values (the chaos run found a client's name in a log line after a database restart).
+    import sqlalchemy as sa
+
+    from tiimi_shared.database import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'people.db'}")
+    people = sa.Table("people", sa.MetaData(), sa.Column("name", sa.String, unique=True))
+    people.create(engine)
+    with engine.begin() as connection:
+        connection.execute(people.insert().values(name="Maija Meikäläinen"))
+    with pytest.raises(sa.exc.IntegrityError) as raised, engine.begin() as connection:
+        connection.execute(people.insert().values(name="Maija Meikäläinen"))
+    assert "INSERT INTO people" in str(raised.value)  # the statement is still there to read
+    assert "Meikäläinen" not in str(raised.value)
+    assert "hidden" in str(raised.value)

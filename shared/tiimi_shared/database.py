@@ -59,9 +59,12 @@ FIRST_KEY_SWEEP = 60.0
 
 
 def make_engine(url: str) -> sa.Engine:
+    """The service's engine. Its errors never carry a statement's parameters: an error is logged
+    (nameko logs a failed worker's exception), and the parameters are the client's data."""
     url = database_url(url)
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                                  hide_parameters=True)
 
         @sa_event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,7 +76,7 @@ def make_engine(url: str) -> sa.Engine:
         return engine
     if url.startswith("postgresql+psycopg2"):
         _green_psycopg2()
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 def _green_psycopg2() -> None:

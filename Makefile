@@ -112,6 +112,14 @@ bench-web: $(STAMP) web $(OIDC_STAMP)
 # and a webhook receiver; at least 10,000 events while each service is killed, the broker restarted and its
 # connections dropped, PostgreSQL restarted, a partner and the webhook target taken away; then the check.
 # About 20 minutes; the table in var/chaos/long.md (JSON beside it). `make test` runs its short profile.
+# The images built on this machine and the compose stack on its Docker engine (deploy/local/): starts an
+# engine when none answers (installing Debian's docker.io), builds the base images from Debian's packages
+# (once per recipe) and the tiimi image, brings the stack up and checks it; the table in var/containers/.
+.PHONY: containers
+containers: $(STAMP)
+	bash deploy/local/engine.sh
+	$(PY) deploy/local/containers.py
+
 .PHONY: chaos
 chaos: $(STAMP)
 	$(PY) bench/chaos/run.py --profile long

@@ -71,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--record", required=True)
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--answers", default="", help="comma-separated steps for each referral_requested")
+    parser.add_argument("--no-declare", action="store_true",
+                        help="read the queue as it is (a partner's own broker user may only read it)")
     args = parser.parse_args(argv)
+    queue = Queue(f"partner.{args.organisation}", no_declare=True) if args.no_declare \
+        else partner_queue(args.organisation)
     # No heartbeats: answering a referral may take long while the gateway's services restart, and a
     # dropped connection shows anyway on the next read.
     token = os.environ["CHAOS_PARTNER_TOKEN"]
@@ -115,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
                 connection.ensure_connection(max_retries=1)
                 with Consumer(
                     connection,
-                    [partner_queue(args.organisation)],
+                    [queue],
                     callbacks=[on_message],
                     accept=["json"],
                     prefetch_count=10,

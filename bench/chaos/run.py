@@ -166,9 +166,16 @@ class Tap(threading.Thread):
 
 class Partner:
     def __init__(
-        self, organisation: str, answers: str, amqp_uri: str, gateway: str, token: str, run_dir: Path
+        self,
+        organisation: str,
+        answers: str,
+        amqp_uri: str,
+        gateway: str,
+        token: str,
+        run_dir: Path,
+        declare: bool = True,
     ):
-        self.organisation, self.answers = organisation, answers
+        self.organisation, self.answers, self.declare = organisation, answers, declare
         self.amqp_uri, self.gateway, self.token = amqp_uri, gateway, token
         self.record = run_dir / f"partner-{organisation}.jsonl"
         self.log = run_dir / "log" / f"partner-{organisation}.log"
@@ -190,6 +197,7 @@ class Partner:
                     self.gateway,
                     "--answers",
                     self.answers,
+                    *([] if self.declare else ["--no-declare"]),
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,

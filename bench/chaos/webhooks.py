@@ -19,8 +19,9 @@ from standardwebhooks import Webhook
 
 
 class WebhookReceiver:
-    def __init__(self, port: int, record: Path):
+    def __init__(self, port: int, record: Path, host: str = "127.0.0.1"):
         self.port = port
+        self.host = host  # where it listens, and the address in its URL
         self.record = record
         self.secret: str | None = None
         self.received: list[dict[str, Any]] = []
@@ -30,7 +31,7 @@ class WebhookReceiver:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/tiimi-webhook"
+        return f"http://{self.host}:{self.port}/tiimi-webhook"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         receiver = self
@@ -79,7 +80,7 @@ class WebhookReceiver:
                 out.write(json.dumps(entry) + "\n")
 
     def start(self) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
+        self._server = ThreadingHTTPServer((self.host, self.port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

@@ -42,7 +42,15 @@ def infrastructure() -> Iterator[Infrastructure]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitCode) -> None:
     if "infra" in _state:
-        _state.pop("infra").close()
+        infra = _state.pop("infra")
+        _state["used"] = infra.source
+        infra.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    # Which broker and database the run used: containers started for it, or the local services.
+    if "used" in _state:
+        terminalreporter.write_line(f"tiimi: RabbitMQ and PostgreSQL from {_state['used']}")
 
 
 @pytest.fixture

@@ -2,23 +2,30 @@
 
 In order of preference:
 
-1. a Docker engine answers: testcontainers starts RabbitMQ (with the
-   management plugin) and PostgreSQL for the run;
+1. a Docker engine answers: testcontainers starts RabbitMQ (with the management plugin)
+   and PostgreSQL for the run, from the images deploy/local/images.py builds from
+   Debian's packages (built first when missing; no image registry is needed), each on
+   the host's network on free ports. ``TIIMI_TEST_CONTAINERS=0`` skips this;
 2. otherwise the servers named by environment variables, or on localhost:
    ``TIIMI_TEST_AMQP_URI`` (amqp://guest:guest@127.0.0.1:5672/),
    ``TIIMI_TEST_RABBIT_API`` (http://guest:guest@127.0.0.1:15672),
    ``TIIMI_TEST_POSTGRES_URL`` (postgresql://postgres@127.0.0.1:5432/postgres).
 
-If neither answers, tests that need them fail with a message saying how to
-start them. Nothing is skipped.
+The run's summary says which it used. If neither answers, tests that need them fail with
+a message saying how to start them. Nothing is skipped.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
@@ -46,6 +53,7 @@ class Infrastructure:
     rabbit_api: str
     postgres_url: str
     rabbitmqctl: list[str] | None = None
+    source: str = "local services"  # what the run used, for its summary
     _containers: list[Any] = field(default_factory=list)  # testcontainers' containers, to stop
 
     # -- RabbitMQ ---------------------------------------------------------
@@ -142,33 +150,104 @@ def _docker_engine_answers() -> bool:
         return False
 
 
-def _from_containers() -> Infrastructure:
-    from testcontainers.postgres import PostgresContainer
-    from testcontainers.rabbitmq import RabbitMqContainer
+# The repository's root, where deploy/local/images.py holds the recipes of the test images.
+ROOT = Path(__file__).resolve().parents[3]
+LABEL = "tiimi.tests.pid"  # on each test container: the test run's process, to clear up after a crash
 
-    rabbit = RabbitMqContainer("rabbitmq:3.13-management").with_exposed_ports(5672, 15672)
-    rabbit.start()
-    postgres = PostgresContainer("postgres:16", driver="psycopg2")
-    postgres.start()
-    host = rabbit.get_container_host_ip()
+
+def _free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def local_images() -> dict[str, str]:
+    """The RabbitMQ and PostgreSQL images built from Debian's packages ({name: tag}), built now if missing."""
+    recipes = ROOT / "deploy" / "local" / "images.py"
+    if not recipes.exists():
+        raise InfrastructureMissing(f"{recipes} is missing: the test images cannot be built")
+    spec = importlib.util.spec_from_file_location("tiimi_local_images", recipes)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    tags: dict[str, str] = module.ensure(
+        ["rabbitmq", "postgres"], say=lambda text: print(f"tiimi tests: {text}", file=sys.stderr))
+    return tags
+
+
+def _clear_abandoned(client: Any) -> None:
+    """Remove test containers whose test run is gone (killed before it could stop them)."""
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        pid = int(container.labels.get(LABEL, "0"))
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            container.remove(force=True)
+        except PermissionError:
+            pass
+
+
+def _from_containers() -> Infrastructure:
+    # The reaper testcontainers would start comes from a registry; the run removes its own
+    # containers instead (close(), and _clear_abandoned on the next run after a crash).
+    os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
+    import docker
+    from testcontainers.core.container import DockerContainer
+
+    _clear_abandoned(docker.from_env())
+    images = local_images()
+    amqp, api, dist, epmd, postgres_port = _free_ports(5)
+    labels = {LABEL: str(os.getpid())}
+    node = f"tiimi-tests-{amqp}@localhost"
+    management = f"-rabbitmq_management tcp_config [{{port,{api}}}]"
+    rabbit = (DockerContainer(images["rabbitmq"])
+              .with_name(f"tiimi-tests-rabbitmq-{amqp}")
+              .with_envs(RABBITMQ_NODENAME=node, RABBITMQ_NODE_PORT=str(amqp), RABBITMQ_DIST_PORT=str(dist),
+                         ERL_EPMD_PORT=str(epmd),
+                         RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=management)
+              .with_kwargs(network_mode="host", labels=labels))
+    postgres = (DockerContainer(images["postgres"])
+                .with_name(f"tiimi-tests-postgres-{postgres_port}")
+                .with_envs(PGPORT=str(postgres_port), POSTGRES_PASSWORD="tiimi-tests",
+                           POSTGRES_LISTEN_ADDRESSES="127.0.0.1")
+                .with_kwargs(network_mode="host", labels=labels))
     infra = Infrastructure(
-        amqp_uri=f"amqp://guest:guest@{host}:{rabbit.get_exposed_port(5672)}/",
-        rabbit_api=f"http://guest:guest@{host}:{rabbit.get_exposed_port(15672)}",
-        postgres_url=database_url(postgres.get_connection_url()),
-        rabbitmqctl=["docker", "exec", rabbit.get_wrapped_container().id, "rabbitmqctl"],
+        amqp_uri=f"amqp://guest:guest@127.0.0.1:{amqp}/",
+        rabbit_api=f"http://guest:guest@127.0.0.1:{api}",
+        postgres_url=database_url(f"postgresql://postgres:tiimi-tests@127.0.0.1:{postgres_port}/postgres"),
+        source=f"testcontainers: {images['rabbitmq']} on :{amqp}, {images['postgres']} on :{postgres_port}",
     )
-    infra._containers = [rabbit, postgres]
+    for container in (rabbit, postgres):
+        container.start()
+        infra._containers.append(container)
+    infra.rabbitmqctl = ["docker", "exec", rabbit.get_wrapped_container().id, "rabbitmqctl"]
+    deadline = time.monotonic() + 120
+    while problems := check(infra):
+        if time.monotonic() > deadline:
+            infra.close()
+            raise InfrastructureMissing("the test containers did not answer in 120 s: " + "; ".join(problems))
+        time.sleep(1)
     return infra
 
 
 def _from_environment() -> Infrastructure:
     ctl = shutil.which("rabbitmqctl")
+    amqp_uri = os.environ.get("TIIMI_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    postgres_url = database_url(os.environ.get(
+        "TIIMI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     return Infrastructure(
-        amqp_uri=os.environ.get("TIIMI_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
+        amqp_uri=amqp_uri,
         rabbit_api=os.environ.get("TIIMI_TEST_RABBIT_API", "http://guest:guest@127.0.0.1:15672"),
-        postgres_url=database_url(os.environ.get(
-            "TIIMI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")),
+        postgres_url=postgres_url,
         rabbitmqctl=[ctl] if ctl else None,
+        source=f"local services: RabbitMQ at {_host(urlsplit(amqp_uri))}, "
+               f"PostgreSQL at {_host(urlsplit(postgres_url))}",
     )
 
 

@@ -124,3 +124,18 @@ def test_the_run_says_where_its_broker_and_database_came_from(infrastructure):
         assert infrastructure.rabbitmqctl[:2] == ["docker", "exec"]
     else:
         assert infrastructure.source.startswith("local services: RabbitMQ at ")
+
+
+def test_a_test_image_that_cannot_be_built_is_a_clear_infrastructure_error(tmp_path, monkeypatch):
+    # The builder stops with SystemExit (debootstrap missing, say); the harness must turn that into
+    # its own error, which fails the tests needing a broker with the message, not end the run.
+    from tiimi_shared.testing import infrastructure
+
+    recipes = tmp_path / "deploy" / "local"
+    recipes.mkdir(parents=True)
+    (recipes / "images.py").write_text(
+        "def ensure(names, say=print):\n"
+        "    raise SystemExit('images: debootstrap is missing (apt-get install -y debootstrap)')\n")
+    monkeypatch.setattr(infrastructure, "ROOT", tmp_path)
+    with pytest.raises(infrastructure.InfrastructureMissing, match="debootstrap is missing"):
+        infrastructure.local_images()

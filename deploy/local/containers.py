@@ -28,9 +28,7 @@ only if every check passed.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
-import os
 import re
 import subprocess
 import sys
@@ -50,11 +48,13 @@ sys.path.insert(0, str(ROOT / "bench" / "chaos"))
 
 import check  # noqa: E402  (bench/chaos: the Jepsen-style checker)
 import images  # noqa: E402
+import infra  # noqa: E402
 from load import HOLDING_PARTNER, SERVING_PARTNER, Driver  # noqa: E402
 from run import Partner, quiet, rpc, table  # noqa: E402
 from webhooks import WebhookReceiver  # noqa: E402
 
 from gateway.auth import DEFAULT_AUDIENCE, DEFAULT_ISSUER, Kind, mint  # noqa: E402
+from tiimi_shared.devrun import local_keys  # noqa: E402
 
 SERVICES = ("consent", "team", "referral", "notify", "gateway")
 WITH_DATABASE = ("consent", "team", "referral", "notify")
@@ -128,16 +128,9 @@ def database_url(service: str) -> str:
 
 
 def write_env_file() -> dict[str, str]:
-    """The stack's secrets, made once and kept in var/containers/ (mode 600)."""
+    """The stack's secrets, made once and kept in var/containers/ (mode 600), as `make run` keeps its own."""
     VAR.mkdir(parents=True, exist_ok=True)
-    path = VAR / "local-keys.json"
-    keys: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    for name in ("TIIMI_IDENTITY_KEY", "TIIMI_LOOKUP_KEY", "TIIMI_JWT_SECRET", "TIIMI_DATA_KEYS"):
-        fresh = base64.urlsafe_b64encode(os.urandom(32)).decode()
-        # TIIMI_DATA_KEYS is a list of named keys, newest first (tiimi_shared.sealed).
-        keys.setdefault(name, f"local-1:{fresh}" if name == "TIIMI_DATA_KEYS" else fresh)
-    path.write_text(json.dumps(keys))
-    path.chmod(0o600)
+    keys = local_keys(VAR)
     ENV_FILE.write_text("".join(f"{name}={value}\n" for name, value in sorted((keys | PORTS).items())))
     ENV_FILE.chmod(0o600)
     return keys
@@ -163,7 +156,8 @@ def wait_healthy(services: Sequence[str], timeout: float) -> tuple[bool, dict[st
     deadline = time.monotonic() + timeout
     while True:
         states = {service: health(service) for service in services}
-        if all(state in ("healthy", "running") and (state == "healthy" or service == "smtp")
+        # smtp has no health check: running is all it can say
+        if all(state == "healthy" or (service == "smtp" and state == "running")
                for service, state in states.items()):
             return True, states
         if time.monotonic() > deadline:
@@ -222,7 +216,7 @@ def story_under_stops(
         "import json, sys; sys.path.insert(0, 'deploy/rabbitmq'); import generate; "
         "print(json.dumps(generate.definitions((*generate.LOCAL_PARTNERS, sys.argv[1]))))"),
         HOLDING_PARTNER]).stdout)
-    requests.post(f"{api()}/api/definitions", json=definitions, timeout=30).raise_for_status()
+    requests.post(f"{RABBIT_API}/api/definitions", json=definitions, timeout=30).raise_for_status()
     secret = keys["TIIMI_JWT_SECRET"]
 
     def token(subject: str, organisation: str, partner: bool = False) -> str:
@@ -231,7 +225,7 @@ def story_under_stops(
                     issuer=DEFAULT_ISSUER, audience=DEFAULT_AUDIENCE)
 
     (run_dir / "log").mkdir(parents=True, exist_ok=True)
-    receiver = WebhookReceiver(free_port(), run_dir / "webhooks.jsonl", host=bridge_address())
+    receiver = WebhookReceiver(infra.free_port(), run_dir / "webhooks.jsonl", host=bridge_address())
     receiver.start()
     partners: list[Partner] = []
     try:
@@ -257,10 +251,10 @@ def story_under_stops(
             if pause > 0:
                 time.sleep(pause)
             t0 = time.monotonic()
-            run(compose_command(*RUNBOOK_COMMANDS["stop"][:1], service), timeout=120)
+            run(compose_command(RUNBOOK_COMMANDS["stop"][0], service), timeout=120)
             stopped_in = time.monotonic() - t0
             code = inspect(service)["State"]["ExitCode"]
-            run(compose_command(*RUNBOOK_COMMANDS["start"][:1], service), timeout=120)
+            run(compose_command(RUNBOOK_COMMANDS["start"][0], service), timeout=120)
             back, _ = wait_healthy([service], 120)
             stops.append((service, stopped_in, code, back, time.monotonic() - t0))
             say(f"docker stop {service}: exited {code} after {stopped_in:.1f} s; "
@@ -277,13 +271,13 @@ def story_under_stops(
                 time.sleep(wait)
         urls = {service: database_url(service) for service in WITH_DATABASE}
         check.use_data_keys(keys["TIIMI_DATA_KEYS"])
-        settled, backlog = quiet(urls, api(), timeout=180)
+        settled, backlog = quiet(urls, RABBIT_API, timeout=180)
         state = check.read_state(urls)
         records = [r for p in partners for r in check.read_jsonl(p.record)]
-        loaded = requests.get(f"{api()}/api/definitions", timeout=30).json()
+        loaded = requests.get(f"{RABBIT_API}/api/definitions", timeout=30).json()
         findings = check.check(state, driver, records, receiver.received, loaded)
         verified = rpc(amqp_operator, "consent", "verify_log")
-        dead_handled, dead = check.dead_letters(api(), state)
+        dead_handled, dead = check.dead_letters(RABBIT_API, state)
         backlog_rows = {k: v for k, v in check.unpublished(state).items() if v}
         cut = findings.counts.get("client:story cut short", 0)
         return [
@@ -311,18 +305,6 @@ def story_under_stops(
         for partner in partners:
             partner.stop()
         receiver.stop()
-
-
-def api() -> str:
-    return RABBIT_API
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # -- the image ----------------------------------------------------------------------------------------
@@ -356,8 +338,8 @@ def image_facts() -> list[tuple[str, str, bool]]:
 def stack_facts() -> list[tuple[str, str, bool]]:
     rows = []
     for service in SERVICES:
-        host = inspect(service)["HostConfig"]
-        user = inspect(service)["Config"]["User"]
+        container = inspect(service)
+        host, user = container["HostConfig"], container["Config"]["User"]
         rows.append((f"{service}: read-only root, no capabilities, user",
                      f"{host['ReadonlyRootfs']}, cap_drop {host.get('CapDrop')}, {user}",
                      host["ReadonlyRootfs"] is True and user == "10001"))

@@ -176,8 +176,11 @@ def local_images() -> dict[str, str]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
-    tags: dict[str, str] = module.ensure(
-        ["rabbitmq", "postgres"], say=lambda text: print(f"tiimi tests: {text}", file=sys.stderr))
+    try:
+        tags: dict[str, str] = module.ensure(
+            ["rabbitmq", "postgres"], say=lambda text: print(f"tiimi tests: {text}", file=sys.stderr))
+    except SystemExit as failed:  # the builder's own message (debootstrap missing, a build failed)
+        raise InfrastructureMissing(f"{failed} (TIIMI_TEST_CONTAINERS=0 uses the local services)") from None
     return tags
 
 
